@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+'use strict'
+// Entry point of the `wahub` command: runs src/cli/main.ts on a Node that strips types.
+const path = require('node:path')
+const { spawn } = require('node:child_process')
+const { pathToFileURL } = require('node:url')
+const { findNode } = require('./node24.cjs')
+
+const node = findNode()
+const main = path.join(__dirname, '..', 'src', 'cli', 'main.ts')
+if (node === process.execPath) {
+  import(pathToFileURL(main).href).catch((err) => {
+    process.stderr.write(`${err?.stack ? err.stack : err}\n`)
+    process.exit(1)
+  })
+} else {
+  // Old system Node: hand over to Node 24, forwarding signals so `kill` reaches the server.
+  const child = spawn(node, [main, ...process.argv.slice(2)], { stdio: 'inherit' })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
+  child.on('exit', (code, signal) => process.exit(code === null ? (signal === 'SIGKILL' ? 137 : 1) : code))
+}

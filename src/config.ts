@@ -1,0 +1,182 @@
+import path from 'node:path'
+
+// The one place that reads configuration. Every variable is documented here and in
+// .env.example (a test keeps them in step); a wrong value stops the process with a
+// one-line error naming the variable and the expected form.
+
+export type Config = Readonly<{
+  port: number
+  host: string
+  databaseUrl: string | undefined // undefined = embedded SQLite under dataDir
+  dataDir: string
+  secretKey: string | undefined // base64 or hex, 32 bytes; undefined = key file in dataDir
+  previousSecretKeys: readonly string[]
+  publicUrl: string | undefined
+  graphUrl: string
+  graphVersion: string
+  sandbox: boolean
+  logLevel: LogLevel
+}>
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof logLevels)[number]
+
+type Env = Record<string, string | undefined>
+
+export type ConfigVariable = {
+  name: string
+  default: string
+  description: string
+}
+
+/** Every variable Wahub reads, with its default and meaning (rendered into .env.example). */
+export const configVariables: readonly ConfigVariable[] = [
+  {
+    name: 'PORT',
+    default: '8080',
+    description: 'TCP port of `wahub serve` (API, webhook receiver, dashboard).',
+  },
+  { name: 'HOST', default: '0.0.0.0', description: 'Interface to listen on.' },
+  {
+    name: 'DATABASE_URL',
+    default: '',
+    description:
+      'postgres://user:pass@host:5432/db for PostgreSQL; empty = embedded SQLite file in WAHUB_DATA_DIR.',
+  },
+  {
+    name: 'WAHUB_DATA_DIR',
+    default: './data',
+    description: 'Folder for the SQLite database, the generated secret key file and downloaded media.',
+  },
+  {
+    name: 'WAHUB_SECRET_KEY',
+    default: '',
+    description:
+      'Key that encrypts tokens and app secrets at rest: 32 bytes as base64 or 64 hex characters. Empty = generated once into WAHUB_DATA_DIR/secret.key (mode 0600). Required when several instances share a Postgres database.',
+  },
+  {
+    name: 'WAHUB_PREVIOUS_SECRET_KEYS',
+    default: '',
+    description:
+      'Comma-separated older keys still accepted for decryption while secrets are re-encrypted with the current key (key rotation).',
+  },
+  {
+    name: 'WAHUB_PUBLIC_URL',
+    default: '',
+    description:
+      'The public HTTPS base URL Meta reaches this server at, e.g. https://wahub.example.com (used to print the webhook callback URL and by doctor).',
+  },
+  {
+    name: 'WAHUB_GRAPH_URL',
+    default: 'https://graph.facebook.com',
+    description: "Base URL of Meta's Graph API (point it at `wahub emulator` to work offline).",
+  },
+  {
+    name: 'WAHUB_GRAPH_VERSION',
+    default: 'v23.0',
+    description: 'Graph API version used when a WABA does not set its own, e.g. v23.0.',
+  },
+  {
+    name: 'WAHUB_SANDBOX',
+    default: 'on',
+    description:
+      'on = first run creates a Sandbox channel wired to an in-process emulator; off = no sandbox.',
+  },
+  {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    description: 'One of fatal, error, warn, info, debug, trace, silent.',
+  },
+]
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+function value(env: Env, name: string): string {
+  const raw = env[name]?.trim()
+  if (raw !== undefined && raw !== '') return raw
+  return configVariables.find((v) => v.name === name)?.default ?? ''
+}
+
+function parsePort(env: Env): number {
+  const raw = value(env, 'PORT')
+  const port = Number(raw)
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${raw}".`)
+  }
+  return port
+}
+
+function parseUrl(env: Env, name: string, protocols: readonly string[], example: string): string | undefined {
+  const raw = value(env, name)
+  if (raw === '') return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a URL like ${example}, got "${redactUrl(raw)}".`)
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.join(' or ')}// (like ${example}).`)
+  }
+  return raw.replace(/\/+$/, '')
+}
+
+/** A URL with its password replaced, fit for an error message. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@')
+}
+
+export function parseSecretKey(raw: string, name = 'WAHUB_SECRET_KEY'): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64')
+  if (key.length !== 32) {
+    throw new ConfigError(
+      `${name} must be 32 random bytes as base64 or 64 hex characters (generate one with: openssl rand -base64 32).`,
+    )
+  }
+  return key
+}
+
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const databaseUrl = parseUrl(
+    env,
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'postgres://localhost:5432/wahub',
+  )
+  const secretKey = value(env, 'WAHUB_SECRET_KEY') || undefined
+  if (secretKey) parseSecretKey(secretKey)
+  const previousSecretKeys = value(env, 'WAHUB_PREVIOUS_SECRET_KEYS')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+  for (const key of previousSecretKeys) parseSecretKey(key, 'WAHUB_PREVIOUS_SECRET_KEYS')
+
+  const graphVersion = value(env, 'WAHUB_GRAPH_VERSION')
+  if (!/^v\d+\.\d+$/.test(graphVersion)) {
+    throw new ConfigError(`WAHUB_GRAPH_VERSION must look like v23.0, got "${graphVersion}".`)
+  }
+  const sandbox = value(env, 'WAHUB_SANDBOX').toLowerCase()
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(sandbox)) {
+    throw new ConfigError(`WAHUB_SANDBOX must be on or off, got "${sandbox}".`)
+  }
+  const logLevel = value(env, 'LOG_LEVEL').toLowerCase()
+  if (!(logLevels as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}".`)
+  }
+
+  return Object.freeze({
+    port: parsePort(env),
+    host: value(env, 'HOST'),
+    databaseUrl,
+    dataDir: path.resolve(cwd, value(env, 'WAHUB_DATA_DIR')),
+    secretKey,
+    previousSecretKeys: Object.freeze(previousSecretKeys),
+    publicUrl: parseUrl(env, 'WAHUB_PUBLIC_URL', ['https:', 'http:'], 'https://wahub.example.com'),
+    graphUrl: parseUrl(env, 'WAHUB_GRAPH_URL', ['https:', 'http:'], 'https://graph.facebook.com') as string,
+    graphVersion,
+    sandbox: ['on', 'true', '1'].includes(sandbox),
+    logLevel: logLevel as LogLevel,
+  })
+}

@@ -1,0 +1,67 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import { redactUrl } from '../config.ts'
+import { type DialectCapabilities, postgresCapabilities, sqliteCapabilities } from './dialect.ts'
+import type { Database } from './schema.ts'
+import { openSqlite } from './sqlite-driver.ts'
+
+export type Db = Kysely<Database>
+
+export type DbHandle = {
+  db: Db
+  caps: DialectCapabilities
+  /** Where the data lives, with any password removed (for logs and doctor). */
+  location: string
+  close(): Promise<void>
+}
+
+export type ConnectOptions = {
+  databaseUrl: string | undefined
+  dataDir: string
+  /** SQLite file name inside dataDir. */
+  sqliteFile?: string
+  poolSize?: number
+}
+
+// pg returns int8 (bigint, count(*)) as strings to avoid precision loss; our int8 columns are
+// epoch milliseconds and serial ids, far below 2^53, so numbers are safe and simpler.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value)
+    return pg.types.getTypeParser(oid, format)
+  },
+}
+
+export async function connectDb(options: ConnectOptions): Promise<DbHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      connectionTimeoutMillis: 10_000,
+    })
+    // An idle client's error (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => {})
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const location = redactUrl(options.databaseUrl)
+    try {
+      const client = await pool.connect()
+      client.release()
+    } catch (err) {
+      await pool.end().catch(() => {})
+      throw new Error(
+        `cannot connect to PostgreSQL at ${location}: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`,
+      )
+    }
+    return { db, caps: postgresCapabilities, location, close: () => db.destroy() }
+  }
+
+  // The data dir holds the database, media and possibly the key file: owner-only.
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
+  const file = path.join(options.dataDir, options.sqliteFile ?? 'wahub.db')
+  const database = openSqlite(file)
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  return { db, caps: sqliteCapabilities, location: file, close: () => db.destroy() }
+}

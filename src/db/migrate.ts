@@ -1,0 +1,61 @@
+import { type Kysely, sql } from 'kysely'
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration'
+import type { DbHandle } from './connect.ts'
+import type { DialectCapabilities } from './dialect.ts'
+import * as initial from './migrations/0001-initial.ts'
+
+// Migrations are listed here, in order, rather than discovered on disk: the list is checked by
+// the type-checker and a missing file fails at import, not at run time. Append only.
+type WahubMigration = { up(db: Kysely<unknown>, caps: DialectCapabilities): Promise<void> }
+
+const migrations: Record<string, WahubMigration> = {
+  '0001-initial': initial,
+}
+
+function provider(handle: DbHandle) {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {}
+      for (const [name, migration] of Object.entries(migrations)) {
+        out[name] = { up: (db) => migration.up(db as Kysely<unknown>, handle.caps) }
+      }
+      return out
+    },
+  }
+}
+
+function outcome({ error, results }: MigrationResultSet): { applied: string[] } {
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName
+    throw new Error(`migration ${failed ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`)
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) }
+}
+
+export async function migrateToLatest(handle: DbHandle): Promise<{ applied: string[] }> {
+  if (handle.caps.name === 'postgres') {
+    // Kysely takes an advisory lock on PostgreSQL, so several `wahub serve` instances starting
+    // at once apply each migration exactly once.
+    return outcome(await new Migrator({ db: handle.db, provider: provider(handle) }).migrateToLatest())
+  }
+  // Kysely's SQLite adapter takes no lock (it assumes one connection), but `wahub migrate` and
+  // `wahub serve` may open the same file at once. BEGIN IMMEDIATE takes SQLite's write lock
+  // before the migration state is read; the other process waits (busy_timeout) and then sees
+  // the migrations applied.
+  return handle.db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn)
+    let result: MigrationResultSet
+    try {
+      result = await new Migrator({
+        db: conn,
+        provider: provider(handle),
+        disableTransactions: true,
+      }).migrateToLatest()
+    } catch (err) {
+      await sql`rollback`.execute(conn)
+      throw err
+    }
+    await sql.raw(result.error ? 'rollback' : 'commit').execute(conn)
+    return outcome(result)
+  })
+}

@@ -1,0 +1,355 @@
+import type { Kysely } from 'kysely'
+import type { DialectCapabilities } from '../dialect.ts'
+
+// The whole data model of SPEC §4, one set of DDL for SQLite and PostgreSQL. Times are int8
+// epoch milliseconds, flags integers, JSON text (docs/decisions/0003-portable-schema.md).
+
+export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promise<void> {
+  const schema = db.schema
+
+  await schema
+    .createTable('meta_apps')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('app_id', 'text', (c) => c.notNull().unique())
+    .addColumn('name', 'text')
+    .addColumn('app_secret_enc', 'text')
+    .addColumn('verify_token_enc', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .execute()
+
+  await schema
+    .createTable('tenants')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull().unique())
+    .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('whatsapp_enabled', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('default_phone_number_id', 'text')
+    .addColumn('default_country', 'text')
+    .addColumn('callback_url', 'text')
+    .addColumn('callback_secret_enc', 'text')
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .execute()
+
+  await schema
+    .createTable('wabas')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('waba_id', 'text', (c) => c.notNull().unique())
+    .addColumn('meta_app_id', 'text', (c) => c.references('meta_apps.id').onDelete('set null'))
+    .addColumn('tenant_id', 'text', (c) => c.references('tenants.id').onDelete('set null'))
+    .addColumn('name', 'text')
+    .addColumn('access_token_enc', 'text', (c) => c.notNull())
+    .addColumn('token_last4', 'text', (c) => c.notNull())
+    .addColumn('token_type', 'text')
+    .addColumn('token_expires_at', 'int8')
+    .addColumn('api_version', 'text')
+    .addColumn('graph_url', 'text')
+    .addColumn('is_sandbox', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .execute()
+
+  await schema
+    .createTable('phone_numbers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('phone_number_id', 'text', (c) => c.notNull().unique())
+    .addColumn('waba_id', 'text', (c) => c.notNull().references('wabas.id').onDelete('cascade'))
+    .addColumn('tenant_id', 'text', (c) => c.references('tenants.id').onDelete('set null'))
+    .addColumn('display_phone_number', 'text')
+    .addColumn('verified_name', 'text')
+    .addColumn('name_status', 'text')
+    .addColumn('quality_rating', 'text')
+    .addColumn('messaging_limit_tier', 'text')
+    .addColumn('throughput_level', 'text')
+    .addColumn('throughput_mps', 'integer')
+    .addColumn('code_verification_status', 'text')
+    .addColumn('platform_type', 'text')
+    .addColumn('status', 'text')
+    .addColumn('account_mode', 'text')
+    .addColumn('registered', 'integer')
+    .addColumn('is_sandbox', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('refreshed_at', 'int8')
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .execute()
+  await schema.createIndex('phone_numbers_tenant').on('phone_numbers').column('tenant_id').execute()
+
+  await schema
+    .createTable('settings')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .execute()
+
+  await schema
+    .createTable('users')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('email', 'text', (c) => c.notNull().unique())
+    .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('tenant_id', 'text', (c) => c.references('tenants.id').onDelete('cascade'))
+    .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('last_login_at', 'int8')
+    .execute()
+
+  await schema
+    .createTable('sessions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('csrf_token_hash', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('expires_at', 'int8', (c) => c.notNull())
+    .addColumn('last_seen_at', 'int8', (c) => c.notNull())
+    .execute()
+
+  await schema
+    .createTable('api_keys')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.references('tenants.id').onDelete('cascade'))
+    .addColumn('name', 'text')
+    .addColumn('prefix', 'text', (c) => c.notNull())
+    .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('scopes', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('last_used_at', 'int8')
+    .addColumn('revoked_at', 'int8')
+    .execute()
+
+  await schema
+    .createTable('rate_counters')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addColumn('reset_at', 'int8', (c) => c.notNull())
+    .execute()
+
+  await schema
+    .createTable('contacts')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('wa_id', 'text')
+    .addColumn('user_id', 'text')
+    .addColumn('profile_name', 'text')
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .addUniqueConstraint('contacts_tenant_wa_id', ['tenant_id', 'wa_id'])
+    .addUniqueConstraint('contacts_tenant_user_id', ['tenant_id', 'user_id'])
+    .execute()
+
+  await schema
+    .createTable('conversations')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('phone_number_id', 'text', (c) =>
+      c.notNull().references('phone_numbers.id').onDelete('cascade'),
+    )
+    .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('assignee_user_id', 'text', (c) => c.references('users.id').onDelete('set null'))
+    .addColumn('last_inbound_at', 'int8')
+    .addColumn('last_message_at', 'int8')
+    .addColumn('last_message_preview', 'text')
+    .addColumn('unread_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .addUniqueConstraint('conversations_number_contact', ['phone_number_id', 'contact_id'])
+    .execute()
+  await schema
+    .createIndex('conversations_tenant_activity')
+    .on('conversations')
+    .columns(['tenant_id', 'last_message_at', 'id'])
+    .execute()
+
+  await schema
+    .createTable('messages')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('conversation_id', 'text', (c) =>
+      c.notNull().references('conversations.id').onDelete('cascade'),
+    )
+    .addColumn('phone_number_id', 'text', (c) =>
+      c.notNull().references('phone_numbers.id').onDelete('cascade'),
+    )
+    .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+    .addColumn('direction', 'text', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('content', 'text', (c) => c.notNull())
+    .addColumn('wamid', 'text')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('status_at', 'int8', (c) => c.notNull())
+    .addColumn('meta_timestamp', 'int8')
+    .addColumn('error_code', 'integer')
+    .addColumn('error_title', 'text')
+    .addColumn('error_details', 'text')
+    .addColumn('error_explanation', 'text')
+    .addColumn('pricing_model', 'text')
+    .addColumn('pricing_category', 'text')
+    .addColumn('pricing_type', 'text')
+    .addColumn('billable', 'integer')
+    .addColumn('context_wamid', 'text')
+    .addColumn('source', 'text')
+    .addColumn('created_by', 'text')
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    // SPEC §5: Meta delivers at least once; the same wamid on the same number is one message.
+    .addUniqueConstraint('messages_number_wamid', ['phone_number_id', 'wamid'])
+    .execute()
+  await schema.createIndex('messages_thread').on('messages').columns(['conversation_id', 'id']).execute()
+  await schema.createIndex('messages_tenant').on('messages').columns(['tenant_id', 'id']).execute()
+  await schema.createIndex('messages_wamid').on('messages').column('wamid').execute()
+
+  await schema
+    .createTable('message_status_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('phone_number_id', 'text', (c) => c.notNull())
+    .addColumn('wamid', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('message_id', 'text', (c) => c.references('messages.id').onDelete('cascade'))
+    .addColumn('meta_timestamp', 'int8')
+    .addColumn('recipient_id', 'text')
+    .addColumn('errors', 'text')
+    .addColumn('pricing', 'text')
+    .addColumn('conversation', 'text')
+    .addColumn('webhook_event_id', 'text')
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    // A re-delivered status changes nothing (SPEC §5).
+    .addUniqueConstraint('status_events_once', ['phone_number_id', 'wamid', 'status'])
+    .execute()
+  await schema.createIndex('status_events_message').on('message_status_events').column('message_id').execute()
+
+  await schema
+    .createTable('reactions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('message_id', 'text', (c) => c.references('messages.id').onDelete('cascade'))
+    .addColumn('target_wamid', 'text', (c) => c.notNull())
+    .addColumn('phone_number_id', 'text', (c) => c.notNull())
+    .addColumn('from_contact_id', 'text')
+    .addColumn('direction', 'text', (c) => c.notNull())
+    .addColumn('emoji', 'text', (c) => c.notNull())
+    .addColumn('wamid', 'text')
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addUniqueConstraint('reactions_one_per_sender', [
+      'phone_number_id',
+      'target_wamid',
+      'direction',
+      'from_contact_id',
+    ])
+    .execute()
+
+  await schema
+    .createTable('media')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.references('tenants.id').onDelete('cascade'))
+    .addColumn('message_id', 'text', (c) => c.references('messages.id').onDelete('cascade'))
+    .addColumn('phone_number_id', 'text', (c) => c.notNull())
+    .addColumn('meta_media_id', 'text')
+    .addColumn('direction', 'text', (c) => c.notNull())
+    .addColumn('mime_type', 'text')
+    .addColumn('sha256', 'text')
+    .addColumn('size_bytes', 'int8')
+    .addColumn('filename', 'text')
+    .addColumn('storage_path', 'text')
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('error', 'text')
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .execute()
+  await schema.createIndex('media_message').on('media').column('message_id').execute()
+
+  await schema
+    .createTable('templates')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('waba_id', 'text', (c) => c.notNull().references('wabas.id').onDelete('cascade'))
+    .addColumn('meta_template_id', 'text')
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('language', 'text', (c) => c.notNull())
+    .addColumn('category', 'text')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('quality_score', 'text')
+    .addColumn('rejected_reason', 'text')
+    .addColumn('parameter_format', 'text')
+    .addColumn('components', 'text', (c) => c.notNull())
+    .addColumn('synced_at', 'int8')
+    .addColumn('updated_at', 'int8', (c) => c.notNull())
+    .addUniqueConstraint('templates_waba_name_language', ['waba_id', 'name', 'language'])
+    .execute()
+
+  await schema
+    .createTable('webhook_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('received_at', 'int8', (c) => c.notNull())
+    .addColumn('body', caps.bytesType, (c) => c.notNull())
+    .addColumn('signature_ok', 'integer', (c) => c.notNull())
+    .addColumn('meta_app_id', 'text')
+    .addColumn('outcome', 'text', (c) => c.notNull())
+    .addColumn('outcome_reason', 'text')
+    .addColumn('phone_number_ids', 'text')
+    .addColumn('processed_at', 'int8')
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
+  await schema
+    .createIndex('webhook_events_outcome')
+    .on('webhook_events')
+    .columns(['outcome', 'received_at'])
+    .execute()
+
+  await schema
+    .createTable('jobs')
+    .addColumn('id', caps.serialType, (c) =>
+      caps.name === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('run_at', 'int8', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(25))
+    .addColumn('lane', 'text')
+    .addColumn('locked_by', 'text')
+    .addColumn('locked_at', 'int8')
+    .addColumn('last_error', 'text')
+    .addColumn('failed_at', 'int8')
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .execute()
+  await schema.createIndex('jobs_due').on('jobs').columns(['kind', 'run_at', 'id']).execute()
+  await schema.createIndex('jobs_lane').on('jobs').columns(['lane', 'id']).execute()
+
+  await schema
+    .createTable('idempotency_keys')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('request_hash', 'text', (c) => c.notNull())
+    .addColumn('response', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .addColumn('expires_at', 'int8', (c) => c.notNull())
+    .addPrimaryKeyConstraint('idempotency_keys_pk', ['tenant_id', 'key'])
+    .execute()
+
+  await schema
+    .createTable('events')
+    .addColumn('id', caps.serialType, (c) =>
+      caps.name === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
+    .addColumn('tenant_id', 'text')
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('subject_id', 'text')
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'int8', (c) => c.notNull())
+    .execute()
+  await schema.createIndex('events_tenant').on('events').columns(['tenant_id', 'id']).execute()
+
+  await schema
+    .createTable('audit_log')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('at', 'int8', (c) => c.notNull())
+    .addColumn('actor', 'text', (c) => c.notNull())
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('target_type', 'text')
+    .addColumn('target_id', 'text')
+    .addColumn('tenant_id', 'text')
+    .addColumn('details', 'text')
+    .execute()
+}

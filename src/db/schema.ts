@@ -1,0 +1,318 @@
+import type { ColumnType, Generated } from 'kysely'
+
+// Row types of every table, as the migrations create them. Conventions (docs/decisions/0003):
+// ids are text (`newId(prefix)`, time-ordered) except serial job/event ids; times are epoch
+// milliseconds (int8); flags are integers 0/1; JSON is stored as text and parsed by the
+// owning repo; secrets are only ever vault ciphertext (`*_enc` columns).
+
+type Millis = number
+type Flag = number // 0 | 1
+type Json = string
+type Bytes = Uint8Array
+/** Set by the database on insert, optional when inserting. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>
+
+export type MetaAppsTable = {
+  id: string
+  app_id: string
+  name: string | null
+  app_secret_enc: string | null
+  verify_token_enc: string
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type WabasTable = {
+  id: string
+  waba_id: string
+  meta_app_id: string | null
+  tenant_id: string | null // a tenant that brought its own WABA (help-desk case)
+  name: string | null
+  access_token_enc: string
+  token_last4: string
+  token_type: string | null
+  token_expires_at: Millis | null
+  api_version: string | null
+  graph_url: string | null
+  is_sandbox: Defaulted<Flag>
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type PhoneNumbersTable = {
+  id: string
+  phone_number_id: string
+  waba_id: string
+  tenant_id: string | null
+  display_phone_number: string | null
+  verified_name: string | null
+  name_status: string | null
+  quality_rating: string | null
+  messaging_limit_tier: string | null
+  throughput_level: string | null
+  throughput_mps: number | null
+  code_verification_status: string | null
+  platform_type: string | null
+  status: string | null
+  account_mode: string | null
+  registered: Flag | null
+  is_sandbox: Defaulted<Flag>
+  refreshed_at: Millis | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type TenantsTable = {
+  id: string
+  name: string
+  enabled: Defaulted<Flag>
+  whatsapp_enabled: Defaulted<Flag>
+  default_phone_number_id: string | null
+  default_country: string | null
+  callback_url: string | null
+  callback_secret_enc: string | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type SettingsTable = {
+  key: string
+  value: Json
+  updated_at: Millis
+}
+
+export type UsersTable = {
+  id: string
+  email: string
+  password_hash: string
+  role: 'admin' | 'agent'
+  tenant_id: string | null
+  must_change_password: Defaulted<Flag>
+  disabled: Defaulted<Flag>
+  created_at: Millis
+  last_login_at: Millis | null
+}
+
+export type SessionsTable = {
+  id: string // sha256 of the session token
+  user_id: string
+  csrf_token_hash: string
+  created_at: Millis
+  expires_at: Millis
+  last_seen_at: Millis
+}
+
+export type ApiKeysTable = {
+  id: string
+  tenant_id: string | null // null = operator key (admin scope across tenants)
+  name: string | null
+  prefix: string
+  key_hash: string
+  scopes: string // comma-separated: send,read,admin
+  created_at: Millis
+  last_used_at: Millis | null
+  revoked_at: Millis | null
+}
+
+export type RateCountersTable = {
+  key: string
+  count: number
+  reset_at: Millis
+}
+
+export type ContactsTable = {
+  id: string
+  tenant_id: string
+  wa_id: string | null
+  user_id: string | null // business-scoped user id (username users, 2026)
+  profile_name: string | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type ConversationsTable = {
+  id: string
+  tenant_id: string
+  phone_number_id: string
+  contact_id: string
+  status: 'open' | 'closed'
+  assignee_user_id: string | null
+  last_inbound_at: Millis | null
+  last_message_at: Millis | null
+  last_message_preview: string | null
+  unread_count: Defaulted<number>
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type MessagesTable = {
+  id: string
+  tenant_id: string
+  conversation_id: string
+  phone_number_id: string
+  contact_id: string
+  direction: 'in' | 'out'
+  type: string
+  content: Json
+  wamid: string | null
+  status: string // received | queued | sending | sent | delivered | read | failed | unknown
+  status_at: Millis
+  meta_timestamp: Millis | null
+  error_code: number | null
+  error_title: string | null
+  error_details: string | null
+  error_explanation: string | null
+  pricing_model: string | null
+  pricing_category: string | null
+  pricing_type: string | null
+  billable: Flag | null
+  context_wamid: string | null
+  source: string | null
+  created_by: string | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type MessageStatusEventsTable = {
+  id: string
+  phone_number_id: string // Meta's phone_number_id as received (may be unknown to us)
+  wamid: string
+  status: string
+  message_id: string | null
+  meta_timestamp: Millis | null
+  recipient_id: string | null
+  errors: Json | null
+  pricing: Json | null
+  conversation: Json | null
+  webhook_event_id: string | null
+  created_at: Millis
+}
+
+export type ReactionsTable = {
+  id: string
+  tenant_id: string
+  message_id: string | null
+  target_wamid: string
+  phone_number_id: string
+  from_contact_id: string | null
+  direction: 'in' | 'out'
+  emoji: string
+  wamid: string | null
+  created_at: Millis
+}
+
+export type MediaTable = {
+  id: string
+  tenant_id: string | null
+  message_id: string | null
+  phone_number_id: string
+  meta_media_id: string | null
+  direction: 'in' | 'out'
+  mime_type: string | null
+  sha256: string | null
+  size_bytes: number | null
+  filename: string | null
+  storage_path: string | null
+  state: 'pending' | 'ready' | 'failed'
+  attempts: Defaulted<number>
+  error: string | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type TemplatesTable = {
+  id: string
+  waba_id: string
+  meta_template_id: string | null
+  name: string
+  language: string
+  category: string | null
+  status: string
+  quality_score: string | null
+  rejected_reason: string | null
+  parameter_format: string | null
+  components: Json
+  synced_at: Millis | null
+  updated_at: Millis
+}
+
+export type WebhookEventsTable = {
+  id: string
+  received_at: Millis
+  body: Bytes
+  signature_ok: Flag
+  meta_app_id: string | null
+  outcome: string // pending | processed | unrouted | rejected | failed
+  outcome_reason: string | null
+  phone_number_ids: string | null // comma-separated ids seen in the payload
+  processed_at: Millis | null
+  attempts: Defaulted<number>
+}
+
+export type JobsTable = {
+  id: Generated<number>
+  kind: string
+  payload: Json
+  run_at: Millis
+  attempts: Defaulted<number>
+  max_attempts: Defaulted<number>
+  lane: string | null
+  locked_by: string | null
+  locked_at: Millis | null
+  last_error: string | null
+  failed_at: Millis | null
+  created_at: Millis
+}
+
+export type IdempotencyKeysTable = {
+  tenant_id: string
+  key: string
+  request_hash: string
+  response: Json
+  created_at: Millis
+  expires_at: Millis
+}
+
+export type EventsTable = {
+  id: Generated<number>
+  tenant_id: string | null
+  kind: string
+  subject_id: string | null
+  payload: Json
+  created_at: Millis
+}
+
+export type AuditLogTable = {
+  id: string
+  at: Millis
+  actor: string
+  action: string
+  target_type: string | null
+  target_id: string | null
+  tenant_id: string | null
+  details: Json | null
+}
+
+export type Database = {
+  meta_apps: MetaAppsTable
+  wabas: WabasTable
+  phone_numbers: PhoneNumbersTable
+  tenants: TenantsTable
+  settings: SettingsTable
+  users: UsersTable
+  sessions: SessionsTable
+  api_keys: ApiKeysTable
+  rate_counters: RateCountersTable
+  contacts: ContactsTable
+  conversations: ConversationsTable
+  messages: MessagesTable
+  message_status_events: MessageStatusEventsTable
+  reactions: ReactionsTable
+  media: MediaTable
+  templates: TemplatesTable
+  webhook_events: WebhookEventsTable
+  jobs: JobsTable
+  idempotency_keys: IdempotencyKeysTable
+  events: EventsTable
+  audit_log: AuditLogTable
+}

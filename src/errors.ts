@@ -1,0 +1,64 @@
+// Wahub's own error codes. Each is defined once, with its HTTP status and the fix a person
+// should apply; responses are `{ error: { code, message, fix, details } }`. docs/errors.md is
+// kept in step with this table by a test. Meta's codes are explained only by
+// cloud-api/error-catalogue.ts.
+
+export type ErrorDefinition = { status: number; fix: string }
+
+export const errorDefinitions = {
+  bad_request: { status: 400, fix: 'Correct the request as the message says and send it again.' },
+  validation_failed: {
+    status: 400,
+    fix: 'Correct the fields listed in details (see the OpenAPI description at /docs).',
+  },
+  invalid_json: { status: 400, fix: 'Send a valid JSON body with Content-Type: application/json.' },
+  unauthorized: {
+    status: 401,
+    fix: 'Send an API key as `Authorization: Bearer <key>` (create one with `wahub apikey create`).',
+  },
+  signature_invalid: {
+    status: 401,
+    fix: "Meta signs webhooks with the app secret: check the app secret stored for this app (`wahub app list`) matches the one in Meta's App Dashboard.",
+  },
+  forbidden: { status: 403, fix: 'Use a key or user with the needed scope or tenant.' },
+  not_found: { status: 404, fix: 'Check the id in the URL.' },
+  route_not_found: {
+    status: 404,
+    fix: 'Check the method and path against the OpenAPI description at /docs.',
+  },
+  conflict: {
+    status: 409,
+    fix: 'The resource already exists or changed meanwhile; read it again and retry.',
+  },
+  payload_too_large: { status: 413, fix: 'Send a smaller body (webhooks are limited to 3 MiB).' },
+  unsupported_media_type: { status: 415, fix: 'Send the body with Content-Type: application/json.' },
+  rate_limited: { status: 429, fix: 'Slow down and retry after the time in the Retry-After header.' },
+  internal: { status: 500, fix: 'Wahub failed unexpectedly; the log line with this request id says why.' },
+  unavailable: { status: 503, fix: 'Wahub is starting or shutting down; retry in a few seconds.' },
+} as const satisfies Record<string, ErrorDefinition>
+
+export type ErrorCode = keyof typeof errorDefinitions
+
+export class WahubError extends Error {
+  override name = 'WahubError'
+  readonly code: ErrorCode
+  readonly details: unknown
+  readonly status: number
+  readonly fix: string
+
+  constructor(code: ErrorCode, message: string, details?: unknown, fix?: string) {
+    super(message)
+    this.code = code
+    this.details = details
+    this.status = errorDefinitions[code].status
+    this.fix = fix ?? errorDefinitions[code].fix
+  }
+}
+
+export type ErrorBody = { error: { code: string; message: string; fix: string; details?: unknown } }
+
+export function errorBody(err: WahubError): ErrorBody {
+  const body: ErrorBody = { error: { code: err.code, message: err.message, fix: err.fix } }
+  if (err.details !== undefined) body.error.details = err.details
+  return body
+}

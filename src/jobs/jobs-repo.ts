@@ -1,0 +1,201 @@
+import type { Selectable } from 'kysely'
+import { sql } from 'kysely'
+import type { Db } from '../db/connect.ts'
+import type { DialectCapabilities } from '../db/dialect.ts'
+import type { JobsTable } from '../db/schema.ts'
+import type { Job, JobKind, JobPayloads } from './types.ts'
+
+// One function per job transition, each guarded by `locked_by` so a worker that lost its
+// lock (it stalled past the lock timeout and another claimed the job) cannot complete or
+// fail a job it no longer owns. Enqueue takes the caller's transaction: a message row and
+// its send job commit together (transactional outbox, SPEC §2).
+
+export type EnqueueOptions = { runAt?: number; maxAttempts?: number; lane?: string | null }
+
+export async function enqueueJob<K extends JobKind>(
+  db: Db,
+  kind: K,
+  payload: JobPayloads[K],
+  options: EnqueueOptions = {},
+): Promise<number> {
+  const now = Date.now()
+  const row = await db
+    .insertInto('jobs')
+    .values({
+      kind,
+      payload: JSON.stringify(payload),
+      run_at: options.runAt ?? now,
+      max_attempts: options.maxAttempts ?? 25,
+      lane: options.lane ?? null,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export type ClaimOptions = {
+  kinds: readonly JobKind[]
+  workerId: string
+  limit: number
+  /** A lock older than this is considered abandoned (its worker died) and the job is reclaimed. */
+  lockTimeoutMs: number
+  now?: number
+}
+
+function toJob(row: Selectable<JobsTable>): Job {
+  return {
+    id: row.id,
+    kind: row.kind as JobKind,
+    payload: JSON.parse(row.payload),
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    lane: row.lane,
+    runAt: row.run_at,
+  }
+}
+
+/**
+ * Claims up to `limit` due jobs. On PostgreSQL the candidate rows are locked with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent claimers (several `wahub serve` instances) get
+ * disjoint jobs without waiting on each other. SQLite serialises writers, so the same UPDATE
+ * is atomic there. A job with a lane waits until every earlier job of its lane is finished:
+ * messages to one recipient leave in order.
+ */
+export async function claimJobs(db: Db, caps: DialectCapabilities, options: ClaimOptions): Promise<Job[]> {
+  if (options.kinds.length === 0 || options.limit <= 0) return []
+  const now = options.now ?? Date.now()
+  const staleBefore = now - options.lockTimeoutMs
+  let candidates = db
+    .selectFrom('jobs as j')
+    .select('j.id')
+    .where('j.kind', 'in', options.kinds)
+    .where('j.failed_at', 'is', null)
+    .where('j.run_at', '<=', now)
+    .where((eb) => eb.or([eb('j.locked_by', 'is', null), eb('j.locked_at', '<', staleBefore)]))
+    .where((eb) =>
+      eb.or([
+        eb('j.lane', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('jobs as earlier')
+              .select(sql.lit(1).as('one'))
+              .whereRef('earlier.lane', '=', 'j.lane')
+              .whereRef('earlier.id', '<', 'j.id')
+              .where('earlier.failed_at', 'is', null),
+          ),
+        ),
+      ]),
+    )
+    .orderBy('j.run_at')
+    .orderBy('j.id')
+    .limit(options.limit)
+  if (caps.skipLocked) candidates = candidates.forUpdate().skipLocked()
+
+  const rows = await db
+    .updateTable('jobs')
+    .set((eb) => ({ locked_by: options.workerId, locked_at: now, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', candidates)
+    .returningAll()
+    .execute()
+  return rows.map(toJob).sort((a, b) => a.runAt - b.runAt || a.id - b.id)
+}
+
+/** The job is done: it leaves the table. */
+export async function completeJob(db: Db, jobId: number, workerId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('jobs')
+    .where('id', '=', jobId)
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows) === 1
+}
+
+/**
+ * A failed attempt. With `retryAt` the job runs again then; without, it is kept as dead
+ * (failed_at set) for inspection and replay, and no longer blocks its lane.
+ */
+export async function failJob(
+  db: Db,
+  jobId: number,
+  workerId: string,
+  outcome: { error: string; retryAt?: number },
+): Promise<boolean> {
+  const now = Date.now()
+  const result = await db
+    .updateTable('jobs')
+    .set({
+      locked_by: null,
+      locked_at: null,
+      last_error: outcome.error.slice(0, 2000),
+      run_at: outcome.retryAt ?? now,
+      failed_at: outcome.retryAt === undefined ? now : null,
+    })
+    .where('id', '=', jobId)
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Put a claimed job back without counting the attempt (rate limited, shutting down). */
+export async function releaseJob(
+  db: Db,
+  jobId: number,
+  workerId: string,
+  runAt = Date.now(),
+): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set((eb) => ({ locked_by: null, locked_at: null, run_at: runAt, attempts: eb('attempts', '-', 1) }))
+    .where('id', '=', jobId)
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export type JobCounts = { due: number; scheduled: number; running: number; dead: number }
+
+export async function countJobs(db: Db, kind?: JobKind, now = Date.now()): Promise<JobCounts> {
+  let query = db.selectFrom('jobs').select((eb) => [
+    eb.fn.sum<number>(eb.case().when('failed_at', 'is not', null).then(1).else(0).end()).as('dead'),
+    eb.fn
+      .sum<number>(
+        eb
+          .case()
+          .when(eb.and([eb('failed_at', 'is', null), eb('locked_by', 'is not', null)]))
+          .then(1)
+          .else(0)
+          .end(),
+      )
+      .as('running'),
+    eb.fn
+      .sum<number>(
+        eb
+          .case()
+          .when(eb.and([eb('failed_at', 'is', null), eb('locked_by', 'is', null), eb('run_at', '<=', now)]))
+          .then(1)
+          .else(0)
+          .end(),
+      )
+      .as('due'),
+    eb.fn
+      .sum<number>(
+        eb
+          .case()
+          .when(eb.and([eb('failed_at', 'is', null), eb('locked_by', 'is', null), eb('run_at', '>', now)]))
+          .then(1)
+          .else(0)
+          .end(),
+      )
+      .as('scheduled'),
+  ])
+  if (kind) query = query.where('kind', '=', kind)
+  const row = await query.executeTakeFirstOrThrow()
+  return {
+    due: Number(row.due ?? 0),
+    scheduled: Number(row.scheduled ?? 0),
+    running: Number(row.running ?? 0),
+    dead: Number(row.dead ?? 0),
+  }
+}

@@ -1,0 +1,45 @@
+import type { Logger } from '../log.ts'
+
+// Every job kind and its payload. Names are `noun.verb`; each kind's handler lives in the
+// domain that owns the work (webhooks/, messaging/, inbox/), never in jobs/.
+export type JobPayloads = {
+  'webhook.process': { eventId: string }
+  'message.send': { messageId: string }
+  'media.download': { mediaId: string }
+  'callback.deliver': { tenantId: string; eventId: number }
+  /** Used by the jobs tests and `wahub doctor` self-check; does nothing. */
+  'system.noop': { note?: string }
+}
+
+export type JobKind = keyof JobPayloads
+
+export type Job<K extends JobKind = JobKind> = {
+  id: number
+  kind: K
+  payload: JobPayloads[K]
+  attempts: number // including the current one
+  maxAttempts: number
+  lane: string | null
+  runAt: number
+}
+
+export type JobContext = {
+  job: Job
+  /** Aborted when the runner stops: finish or give up quickly. */
+  signal: AbortSignal
+  log: Logger
+}
+
+/**
+ * What a handler decides. Returning nothing (or `done`) deletes the job. `retry` puts it back
+ * for later (`countAttempt: false` when the delay is a rate limit, not a failure). Throwing
+ * counts as a failed attempt and is retried with exponential backoff until max_attempts.
+ */
+export type JobOutcome =
+  | undefined
+  | { done: true }
+  | { retry: true; delayMs?: number; countAttempt?: boolean; error?: string }
+
+export type JobHandler<K extends JobKind> = (payload: JobPayloads[K], ctx: JobContext) => Promise<JobOutcome>
+
+export type JobHandlers = { [K in JobKind]?: JobHandler<K> }

@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify'
+import { createVault, loadVaultKeys, type Vault } from './channels/vault.ts'
+import { checkVaultKey } from './channels/vault-check.ts'
+import type { Config } from './config.ts'
+import { connectDb, type DbHandle } from './db/connect.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { buildApp } from './http/app.ts'
+import { createJobRunner, type JobRunner } from './jobs/runner.ts'
+import type { JobHandlers } from './jobs/types.ts'
+import type { Logger } from './log.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
+
+// Starts one Wahub instance: database (migrated), vault, HTTP app, job workers. `wahub serve`
+// and the tests both come through here, so what is tested is what runs.
+
+export type Wahub = {
+  app: FastifyInstance
+  handle: DbHandle
+  vault: Vault
+  metrics: Metrics
+  runner: JobRunner
+  log: Logger
+  config: Config
+  /** Base URL the server listens on (when started with listen). */
+  url: string
+  close(): Promise<void>
+}
+
+export type StartOptions = {
+  log: Logger
+  listen?: boolean
+  workers?: boolean
+  /** For tests: an already-open database. */
+  handle?: DbHandle
+}
+
+export async function startWahub(config: Config, options: StartOptions): Promise<Wahub> {
+  const { log } = options
+  const handle =
+    options.handle ?? (await connectDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }))
+  let app: FastifyInstance | undefined
+  let runner: JobRunner | undefined
+  try {
+    const { applied } = await migrateToLatest(handle)
+    if (applied.length > 0) log.info({ applied }, 'migrations applied')
+    const keys = loadVaultKeys(config)
+    const vault = createVault(keys.current, keys.previous)
+    await checkVaultKey(handle.db, vault)
+
+    const metrics = createMetrics()
+    const handlers: JobHandlers = {
+      'system.noop': async () => undefined,
+    }
+    runner = createJobRunner({ handle, handlers, log: log.child({ component: 'jobs' }) })
+    app = await buildApp({ config, handle, log, vault, metrics, runner })
+
+    let url = ''
+    if (options.listen !== false) {
+      const address = await app.listen({ port: config.port, host: config.host })
+      url = address.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost')
+    } else {
+      await app.ready()
+    }
+    if (options.workers !== false) runner.start()
+
+    const started = { app, runner }
+    let closing: Promise<void> | undefined
+    return {
+      app,
+      handle,
+      vault,
+      metrics,
+      runner,
+      log,
+      config,
+      url,
+      close() {
+        closing ??= (async () => {
+          await started.app.close()
+          await started.runner.stop()
+          if (!options.handle) await handle.close()
+        })()
+        return closing
+      },
+    }
+  } catch (err) {
+    await app?.close().catch(() => {})
+    await runner?.stop().catch(() => {})
+    if (!options.handle) await handle.close().catch(() => {})
+    throw err
+  }
+}

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, test } from 'node:test'
+import { runWahub, startWahubProcess, systemNode } from '../helpers/cli.ts'
+import { createTestDb, testDbKind } from '../helpers/db.ts'
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-cli-'))
+}
+
+describe(`wahub command line (started with ${systemNode})`, () => {
+  test('wahub --help lists every command', async () => {
+    const res = await runWahub(['--help'])
+    assert.equal(res.code, 0, res.stderr)
+    for (const name of ['serve', 'migrate', 'emulator', 'config']) {
+      assert.match(res.stdout, new RegExp(`\\n  ${name} +\\S`), `--help does not list ${name}`)
+    }
+  })
+
+  for (const name of ['serve', 'migrate', 'config']) {
+    test(`wahub ${name} --help explains the command and exits 0`, async () => {
+      const res = await runWahub([name, '--help'])
+      assert.equal(res.code, 0, res.stderr)
+      assert.match(res.stdout, new RegExp(`^wahub ${name}`))
+    })
+  }
+
+  test('an unknown command exits 2 and shows the help', async () => {
+    const res = await runWahub(['serv'])
+    assert.equal(res.code, 2)
+    assert.match(res.stderr, /unknown command "serv"/)
+  })
+
+  test('a wrong configuration value exits 2 with one line naming the variable', async () => {
+    const res = await runWahub(['migrate'], { env: { PORT: 'http' } })
+    assert.equal(res.code, 2)
+    assert.equal(res.stderr.trim().split('\n').length, 1, `expected one line, got:\n${res.stderr}`)
+    assert.match(res.stderr, /PORT must be a whole number/)
+  })
+
+  test('wahub migrate applies the migrations once, then reports up to date', async () => {
+    const cwd = tempDir()
+    try {
+      const first = await runWahub(['migrate', '--json'], { cwd })
+      assert.equal(first.code, 0, first.stderr)
+      assert.deepEqual(JSON.parse(first.stdout), { database: 'sqlite', applied: ['0001-initial'] })
+      const second = await runWahub(['migrate', '--json'], { cwd })
+      assert.deepEqual(JSON.parse(second.stdout).applied, [])
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true })
+    }
+  })
+
+  test('settings in .env are used, and the real environment wins over them', async () => {
+    const cwd = tempDir()
+    try {
+      fs.writeFileSync(path.join(cwd, '.env'), 'WAHUB_GRAPH_VERSION=v21.0\nPORT=9999\n')
+      const res = await runWahub(['config', 'show', '--json'], { cwd, env: { PORT: '7777' } })
+      assert.equal(res.code, 0, res.stderr)
+      const shown = JSON.parse(res.stdout)
+      assert.equal(shown.graphVersion, 'v21.0', '.env value used')
+      assert.equal(shown.port, 7777, 'environment beats .env')
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true })
+    }
+  })
+
+  test(`wahub serve in an empty folder creates ./data, answers /healthz and stops cleanly on SIGTERM (${testDbKind})`, async () => {
+    const cwd = tempDir()
+    const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', WAHUB_SANDBOX: 'off' }
+    const pg = testDbKind === 'postgres' ? await createTestDb({ migrate: false }) : undefined
+    if (pg?.databaseUrl) env.DATABASE_URL = pg.databaseUrl
+    try {
+      const { child, match } = await startWahubProcess(['serve'], /listening on (http:\/\/\S+)/, { cwd, env })
+      try {
+        const res = await fetch(`${match[1]}/healthz`)
+        assert.equal(res.status, 200)
+        assert.equal(((await res.json()) as { database: string }).database, testDbKind)
+        assert.ok(fs.existsSync(path.join(cwd, 'data', 'secret.key')), 'the key file is created in ./data')
+        if (testDbKind === 'sqlite')
+          assert.ok(fs.existsSync(path.join(cwd, 'data', 'wahub.db')), 'the database is in ./data')
+      } finally {
+        child.kill('SIGTERM')
+        const [code] = await once(child, 'exit')
+        assert.equal(code, 0, 'serve exits 0 after SIGTERM')
+      }
+    } finally {
+      await pg?.drop()
+      fs.rmSync(cwd, { recursive: true, force: true })
+    }
+  })
+})

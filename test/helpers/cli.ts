@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const root = path.join(import.meta.dirname, '..', '..')
+export const launcher = path.join(root, 'bin', 'wahub.cjs')
+
+/**
+ * The Node a user would type `wahub` with: the system's (often older than 22.18, which the
+ * launcher must hand over to the Node 24 in node_modules), else this one.
+ */
+export const systemNode =
+  ['/usr/bin/node', '/usr/local/bin/node'].find((p) => fs.existsSync(p)) ?? process.execPath
+
+export type CliResult = { code: number | null; stdout: string; stderr: string }
+
+export function runWahub(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(systemNode, [launcher, ...args], {
+      cwd: options.cwd ?? root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Starts a long-running command; resolves once stdout matches `ready`. */
+export function startWahubProcess(
+  args: string[],
+  ready: RegExp,
+  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(systemNode, [launcher, ...args], {
+      cwd: options.cwd ?? root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(
+        new Error(`wahub ${args.join(' ')} did not print ${ready} within the time limit. Output:\n${out}`),
+      )
+    }, options.timeoutMs ?? 15_000)
+    const onData = (d: Buffer) => {
+      out += d
+      const match = out.match(ready)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ child, match, output: () => out })
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (d) => {
+      out += d
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`wahub ${args.join(' ')} exited with ${code} before being ready. Output:\n${out}`))
+    })
+  })
+}

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict'
+import { after, before, beforeEach, describe, test } from 'node:test'
+import {
+  claimJobs,
+  completeJob,
+  countJobs,
+  enqueueJob,
+  failJob,
+  releaseJob,
+} from '../../src/jobs/jobs-repo.ts'
+import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
+
+const claim = (db: TestDb, workerId: string, limit = 10, now?: number) =>
+  claimJobs(db.db, db.caps, { kinds: ['system.noop'], workerId, limit, lockTimeoutMs: 60_000, now })
+
+describe(`jobs table (${testDbKind})`, () => {
+  let db: TestDb
+  before(async () => {
+    db = await createTestDb()
+  })
+  after(async () => {
+    await db.drop()
+  })
+  beforeEach(async () => {
+    await db.db.deleteFrom('jobs').execute()
+  })
+
+  test('a job enqueued in a transaction that rolls back does not exist', async () => {
+    await assert.rejects(
+      db.db.transaction().execute(async (trx) => {
+        await enqueueJob(trx, 'system.noop', { note: 'rolled back' })
+        throw new Error('abort the transaction')
+      }),
+      /abort the transaction/,
+    )
+    const counts = await countJobs(db.db)
+    assert.equal(counts.due, 0, 'the rolled-back job must not be in the table')
+  })
+
+  test('a job enqueued in a committed transaction is claimed with its payload', async () => {
+    await db.db.transaction().execute((trx) => enqueueJob(trx, 'system.noop', { note: 'committed' }))
+    const [job] = await claim(db, 'w1')
+    assert.ok(job, 'the committed job should be claimable')
+    assert.deepEqual(job.payload, { note: 'committed' })
+    assert.equal(job.attempts, 1, 'claiming counts an attempt')
+  })
+
+  test('a claimed job is not claimed again until released, and complete removes it', async () => {
+    const id = await enqueueJob(db.db, 'system.noop', {})
+    assert.equal((await claim(db, 'w1')).length, 1)
+    assert.equal((await claim(db, 'w2')).length, 0, 'a locked job must not be handed to a second worker')
+    assert.equal(
+      await completeJob(db.db, id, 'w2'),
+      false,
+      'a worker that does not hold the lock cannot complete',
+    )
+    assert.equal(await completeJob(db.db, id, 'w1'), true)
+    assert.deepEqual(await countJobs(db.db), { due: 0, scheduled: 0, running: 0, dead: 0 })
+  })
+
+  test('a job scheduled in the future waits until its run_at', async () => {
+    const now = Date.now()
+    await enqueueJob(db.db, 'system.noop', {}, { runAt: now + 60_000 })
+    assert.equal((await claim(db, 'w1', 10, now)).length, 0, 'not due yet')
+    assert.equal((await claim(db, 'w1', 10, now + 61_000)).length, 1, 'due after run_at')
+  })
+
+  test('a failed attempt with retryAt runs again later; without it the job is dead and kept', async () => {
+    const now = Date.now()
+    const id = await enqueueJob(db.db, 'system.noop', {})
+    await claim(db, 'w1')
+    await failJob(db.db, id, 'w1', { error: 'boom', retryAt: now + 5_000 })
+    assert.equal((await claim(db, 'w1', 10, now)).length, 0)
+    const [again] = await claim(db, 'w1', 10, now + 6_000)
+    assert.equal(again?.attempts, 2, 'the retry is the second attempt')
+    await failJob(db.db, id, 'w1', { error: 'boom again' })
+    assert.equal((await claim(db, 'w1', 10, now + 3_600_000)).length, 0, 'a dead job is never claimed')
+    const row = await db.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    assert.equal(row.last_error, 'boom again')
+    assert.ok(row.failed_at, 'a dead job keeps its failure time for inspection')
+  })
+
+  test('releasing a job does not count the attempt', async () => {
+    const id = await enqueueJob(db.db, 'system.noop', {})
+    await claim(db, 'w1')
+    await releaseJob(db.db, id, 'w1')
+    const [job] = await claim(db, 'w1')
+    assert.equal(job?.attempts, 1, 'a release (rate limit, shutdown) is not a failed attempt')
+  })
+
+  test('a lock older than the lock timeout is reclaimed (its worker died)', async () => {
+    const now = Date.now()
+    await enqueueJob(db.db, 'system.noop', {})
+    await claimJobs(db.db, db.caps, {
+      kinds: ['system.noop'],
+      workerId: 'dead',
+      limit: 1,
+      lockTimeoutMs: 1000,
+      now,
+    })
+    const early = await claimJobs(db.db, db.caps, {
+      kinds: ['system.noop'],
+      workerId: 'w2',
+      limit: 1,
+      lockTimeoutMs: 1000,
+      now: now + 500,
+    })
+    assert.equal(early.length, 0, 'a fresh lock is respected')
+    const late = await claimJobs(db.db, db.caps, {
+      kinds: ['system.noop'],
+      workerId: 'w2',
+      limit: 1,
+      lockTimeoutMs: 1000,
+      now: now + 1500,
+    })
+    assert.equal(late.length, 1, 'a stale lock is taken over')
+    assert.equal(late[0].attempts, 2)
+  })
+
+  test('jobs of one lane run one at a time, in order; other lanes are not blocked', async () => {
+    const a1 = await enqueueJob(db.db, 'system.noop', { note: 'a1' }, { lane: 'a' })
+    await enqueueJob(db.db, 'system.noop', { note: 'a2' }, { lane: 'a' })
+    await enqueueJob(db.db, 'system.noop', { note: 'b1' }, { lane: 'b' })
+    const first = await claim(db, 'w1')
+    assert.deepEqual(
+      first.map((j) => (j.payload as { note?: string }).note),
+      ['a1', 'b1'],
+      'only the head of each lane is claimable',
+    )
+    assert.equal((await claim(db, 'w1')).length, 0, 'a2 waits while a1 is unfinished')
+    await completeJob(db.db, a1, 'w1')
+    const next = await claim(db, 'w1')
+    assert.deepEqual(
+      next.map((j) => (j.payload as { note?: string }).note),
+      ['a2'],
+    )
+  })
+
+  test('a dead job no longer blocks its lane', async () => {
+    const a1 = await enqueueJob(db.db, 'system.noop', { note: 'a1' }, { lane: 'a' })
+    await enqueueJob(db.db, 'system.noop', { note: 'a2' }, { lane: 'a' })
+    await claim(db, 'w1')
+    await failJob(db.db, a1, 'w1', { error: 'permanent' })
+    const next = await claim(db, 'w1')
+    assert.deepEqual(
+      next.map((j) => (j.payload as { note?: string }).note),
+      ['a2'],
+    )
+  })
+
+  test('two workers on separate connections claiming at once get disjoint jobs', async () => {
+    const total = 200
+    for (let i = 0; i < total; i++) await enqueueJob(db.db, 'system.noop', { note: String(i) })
+    const other = testDbKind === 'postgres' ? await db.connectAgain() : db
+    try {
+      const seen = new Map<number, string>()
+      const worker = async (handle: typeof db | typeof other, name: string) => {
+        for (;;) {
+          const jobs = await claimJobs(handle.db, handle.caps, {
+            kinds: ['system.noop'],
+            workerId: name,
+            limit: 7,
+            lockTimeoutMs: 60_000,
+          })
+          if (jobs.length === 0) return
+          for (const job of jobs) {
+            assert.ok(!seen.has(job.id), `job ${job.id} was claimed by ${seen.get(job.id)} and ${name}`)
+            seen.set(job.id, name)
+          }
+        }
+      }
+      await Promise.all([worker(db, 'w1'), worker(other, 'w2'), worker(db, 'w3'), worker(other, 'w4')])
+      assert.equal(seen.size, total, 'every job is claimed exactly once')
+    } finally {
+      if (other !== db) await other.close()
+    }
+  })
+})
