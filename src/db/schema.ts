@@ -241,6 +241,7 @@ export type WebhookEventsTable = {
   received_at: Millis
   body: Bytes
   signature_ok: Flag
+  headers: Json | null // the request headers that matter for diagnosis (content-type, user-agent, signature)
   meta_app_id: string | null
   outcome: string // pending | processed | unrouted | rejected | failed
   outcome_reason: string | null

@@ -284,6 +284,7 @@ export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promis
     .addColumn('received_at', 'int8', (c) => c.notNull())
     .addColumn('body', caps.bytesType, (c) => c.notNull())
     .addColumn('signature_ok', 'integer', (c) => c.notNull())
+    .addColumn('headers', 'text')
     .addColumn('meta_app_id', 'text')
     .addColumn('outcome', 'text', (c) => c.notNull())
     .addColumn('outcome_reason', 'text')

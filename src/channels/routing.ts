@@ -1,0 +1,97 @@
+import type { Db } from '../db/connect.ts'
+import type { Vault } from './vault.ts'
+
+// What the webhook intake and processing need from channels/: the app secrets to check
+// signatures against, the verify tokens for Meta's handshake, and which tenant a Meta
+// phone_number_id belongs to. Receiving calls only these functions.
+
+export type AppSecret = { metaAppRowId: string; appId: string; secret: string }
+
+/** Every configured app secret, decrypted (apps without a secret are left out). */
+export async function loadAppSecrets(db: Db, vault: Vault): Promise<AppSecret[]> {
+  const rows = await db
+    .selectFrom('meta_apps')
+    .select(['id', 'app_id', 'app_secret_enc'])
+    .where('app_secret_enc', 'is not', null)
+    .execute()
+  return rows.map((r) => ({
+    metaAppRowId: r.id,
+    appId: r.app_id,
+    secret: vault.decrypt(r.app_secret_enc as string, `meta_apps.app_secret_enc:${r.id}`),
+  }))
+}
+
+/** Every configured webhook verify token, decrypted. */
+export async function loadVerifyTokens(db: Db, vault: Vault): Promise<string[]> {
+  const rows = await db.selectFrom('meta_apps').select(['id', 'verify_token_enc']).execute()
+  return rows.map((r) => vault.decrypt(r.verify_token_enc, `meta_apps.verify_token_enc:${r.id}`))
+}
+
+export type RoutedNumber = {
+  /** Our row id (phone_numbers.id). */
+  id: string
+  phoneNumberId: string
+  wabaRowId: string
+  /** The tenant the number is assigned to, else the WABA's own tenant, else null (unassigned). */
+  tenantId: string | null
+}
+
+/** Resolves Meta's phone_number_id to our number and its tenant; undefined if unknown. */
+export async function routeNumber(db: Db, phoneNumberId: string): Promise<RoutedNumber | undefined> {
+  const row = await db
+    .selectFrom('phone_numbers as p')
+    .innerJoin('wabas as w', 'w.id', 'p.waba_id')
+    .select(['p.id', 'p.phone_number_id', 'p.waba_id', 'p.tenant_id', 'w.tenant_id as waba_tenant_id'])
+    .where('p.phone_number_id', '=', phoneNumberId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    id: row.id,
+    phoneNumberId: row.phone_number_id,
+    wabaRowId: row.waba_id,
+    tenantId: row.tenant_id ?? row.waba_tenant_id,
+  }
+}
+
+/** Every phone_number_id Wahub knows (for the `webhook unrouted` log line and doctor). */
+export async function knownPhoneNumberIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('phone_numbers')
+    .select('phone_number_id')
+    .orderBy('phone_number_id')
+    .execute()
+  return rows.map((r) => r.phone_number_id)
+}
+
+export type NumberGraphTarget = { baseUrl: string; version: string; token: string; phoneNumberId: string }
+
+/**
+ * How to call Graph for one of our numbers: its WABA's base URL, API version and access token
+ * (decrypted per call, never cached: a replaced token takes effect at once).
+ */
+export async function graphTargetForNumber(
+  db: Db,
+  vault: Vault,
+  defaults: { graphUrl: string; graphVersion: string },
+  numberRowId: string,
+): Promise<NumberGraphTarget | undefined> {
+  const row = await db
+    .selectFrom('phone_numbers as p')
+    .innerJoin('wabas as w', 'w.id', 'p.waba_id')
+    .select([
+      'p.phone_number_id',
+      'w.id as waba_row_id',
+      'w.access_token_enc',
+      'w.api_version',
+      'w.graph_url',
+    ])
+    .where('p.id', '=', numberRowId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    baseUrl: row.graph_url ?? defaults.graphUrl,
+    version: row.api_version ?? defaults.graphVersion,
+    token: vault.decrypt(row.access_token_enc, `wabas.access_token_enc:${row.waba_row_id}`),
+    phoneNumberId: row.phone_number_id,
+  }
+}

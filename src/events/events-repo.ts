@@ -1,0 +1,66 @@
+import type { Db } from '../db/connect.ts'
+
+// Domain events (a message arrived, a status changed, a template was paused, a number's
+// quality dropped). They feed the dashboard's live updates and the Events list, and tenants'
+// callbacks; being rows in the shared database, every instance sees them (SPEC §2 scale-out).
+
+export type EventKind =
+  | 'message.received'
+  | 'message.status'
+  | 'template.status'
+  | 'template.quality'
+  | 'template.category'
+  | 'number.quality'
+  | 'number.name'
+  | 'account.update'
+  | 'webhook.field'
+  | 'webhook.unrouted'
+
+export async function recordEvent(
+  db: Db,
+  event: { tenantId: string | null; kind: EventKind; subjectId?: string | null; payload: unknown },
+): Promise<void> {
+  await db
+    .insertInto('events')
+    .values({
+      tenant_id: event.tenantId,
+      kind: event.kind,
+      subject_id: event.subjectId ?? null,
+      payload: JSON.stringify(event.payload),
+      created_at: Date.now(),
+    })
+    .execute()
+}
+
+export type EventRow = {
+  id: number
+  tenantId: string | null
+  kind: string
+  subjectId: string | null
+  payload: unknown
+  createdAt: number
+}
+
+/** Events after `afterId`, oldest first; `tenantId` null = every tenant (operators). */
+export async function listEventsAfter(
+  db: Db,
+  filter: { tenantId: string | null; afterId?: number; kinds?: string[]; limit?: number },
+): Promise<EventRow[]> {
+  let query = db
+    .selectFrom('events')
+    .selectAll()
+    .where('id', '>', filter.afterId ?? 0)
+    .orderBy('id')
+    .limit(Math.min(filter.limit ?? 100, 1000))
+  if (filter.tenantId) query = query.where('tenant_id', '=', filter.tenantId)
+  if (filter.kinds?.length) query = query.where('kind', 'in', filter.kinds)
+  const rows = await query.execute()
+  return rows.map((r) => ({
+    id: r.id,
+    tenantId: r.tenant_id,
+    kind: r.kind,
+    subjectId: r.subject_id,
+    payload: JSON.parse(r.payload),
+    createdAt: r.created_at,
+  }))
+}

@@ -1,0 +1,103 @@
+import type { Db } from '../db/connect.ts'
+import { newId } from '../ids.ts'
+
+// Contacts are keyed per tenant by wa_id, or — for username users since 2026, who may arrive
+// without a phone number — by their business-scoped user id (SPEC §5 identity). Either key
+// finds the contact; whichever is missing is filled in when it shows up.
+
+export type ContactIdentity = { waId: string | null; userId: string | null; profileName: string | null }
+
+export type ContactRow = {
+  id: string
+  waId: string | null
+  userId: string | null
+  profileName: string | null
+}
+
+async function findContact(
+  db: Db,
+  tenantId: string,
+  identity: ContactIdentity,
+): Promise<ContactRow | undefined> {
+  const row = await db
+    .selectFrom('contacts')
+    .select(['id', 'wa_id', 'user_id', 'profile_name'])
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => {
+      const ors = []
+      if (identity.waId) ors.push(eb('wa_id', '=', identity.waId))
+      if (identity.userId) ors.push(eb('user_id', '=', identity.userId))
+      return eb.or(ors)
+    })
+    .orderBy('created_at')
+    .executeTakeFirst()
+  return row ? { id: row.id, waId: row.wa_id, userId: row.user_id, profileName: row.profile_name } : undefined
+}
+
+export async function upsertContact(
+  db: Db,
+  tenantId: string,
+  identity: ContactIdentity,
+  now = Date.now(),
+): Promise<ContactRow> {
+  if (!identity.waId && !identity.userId) throw new Error('a contact needs a wa_id or a user_id')
+  const existing = await findContact(db, tenantId, identity)
+  if (existing) {
+    const changes: { wa_id?: string; user_id?: string; profile_name?: string; updated_at?: number } = {}
+    if (identity.waId && !existing.waId) changes.wa_id = identity.waId
+    if (identity.userId && !existing.userId) changes.user_id = identity.userId
+    if (identity.profileName && identity.profileName !== existing.profileName)
+      changes.profile_name = identity.profileName
+    if (Object.keys(changes).length > 0) {
+      changes.updated_at = now
+      await db.updateTable('contacts').set(changes).where('id', '=', existing.id).execute()
+    }
+    return {
+      id: existing.id,
+      waId: existing.waId ?? identity.waId,
+      userId: existing.userId ?? identity.userId,
+      profileName: identity.profileName ?? existing.profileName,
+    }
+  }
+  const id = newId('ct')
+  await db
+    .insertInto('contacts')
+    .values({
+      id,
+      tenant_id: tenantId,
+      wa_id: identity.waId,
+      user_id: identity.userId,
+      profile_name: identity.profileName,
+      created_at: now,
+      updated_at: now,
+    })
+    // Two workers may create the same contact at once; the loser reads the winner's row.
+    .onConflict((oc) => oc.doNothing())
+    .execute()
+  return (await findContact(db, tenantId, identity)) as ContactRow
+}
+
+/**
+ * A customer changed their number (system `user_changed_number`): the contact keeps its
+ * history under the new wa_id, unless another contact already has that number.
+ */
+export async function changeContactNumber(
+  db: Db,
+  tenantId: string,
+  oldWaId: string,
+  newWaId: string,
+): Promise<void> {
+  const taken = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('wa_id', '=', newWaId)
+    .executeTakeFirst()
+  if (taken) return
+  await db
+    .updateTable('contacts')
+    .set({ wa_id: newWaId, updated_at: Date.now() })
+    .where('tenant_id', '=', tenantId)
+    .where('wa_id', '=', oldWaId)
+    .execute()
+}

@@ -1,0 +1,89 @@
+import type { Db } from '../db/connect.ts'
+import { newId } from '../ids.ts'
+
+// One conversation per phone number × contact (SPEC §4). The customer-service window is
+// derived from `last_inbound_at`: free-form messages may be sent until 24 hours after it.
+
+export const windowMs = 24 * 60 * 60 * 1000
+
+export function windowClosesAt(lastInboundAt: number | null): number | null {
+  return lastInboundAt === null ? null : lastInboundAt + windowMs
+}
+
+export function isWindowOpen(lastInboundAt: number | null, now = Date.now()): boolean {
+  return lastInboundAt !== null && now < lastInboundAt + windowMs
+}
+
+export async function getOrCreateConversation(
+  db: Db,
+  tenantId: string,
+  numberRowId: string,
+  contactId: string,
+  now = Date.now(),
+): Promise<string> {
+  const find = () =>
+    db
+      .selectFrom('conversations')
+      .select('id')
+      .where('phone_number_id', '=', numberRowId)
+      .where('contact_id', '=', contactId)
+      .executeTakeFirst()
+  const existing = await find()
+  if (existing) return existing.id
+  await db
+    .insertInto('conversations')
+    .values({
+      id: newId('cv'),
+      tenant_id: tenantId,
+      phone_number_id: numberRowId,
+      contact_id: contactId,
+      status: 'open',
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['phone_number_id', 'contact_id']).doNothing())
+    .execute()
+  return (await find())!.id
+}
+
+/**
+ * Records activity on a conversation. Times only move forward, so a late or re-delivered
+ * webhook cannot move the window or the preview back. An inbound message reopens a closed
+ * conversation and counts as unread.
+ */
+export async function touchConversation(
+  db: Db,
+  conversationId: string,
+  activity: { at: number; preview: string; inbound: boolean; opensWindow: boolean },
+): Promise<void> {
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({
+      last_message_at: eb
+        .case()
+        .when(eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', activity.at)]))
+        .then(activity.at)
+        .else(eb.ref('last_message_at'))
+        .end(),
+      last_message_preview: eb
+        .case()
+        .when(eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<=', activity.at)]))
+        .then(activity.preview)
+        .else(eb.ref('last_message_preview'))
+        .end(),
+      ...(activity.opensWindow
+        ? {
+            last_inbound_at: eb
+              .case()
+              .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', activity.at)]))
+              .then(activity.at)
+              .else(eb.ref('last_inbound_at'))
+              .end(),
+          }
+        : {}),
+      ...(activity.inbound ? { unread_count: eb('unread_count', '+', 1), status: 'open' as const } : {}),
+      updated_at: Date.now(),
+    }))
+    .where('id', '=', conversationId)
+    .execute()
+}

@@ -1,0 +1,162 @@
+import { explainMetaError } from '../cloud-api/error-catalogue.ts'
+import type { MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
+import type { Db } from '../db/connect.ts'
+import { newId } from '../ids.ts'
+import { metaTimeMs } from '../webhooks/parse.ts'
+
+// Message statuses (SPEC §5): every status webhook is kept once in message_status_events
+// (unique per number, wamid and status), statuses of wamids we never sent included; the message
+// itself only moves forward sent → delivered → read (a late `delivered` after `read` stays in
+// history). `failed` records Meta's code, title, details and our explanation.
+
+const rank: Record<string, number> = {
+  queued: 0,
+  sending: 0,
+  unknown: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  played: 4,
+  failed: 1.5, // after sent; never over delivered/read
+}
+
+export function statusMoves(current: string, next: string): boolean {
+  if (current === next) return false
+  if (current === 'failed') return next === 'delivered' || next === 'read' || next === 'played'
+  return (rank[next] ?? -1) > (rank[current] ?? -1)
+}
+
+export type StatusResult = {
+  stored: boolean
+  messageId: string | null
+  tenantId: string | null
+  changed: boolean
+}
+
+export async function applyStatus(
+  db: Db,
+  input: {
+    metaPhoneNumberId: string
+    numberRowId: string | null
+    status: MessageStatusUpdate
+    webhookEventId: string | null
+  },
+): Promise<StatusResult> {
+  const s = input.status
+  const at = metaTimeMs(s.timestamp) ?? Date.now()
+  const message = input.numberRowId
+    ? await db
+        .selectFrom('messages')
+        .select(['id', 'tenant_id', 'status'])
+        .where('phone_number_id', '=', input.numberRowId)
+        .where('wamid', '=', s.id)
+        .executeTakeFirst()
+    : undefined
+  const inserted = await db
+    .insertInto('message_status_events')
+    .values({
+      id: newId('st'),
+      phone_number_id: input.metaPhoneNumberId,
+      wamid: s.id,
+      status: s.status,
+      message_id: message?.id ?? null,
+      meta_timestamp: at,
+      recipient_id: s.recipient_id ?? s.recipient_user_id ?? null,
+      errors: s.errors ? JSON.stringify(s.errors) : null,
+      pricing: s.pricing ? JSON.stringify(s.pricing) : null,
+      conversation: s.conversation ? JSON.stringify(s.conversation) : null,
+      webhook_event_id: input.webhookEventId,
+      created_at: Date.now(),
+    })
+    .onConflict((oc) => oc.columns(['phone_number_id', 'wamid', 'status']).doNothing())
+    .executeTakeFirst()
+  const stored = Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1
+  if (!stored || !message)
+    return { stored, messageId: message?.id ?? null, tenantId: message?.tenant_id ?? null, changed: false }
+  const changed = await applyToMessage(db, message.id, message.status, s, at)
+  return { stored, messageId: message.id, tenantId: message.tenant_id, changed }
+}
+
+async function applyToMessage(
+  db: Db,
+  messageId: string,
+  current: string,
+  s: MessageStatusUpdate,
+  at: number,
+): Promise<boolean> {
+  const pricing = s.pricing
+  const error = s.status === 'failed' ? s.errors?.[0] : undefined
+  const info = error ? explainMetaError(error.code) : undefined
+  const moves = statusMoves(current, s.status)
+  if (!moves && !pricing) return false
+  await db
+    .updateTable('messages')
+    .set({
+      ...(moves ? { status: s.status, status_at: at } : {}),
+      ...(pricing
+        ? {
+            pricing_model: pricing.pricing_model ?? null,
+            pricing_category: pricing.category ?? null,
+            pricing_type: pricing.type ?? null,
+            billable: pricing.billable === undefined ? null : pricing.billable ? 1 : 0,
+          }
+        : {}),
+      ...(moves && error
+        ? {
+            error_code: error.code,
+            error_title: error.title ?? error.message ?? null,
+            error_details: error.error_data?.details ?? null,
+            error_explanation: info ? `${info.meaning} ${info.fix}` : null,
+          }
+        : {}),
+      updated_at: Date.now(),
+    })
+    .where('id', '=', messageId)
+    .execute()
+  return moves
+}
+
+/**
+ * Status webhooks can arrive before the send worker stored the wamid Meta returned. Once it
+ * has, the statuses already received are linked and applied in time order.
+ */
+export async function applyEarlierStatuses(
+  db: Db,
+  messageId: string,
+  metaPhoneNumberId: string,
+  wamid: string,
+): Promise<void> {
+  const events = await db
+    .selectFrom('message_status_events')
+    .selectAll()
+    .where('phone_number_id', '=', metaPhoneNumberId)
+    .where('wamid', '=', wamid)
+    .where('message_id', 'is', null)
+    .orderBy('meta_timestamp')
+    .execute()
+  if (events.length === 0) return
+  await db
+    .updateTable('message_status_events')
+    .set({ message_id: messageId })
+    .where(
+      'id',
+      'in',
+      events.map((e) => e.id),
+    )
+    .execute()
+  for (const e of events) {
+    const current = await db
+      .selectFrom('messages')
+      .select('status')
+      .where('id', '=', messageId)
+      .executeTakeFirstOrThrow()
+    const status = {
+      id: e.wamid,
+      status: e.status,
+      timestamp: String(Math.floor((e.meta_timestamp ?? Date.now()) / 1000)),
+      errors: e.errors ? JSON.parse(e.errors) : undefined,
+      pricing: e.pricing ? JSON.parse(e.pricing) : undefined,
+    } as MessageStatusUpdate
+    await applyToMessage(db, messageId, current.status, status, e.meta_timestamp ?? Date.now())
+  }
+}
