@@ -21,6 +21,10 @@ export const errorDefinitions = {
     fix: "Meta signs webhooks with the app secret: check the app secret stored for this app (`wahub app list`) matches the one in Meta's App Dashboard.",
   },
   forbidden: { status: 403, fix: 'Use a key or user with the needed scope or tenant.' },
+  webhook_verify_failed: {
+    status: 403,
+    fix: "The verify token Meta sent matches no app's verify token: paste the one `wahub app list` shows into Meta's webhook configuration (or add the app with `wahub app add`).",
+  },
   not_found: { status: 404, fix: 'Check the id in the URL.' },
   route_not_found: {
     status: 404,

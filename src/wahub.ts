@@ -1,14 +1,19 @@
 import type { FastifyInstance } from 'fastify'
 import { createVault, loadVaultKeys, type Vault } from './channels/vault.ts'
 import { checkVaultKey } from './channels/vault-check.ts'
+import { createGraphClient, type GraphClient } from './cloud-api/graph-client.ts'
 import type { Config } from './config.ts'
 import { connectDb, type DbHandle } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { buildApp } from './http/app.ts'
+import { createMediaDownloadJob } from './inbox/media-job.ts'
 import { createJobRunner, type JobRunner } from './jobs/runner.ts'
 import type { JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
+import { createWebhookProcessJob } from './webhooks/process-job.ts'
+import { createRejectionRecorder, type RejectionRecorder } from './webhooks/rejections.ts'
+import { createSecretsCache, type SecretsCache } from './webhooks/secrets-cache.ts'
 
 // Starts one Wahub instance: database (migrated), vault, HTTP app, job workers. `wahub serve`
 // and the tests both come through here, so what is tested is what runs.
@@ -18,6 +23,9 @@ export type Wahub = {
   handle: DbHandle
   vault: Vault
   metrics: Metrics
+  graph: GraphClient
+  secrets: SecretsCache
+  rejections: RejectionRecorder
   runner: JobRunner
   log: Logger
   config: Config
@@ -40,6 +48,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     options.handle ?? (await connectDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }))
   let app: FastifyInstance | undefined
   let runner: JobRunner | undefined
+  let rejections: RejectionRecorder | undefined
   try {
     const { applied } = await migrateToLatest(handle)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
@@ -48,11 +57,17 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await checkVaultKey(handle.db, vault)
 
     const metrics = createMetrics()
+    const graph = createGraphClient()
+    const secrets = createSecretsCache(handle.db, vault)
+    rejections = createRejectionRecorder(handle.db)
+    const db = handle.db
     const handlers: JobHandlers = {
       'system.noop': async () => undefined,
+      'webhook.process': createWebhookProcessJob({ db }),
+      'media.download': createMediaDownloadJob({ db, vault, graph, config }),
     }
     runner = createJobRunner({ handle, handlers, log: log.child({ component: 'jobs' }) })
-    app = await buildApp({ config, handle, log, vault, metrics, runner })
+    app = await buildApp({ config, handle, log, vault, metrics, graph, secrets, rejections, runner })
 
     let url = ''
     if (options.listen !== false) {
@@ -63,13 +78,16 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     }
     if (options.workers !== false) runner.start()
 
-    const started = { app, runner }
+    const started = { app, runner, rejections }
     let closing: Promise<void> | undefined
     return {
       app,
       handle,
       vault,
       metrics,
+      graph,
+      secrets,
+      rejections,
       runner,
       log,
       config,
@@ -78,6 +96,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
         closing ??= (async () => {
           await started.app.close()
           await started.runner.stop()
+          await started.rejections.stop()
           if (!options.handle) await handle.close()
         })()
         return closing
@@ -86,6 +105,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
   } catch (err) {
     await app?.close().catch(() => {})
     await runner?.stop().catch(() => {})
+    await rejections?.stop().catch(() => {})
     if (!options.handle) await handle.close().catch(() => {})
     throw err
   }

@@ -2,13 +2,17 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Vault } from '../channels/vault.ts'
+import type { GraphClient } from '../cloud-api/graph-client.ts'
 import type { Config } from '../config.ts'
 import type { DbHandle } from '../db/connect.ts'
 import type { JobRunner } from '../jobs/runner.ts'
 import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics.ts'
+import type { RejectionRecorder } from '../webhooks/rejections.ts'
+import type { SecretsCache } from '../webhooks/secrets-cache.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { healthRoutes } from './routes/health.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
 
 // Builds the Fastify app from its dependencies and wires the route plugins; it holds no rules.
 export type AppDeps = {
@@ -17,6 +21,9 @@ export type AppDeps = {
   log: Logger
   vault: Vault
   metrics: Metrics
+  graph: GraphClient
+  secrets: SecretsCache
+  rejections: RejectionRecorder
   runner?: JobRunner
 }
 
@@ -60,5 +67,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   await app.register(healthRoutes, deps)
+  await app.register(webhookRoutes, deps)
   return app
 }

@@ -7,6 +7,8 @@ export type JobPayloads = {
   'message.send': { messageId: string }
   'media.download': { mediaId: string }
   'callback.deliver': { tenantId: string; eventId: number }
+  /** Re-reads quality, messaging limit and throughput of every number (daily; channels/). */
+  'numbers.refresh': { wabaId?: string }
   /** Used by the jobs tests and `wahub doctor` self-check; does nothing. */
   'system.noop': { note?: string }
 }
