@@ -25,4 +25,13 @@ function findNode() {
   process.exit(1)
 }
 
-module.exports = { findNode, versionOk }
+// V8 grows its young generation to 64 MB+ under a high allocation rate; capped at 8 MB,
+// `wahub serve` stays near 170 MB RSS at full webhook load with the same throughput
+// (bench/ingest.ts; docs/PERFORMANCE.md). Heap limits can only be set when Node starts.
+const serveFlags = ['--max-semi-space-size=8']
+
+function missingFlags(execArgv) {
+  return serveFlags.filter((flag) => !execArgv.some((a) => a.startsWith(flag.split('=')[0])))
+}
+
+module.exports = { findNode, versionOk, serveFlags, missingFlags }

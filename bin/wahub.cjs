@@ -4,18 +4,21 @@
 const path = require('node:path')
 const { spawn } = require('node:child_process')
 const { pathToFileURL } = require('node:url')
-const { findNode } = require('./node24.cjs')
+const { findNode, missingFlags } = require('./node24.cjs')
 
 const node = findNode()
 const main = path.join(__dirname, '..', 'src', 'cli', 'main.ts')
-if (node === process.execPath) {
+const longRunning = ['serve', 'emulator'].includes(process.argv[2])
+const flags = longRunning ? missingFlags(process.execArgv) : []
+if (node === process.execPath && flags.length === 0) {
   import(pathToFileURL(main).href).catch((err) => {
     process.stderr.write(`${err?.stack ? err.stack : err}\n`)
     process.exit(1)
   })
 } else {
-  // Old system Node: hand over to Node 24, forwarding signals so `kill` reaches the server.
-  const child = spawn(node, [main, ...process.argv.slice(2)], { stdio: 'inherit' })
+  // Old system Node, or a server started without its memory flags: run Node 24 with them,
+  // forwarding signals so `kill` reaches the server.
+  const child = spawn(node, [...flags, main, ...process.argv.slice(2)], { stdio: 'inherit' })
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code, signal) => process.exit(code === null ? (signal === 'SIGKILL' ? 137 : 1) : code))
 }

@@ -15,9 +15,18 @@ function encodeTime(ms: number): string {
   return out
 }
 
+// Random bytes are drawn 4 KiB at a time: one randomBytes call per id was a measurable share
+// of the webhook intake's CPU (bench/ingest.ts).
+let pool = randomBytes(4096)
+let offset = 0
+
 export function newId(prefix: string, now = Date.now()): string {
-  const random = randomBytes(14)
+  if (offset + 14 > pool.length) {
+    pool = randomBytes(4096)
+    offset = 0
+  }
   let tail = ''
-  for (const byte of random) tail += alphabet[byte & 31]
+  for (let i = 0; i < 14; i++) tail += alphabet[pool[offset + i] & 31]
+  offset += 14
   return `${prefix}_${encodeTime(now)}${tail}`
 }

@@ -11,6 +11,7 @@ import { createJobRunner, type JobRunner } from './jobs/runner.ts'
 import type { JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
+import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batcher.ts'
 import { createWebhookProcessJob } from './webhooks/process-job.ts'
 import { createRejectionRecorder, type RejectionRecorder } from './webhooks/rejections.ts'
 import { createSecretsCache, type SecretsCache } from './webhooks/secrets-cache.ts'
@@ -26,6 +27,7 @@ export type Wahub = {
   graph: GraphClient
   secrets: SecretsCache
   rejections: RejectionRecorder
+  intake: IntakeBatcher
   runner: JobRunner
   log: Logger
   config: Config
@@ -66,8 +68,13 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       'webhook.process': createWebhookProcessJob({ db }),
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
     }
-    runner = createJobRunner({ handle, handlers, log: log.child({ component: 'jobs' }) })
-    app = await buildApp({ config, handle, log, vault, metrics, graph, secrets, rejections, runner })
+    const jobRunner = createJobRunner({ handle, handlers, log: log.child({ component: 'jobs' }) })
+    runner = jobRunner
+    const intake = createIntakeBatcher(db, {
+      concurrency: handle.caps.multiProcess ? 4 : 1,
+      onCommitted: () => jobRunner.nudge(),
+    })
+    app = await buildApp({ config, handle, log, vault, metrics, graph, secrets, rejections, intake, runner })
 
     let url = ''
     if (options.listen !== false) {
@@ -78,7 +85,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     }
     if (options.workers !== false) runner.start()
 
-    const started = { app, runner, rejections }
+    const started = { app, runner, rejections, intake }
     let closing: Promise<void> | undefined
     return {
       app,
@@ -88,6 +95,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       graph,
       secrets,
       rejections,
+      intake,
       runner,
       log,
       config,
@@ -95,6 +103,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       close() {
         closing ??= (async () => {
           await started.app.close()
+          await started.intake.drain()
           await started.runner.stop()
           await started.rejections.stop()
           if (!options.handle) await handle.close()

@@ -8,6 +8,7 @@ import type { DbHandle } from '../db/connect.ts'
 import type { JobRunner } from '../jobs/runner.ts'
 import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics.ts'
+import type { IntakeBatcher } from '../webhooks/intake-batcher.ts'
 import type { RejectionRecorder } from '../webhooks/rejections.ts'
 import type { SecretsCache } from '../webhooks/secrets-cache.ts'
 import { installErrorHandler } from './error-handler.ts'
@@ -24,6 +25,7 @@ export type AppDeps = {
   graph: GraphClient
   secrets: SecretsCache
   rejections: RejectionRecorder
+  intake: IntakeBatcher
   runner?: JobRunner
 }
 

@@ -3,7 +3,8 @@ import type { Logger } from '../log.ts'
 // Every job kind and its payload. Names are `noun.verb`; each kind's handler lives in the
 // domain that owns the work (webhooks/, messaging/, inbox/), never in jobs/.
 export type JobPayloads = {
-  'webhook.process': { eventId: string }
+  /** Raw webhook events committed together by the intake (or one, on replay). */
+  'webhook.process': { eventIds: string[] }
   'message.send': { messageId: string }
   'media.download': { mediaId: string }
   'callback.deliver': { tenantId: string; eventId: number }

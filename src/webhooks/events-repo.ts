@@ -1,5 +1,4 @@
 import type { Db } from '../db/connect.ts'
-import { newId } from '../ids.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
 
 // The raw webhook events table (owned by webhooks/): every POST Meta made that passed the
@@ -19,43 +18,20 @@ export type StoredEvent = {
   attempts: number
 }
 
-/**
- * SPEC §5: the raw event and its processing job commit together, before the 200. If this
- * returns, the event survives a kill -9 the next instant; if it throws, Meta gets a 5xx and
- * delivers again.
- */
-export async function storeRawEvent(
-  db: Db,
-  body: Uint8Array,
-  metaAppRowId: string | null,
-  headers: Record<string, string> = {},
-): Promise<string> {
-  const id = newId('evt')
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('webhook_events')
-      .values({
-        id,
-        received_at: Date.now(),
-        body,
-        signature_ok: 1,
-        headers: JSON.stringify(headers),
-        meta_app_id: metaAppRowId,
-        outcome: 'pending',
-        outcome_reason: null,
-        phone_number_ids: null,
-        processed_at: null,
-      })
-      .execute()
-    await enqueueJob(trx, 'webhook.process', { eventId: id }, { maxAttempts: 10 })
-  })
-  return id
+export async function loadEvent(db: Db, id: string): Promise<StoredEvent | undefined> {
+  return (await loadEvents(db, [id]))[0]
 }
 
-export async function loadEvent(db: Db, id: string): Promise<StoredEvent | undefined> {
-  const row = await db.selectFrom('webhook_events').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!row) return undefined
-  return {
+/** The events with these ids, in id order (missing ids are left out). */
+export async function loadEvents(db: Db, ids: readonly string[]): Promise<StoredEvent[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('webhook_events')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => ({
     id: row.id,
     receivedAt: row.received_at,
     body: Buffer.from(row.body),
@@ -65,7 +41,7 @@ export async function loadEvent(db: Db, id: string): Promise<StoredEvent | undef
     phoneNumberIds: row.phone_number_ids ? row.phone_number_ids.split(',') : [],
     processedAt: row.processed_at,
     attempts: row.attempts,
-  }
+  }))
 }
 
 export async function setEventOutcome(
@@ -84,6 +60,20 @@ export async function setEventOutcome(
       attempts: eb('attempts', '+', 1),
     }))
     .where('id', '=', id)
+    .execute()
+}
+
+/** Marks events processed without remarks, in one statement. */
+export async function setEventsProcessed(db: Db, ids: readonly string[]): Promise<void> {
+  await db
+    .updateTable('webhook_events')
+    .set((eb) => ({
+      outcome: 'processed',
+      outcome_reason: null,
+      processed_at: Date.now(),
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', ids)
     .execute()
 }
 
@@ -139,7 +129,7 @@ export async function replayEvents(
     const ids = (await query.execute()).map((r) => r.id)
     for (const id of ids) {
       await trx.updateTable('webhook_events').set({ outcome: 'pending' }).where('id', '=', id).execute()
-      await enqueueJob(trx, 'webhook.process', { eventId: id }, { maxAttempts: 10 })
+      await enqueueJob(trx, 'webhook.process', { eventIds: [id] }, { maxAttempts: 10 })
     }
     return ids
   })

@@ -4,10 +4,11 @@ import type { MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
 import type { Db } from '../db/connect.ts'
 import { recordEvent } from '../events/events-repo.ts'
 import { recordInbound } from '../inbox/inbound.ts'
+import { enqueueJob } from '../jobs/jobs-repo.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import { applyStatus } from '../messaging/status.ts'
 import { applyTemplateField } from '../templates/status-updates.ts'
-import { loadEvent, setEventOutcome } from './events-repo.ts'
+import { loadEvents, type StoredEvent, setEventOutcome, setEventsProcessed } from './events-repo.ts'
 import { metaTimeMs, parseWebhook, type WebhookItem } from './parse.ts'
 
 // Processes one stored webhook event (SPEC §5), in one transaction: every item of every entry
@@ -28,83 +29,143 @@ const templateFields = new Set([
 ])
 const numberFields = new Set(['phone_number_quality_update', 'phone_number_name_update'])
 
-export function createWebhookProcessJob(deps: ProcessDeps): JobHandler<'webhook.process'> {
-  return async ({ eventId }, { log }) => {
-    const event = await loadEvent(deps.db, eventId)
-    if (event?.outcome !== 'pending') return undefined
+type EventOutcome = {
+  id: string
+  outcome: 'processed' | 'unrouted' | 'rejected'
+  reason: string | null
+  phoneNumberIds: string[]
+  unrouted: string[]
+  unassigned: string[]
+  malformed: string[]
+}
 
+export function createWebhookProcessJob(deps: ProcessDeps): JobHandler<'webhook.process'> {
+  return async ({ eventIds }, { job, log }) => {
+    const events = (await loadEvents(deps.db, eventIds)).filter((e) => e.outcome === 'pending')
+    if (events.length === 0) return undefined
+    let logs: LogLine[] = []
+    let outcomes: EventOutcome[] = []
+    try {
+      await deps.db.transaction().execute(async (trx) => {
+        logs = []
+        outcomes = await processEvents(trx, events, logs)
+      })
+    } catch (err) {
+      if (events.length > 1) {
+        // One bad event must not hold back the others: retry each on its own.
+        await deps.db.transaction().execute(async (trx) => {
+          for (const e of events)
+            await enqueueJob(trx, 'webhook.process', { eventIds: [e.id] }, { maxAttempts: 10 })
+        })
+        log.warn({ err, events: events.length }, 'webhook batch split after an error')
+        return undefined
+      }
+      if (job.attempts >= job.maxAttempts) {
+        await setEventOutcome(deps.db, events[0].id, 'failed', { reason: (err as Error).message })
+        log.error({ err, eventId: events[0].id }, 'webhook processing failed')
+        return undefined
+      }
+      throw err
+    }
+
+    for (const line of logs) log[line.level](line.fields, line.msg)
+    let known: string[] | undefined
+    for (const o of outcomes) {
+      if (o.outcome === 'rejected') log.warn({ eventId: o.id, reason: o.reason }, 'webhook rejected')
+      if (o.outcome === 'unrouted') {
+        known ??= await knownPhoneNumberIds(deps.db)
+        // The line a person greps for when events "go nowhere" (seed 000's "Platform not found").
+        log.warn(
+          {
+            eventId: o.id,
+            unknownPhoneNumberIds: o.unrouted,
+            unassignedPhoneNumberIds: o.unassigned,
+            knownPhoneNumberIds: known,
+          },
+          'webhook unrouted',
+        )
+      }
+      if (o.malformed.length > 0)
+        log.warn({ eventId: o.id, problems: o.malformed.slice(0, 10) }, 'webhook items skipped')
+    }
+    return undefined
+  }
+}
+
+async function processEvents(db: Db, events: StoredEvent[], logs: LogLine[]): Promise<EventOutcome[]> {
+  const routes = new Map<string, RoutedNumber | undefined>()
+  const route = async (phoneNumberId: string) => {
+    if (!routes.has(phoneNumberId)) routes.set(phoneNumberId, await routeNumber(db, phoneNumberId))
+    return routes.get(phoneNumberId)
+  }
+  const outcomes: EventOutcome[] = []
+  for (const event of events) {
+    const outcome: EventOutcome = {
+      id: event.id,
+      outcome: 'processed',
+      reason: null,
+      phoneNumberIds: [],
+      unrouted: [],
+      unassigned: [],
+      malformed: [],
+    }
+    outcomes.push(outcome)
     let payload: unknown
     try {
       payload = JSON.parse(event.body.toString('utf8'))
     } catch (err) {
       // Signed by Meta's app secret but not JSON: kept as rejected, never retried (decision 0007).
-      const reason = `the body is not valid JSON (${(err as Error).message})`
-      await setEventOutcome(deps.db, eventId, 'rejected', { reason })
-      log.warn({ eventId, reason }, 'webhook rejected')
-      return undefined
+      outcome.outcome = 'rejected'
+      outcome.reason = `the body is not valid JSON (${(err as Error).message})`
+      continue
     }
     const object = (payload as Obj | null)?.object
     if (object !== undefined && object !== 'whatsapp_business_account') {
-      const reason = `object is "${String(object)}", not whatsapp_business_account`
-      await setEventOutcome(deps.db, eventId, 'rejected', { reason })
-      log.warn({ eventId, reason }, 'webhook rejected')
-      return undefined
+      outcome.outcome = 'rejected'
+      outcome.reason = `object is "${String(object)}", not whatsapp_business_account`
+      continue
     }
-
-    const items = parseWebhook(payload)
-    const logs: LogLine[] = []
     const unrouted = new Set<string>()
     const unassigned = new Set<string>()
-    const malformed: string[] = []
-
-    await deps.db.transaction().execute(async (trx) => {
-      const routes = new Map<string, RoutedNumber | undefined>()
-      const route = async (phoneNumberId: string) => {
-        if (!routes.has(phoneNumberId)) routes.set(phoneNumberId, await routeNumber(trx, phoneNumberId))
-        return routes.get(phoneNumberId)
-      }
-      for (const item of items) {
-        await processItem(trx, item, { eventId, route, logs, unrouted, unassigned, malformed })
-      }
-      if (unrouted.size > 0 || unassigned.size > 0) {
-        const reason = [
-          unrouted.size > 0 ? `unknown phone_number_id ${[...unrouted].join(', ')}` : '',
-          unassigned.size > 0 ? `number ${[...unassigned].join(', ')} is not assigned to a tenant` : '',
-        ]
-          .filter(Boolean)
-          .join('; ')
-        await setEventOutcome(trx, eventId, 'unrouted', {
-          reason,
-          phoneNumberIds: [...unrouted, ...unassigned],
-        })
-        await recordEvent(trx, {
-          tenantId: null,
-          kind: 'webhook.unrouted',
-          subjectId: eventId,
-          payload: { reason },
-        })
-      } else {
-        const reason = malformed.length > 0 ? `skipped: ${malformed.slice(0, 5).join('; ')}` : null
-        await setEventOutcome(trx, eventId, 'processed', { reason })
-      }
-    })
-
-    for (const line of logs) log[line.level](line.fields, line.msg)
-    if (unrouted.size > 0 || unassigned.size > 0) {
-      // The line a person greps for when events "go nowhere" (seed 000's "Platform not found").
-      log.warn(
-        {
-          eventId,
-          unknownPhoneNumberIds: [...unrouted],
-          unassignedPhoneNumberIds: [...unassigned],
-          knownPhoneNumberIds: await knownPhoneNumberIds(deps.db),
-        },
-        'webhook unrouted',
-      )
+    for (const item of parseWebhook(payload)) {
+      await processItem(db, item, {
+        eventId: event.id,
+        route,
+        logs,
+        unrouted,
+        unassigned,
+        malformed: outcome.malformed,
+      })
     }
-    if (malformed.length > 0) log.warn({ eventId, problems: malformed.slice(0, 10) }, 'webhook items skipped')
-    return undefined
+    outcome.unrouted = [...unrouted]
+    outcome.unassigned = [...unassigned]
+    if (unrouted.size > 0 || unassigned.size > 0) {
+      outcome.outcome = 'unrouted'
+      outcome.reason = [
+        unrouted.size > 0 ? `unknown phone_number_id ${[...unrouted].join(', ')}` : '',
+        unassigned.size > 0 ? `number ${[...unassigned].join(', ')} is not assigned to a tenant` : '',
+      ]
+        .filter(Boolean)
+        .join('; ')
+      outcome.phoneNumberIds = [...unrouted, ...unassigned]
+      await recordEvent(db, {
+        tenantId: null,
+        kind: 'webhook.unrouted',
+        subjectId: event.id,
+        payload: { reason: outcome.reason },
+      })
+    } else if (outcome.malformed.length > 0) {
+      outcome.reason = `skipped: ${outcome.malformed.slice(0, 5).join('; ')}`
+    }
   }
+  // Most events end plainly processed: one update for all of them.
+  const plain = outcomes.filter((o) => o.outcome === 'processed' && o.reason === null).map((o) => o.id)
+  if (plain.length > 0) await setEventsProcessed(db, plain)
+  for (const o of outcomes) {
+    if (o.outcome === 'processed' && o.reason === null) continue
+    await setEventOutcome(db, o.id, o.outcome, { reason: o.reason, phoneNumberIds: o.phoneNumberIds })
+  }
+  return outcomes
 }
 
 type ItemContext = {

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyError, FastifyPluginAsync } from 'fastify'
 import { errorBody, WahubError } from '../../errors.ts'
-import { storeRawEvent } from '../../webhooks/events-repo.ts'
 import { verifySignature } from '../../webhooks/signature.ts'
 import type { AppDeps } from '../app.ts'
 
@@ -20,7 +19,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 export const webhookRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
-  const { handle, secrets, rejections, metrics, runner } = deps
+  const { intake, secrets, rejections, metrics } = deps
   // Encapsulated: raw bytes for every content type, on these routes only.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBody }, (_req, body, done) =>
@@ -115,8 +114,8 @@ export const webhookRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         const value = req.headers[name]
         if (typeof value === 'string') headers[name] = value
       }
-      const eventId = await storeRawEvent(handle.db, body, sig.metaAppRowId, headers)
-      runner?.nudge()
+      // SPEC §5: committed before the answer (group commit, see webhooks/intake-batcher.ts).
+      const eventId = await intake.store({ body, metaAppRowId: sig.metaAppRowId, headers })
       req.log.info({ eventId, appId: sig.appId, size: body.length }, 'webhook received')
       return reply.code(200).type('text/plain').send('EVENT_RECEIVED')
     },

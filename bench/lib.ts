@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createVault, loadVaultKeys } from '../src/channels/vault.ts'
+import { connectDb, type DbHandle } from '../src/db/connect.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { type ChannelSeed, seedChannel } from '../test/helpers/channel-fixture.ts'
+
+// Shared pieces of the benchmarks: a prepared data dir, `wahub serve` as a real child process,
+// percentiles and the table every bench prints. Benchmarks compare figures measured in the same
+// run (ratios), never against a fixed time.
+
+export const root = path.join(import.meta.dirname, '..')
+
+export type Prepared = {
+  dataDir: string
+  env: Record<string, string>
+  channel: Awaited<ReturnType<typeof seedChannel>>
+}
+
+/** A fresh SQLite data dir with one app/WABA/number/tenant configured. */
+export async function prepareDataDir(seed: ChannelSeed): Promise<Prepared> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-bench-'))
+  const secretKey = randomBytes(32).toString('base64')
+  const handle = await connectDb({ databaseUrl: undefined, dataDir })
+  await migrateToLatest(handle)
+  const keys = loadVaultKeys({ secretKey, previousSecretKeys: [], dataDir })
+  const channel = await seedChannel(handle.db, createVault(keys.current), seed)
+  await handle.close()
+  return {
+    dataDir,
+    env: { WAHUB_DATA_DIR: dataDir, WAHUB_SECRET_KEY: secretKey, WAHUB_SANDBOX: 'off', LOG_LEVEL: 'warn' },
+    channel,
+  }
+}
+
+export function openData(dataDir: string): Promise<DbHandle> {
+  return connectDb({ databaseUrl: undefined, dataDir })
+}
+
+export type Server = {
+  child: ChildProcess
+  url: string
+  pid: number
+  stop(signal?: NodeJS.Signals): Promise<void>
+}
+
+/** Starts a Node script as a child process and waits for it to print its URL. */
+export async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<Server> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d
+      const m = out.match(ready)
+      if (m) resolve(m[1])
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (d) => {
+      out += d
+    })
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before ready:\n${out}`)))
+  })
+  return {
+    child,
+    url,
+    pid: child.pid as number,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      child.kill(signal)
+      await once(child, 'exit')
+    },
+  }
+}
+
+export function startWahubServe(env: Record<string, string>, port = 0): Promise<Server> {
+  return startProcess(
+    ['--max-semi-space-size=8', path.join(root, 'src/cli/main.ts'), 'serve'],
+    { HOST: '127.0.0.1', PORT: String(port), ...env },
+    /listening on (http:\/\/\S+)/,
+  )
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  const columns = Object.keys(rows[0] ?? {})
+  const cell = (v: string | number) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)))
+  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`
+  console.log(`\n### ${title}\n`)
+  console.log(line(columns))
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
+  for (const row of rows) console.log(line(columns.map((c) => cell(row[c]))))
+}
+
+export function rssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0)
+    return Math.round(kb / 1024)
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Peak RSS of a process, sampled every 200 ms until stop() (sampling a gauge, not timing a test). */
+export function watchRss(pid: number): { stop(): number } {
+  let peak = 0
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid) || 0)
+  }, 200)
+  return {
+    stop() {
+      clearInterval(timer)
+      return Math.max(peak, rssMb(pid) || 0)
+    },
+  }
+}

@@ -1,0 +1,77 @@
+import type { Vault } from '../../src/channels/vault.ts'
+import type { Db } from '../../src/db/connect.ts'
+import { newId } from '../../src/ids.ts'
+
+// Rows for one Meta app, its WABA and first number, assigned to tenant `acme`: the minimum the
+// webhook receiver needs. Used by the receiving tests and the benchmarks.
+
+export type ChannelSeed = {
+  appId: string
+  appSecret: string
+  verifyToken: string
+  wabaId: string
+  accessToken: string
+  graphUrl: string
+  phoneNumberIds: string[]
+  displayNumbers: string[]
+}
+
+export async function seedChannel(db: Db, vault: Vault, seed: ChannelSeed) {
+  const now = Date.now()
+  const appRow = newId('app')
+  await db
+    .insertInto('meta_apps')
+    .values({
+      id: appRow,
+      app_id: seed.appId,
+      name: 'Emulator app',
+      app_secret_enc: vault.encrypt(seed.appSecret, `meta_apps.app_secret_enc:${appRow}`),
+      verify_token_enc: vault.encrypt(seed.verifyToken, `meta_apps.verify_token_enc:${appRow}`),
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  const wabaRowId = newId('waba')
+  await db
+    .insertInto('wabas')
+    .values({
+      id: wabaRowId,
+      waba_id: seed.wabaId,
+      meta_app_id: appRow,
+      tenant_id: null,
+      name: 'Emulator WABA',
+      access_token_enc: vault.encrypt(seed.accessToken, `wabas.access_token_enc:${wabaRowId}`),
+      token_last4: seed.accessToken.slice(-4),
+      token_type: 'SYSTEM_USER',
+      token_expires_at: null,
+      api_version: null,
+      graph_url: seed.graphUrl,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  const tenantId = newId('tn')
+  await db
+    .insertInto('tenants')
+    .values({ id: tenantId, name: 'acme', created_at: now, updated_at: now })
+    .execute()
+  const addNumber = async (phoneNumberId: string) => {
+    const id = newId('pn')
+    const index = seed.phoneNumberIds.indexOf(phoneNumberId)
+    await db
+      .insertInto('phone_numbers')
+      .values({
+        id,
+        phone_number_id: phoneNumberId,
+        waba_id: wabaRowId,
+        tenant_id: tenantId,
+        display_phone_number: seed.displayNumbers[index] ?? null,
+        created_at: Date.now(),
+        updated_at: Date.now(),
+      })
+      .execute()
+    return id
+  }
+  const numberRowId = await addNumber(seed.phoneNumberIds[0])
+  return { tenantId, numberRowId, wabaRowId, addNumber }
+}
