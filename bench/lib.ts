@@ -54,21 +54,31 @@ export async function startProcess(
   env: Record<string, string>,
   ready: RegExp,
 ): Promise<Server> {
+  // NODE_TEST_CONTEXT (set by `node --test`) would make the child report to a test runner.
+  const { NODE_TEST_CONTEXT: _testContext, ...inherited } = process.env
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
   const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${args.join(' ')} was not ready after 30 s:\n${out}`))
+    }, 30_000)
     const onData = (d: Buffer) => {
       out += d
       const m = out.match(ready)
-      if (m) resolve(m[1])
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', (d) => {
       out += d
+      if (process.env.BENCH_DEBUG) process.stderr.write(d)
     })
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before ready:\n${out}`)))
   })

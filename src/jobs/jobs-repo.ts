@@ -154,6 +154,30 @@ export async function releaseJob(
   return Number(result.numUpdatedRows) === 1
 }
 
+/** A live worker extends the lease on the jobs it is running (see runner.ts). */
+export async function renewLocks(db: Db, workerId: string, now = Date.now()): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_at: now })
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/**
+ * Releases every lock, for a process that knows no other worker can be alive (SQLite: one
+ * process owns the file), so jobs interrupted by a crash run again at once instead of after the
+ * lock timeout. The attempts they used stay counted.
+ */
+export async function releaseAllLocks(db: Db): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_by: null, locked_at: null })
+    .where('locked_by', 'is not', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
 export type JobCounts = { due: number; scheduled: number; running: number; dead: number }
 
 export async function countJobs(db: Db, kind?: JobKind, now = Date.now()): Promise<JobCounts> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { DbHandle } from '../db/connect.ts'
 import type { Logger } from '../log.ts'
-import { claimJobs, completeJob, failJob, releaseJob } from './jobs-repo.ts'
+import { claimJobs, completeJob, failJob, releaseAllLocks, releaseJob, renewLocks } from './jobs-repo.ts'
 import type { Job, JobHandler, JobHandlers, JobKind, JobOutcome } from './types.ts'
 
 // Invariant: a job row exists until its handler has finished its work and the job is
@@ -18,6 +18,8 @@ export type RunnerOptions = {
   pollMs?: number
   lockTimeoutMs?: number
   workerId?: string
+  /** Release every lock when starting (only when no other worker can share the database). */
+  releaseLocksOnStart?: boolean
 }
 
 export type JobRunner = {
@@ -40,7 +42,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
   const { handle, handlers, log } = options
   const concurrency = options.concurrency ?? 8
   const pollMs = options.pollMs ?? 250
-  const lockTimeoutMs = options.lockTimeoutMs ?? 5 * 60_000
+  const lockTimeoutMs = options.lockTimeoutMs ?? 30_000
   const workerId = options.workerId ?? `w_${randomBytes(6).toString('hex')}`
   const kinds = Object.keys(handlers) as JobKind[]
   const abort = new AbortController()
@@ -98,6 +100,16 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
   }
 
   async function loopBody(): Promise<void> {
+    if (options.releaseLocksOnStart) {
+      const released = await releaseAllLocks(handle.db).catch(() => 0)
+      if (released > 0) log.warn({ released }, 'jobs interrupted by a previous stop released')
+    }
+    const lease = setInterval(() => {
+      if (running.size > 0)
+        renewLocks(handle.db, workerId).catch((err) => log.error({ err }, 'job lease renewal failed'))
+    }, lockTimeoutMs / 3)
+    lease.unref()
+    abort.signal.addEventListener('abort', () => clearInterval(lease), { once: true })
     while (!abort.signal.aborted) {
       const free = concurrency - running.size
       let claimed: Job[] = []

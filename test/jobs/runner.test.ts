@@ -125,3 +125,73 @@ describe(`job runner (${testDbKind})`, () => {
     assert.ok(backoffMs(40) <= 3_600_000 * 1.2)
   })
 })
+
+describe(`job leases (${testDbKind})`, () => {
+  let db: TestDb
+  before(async () => {
+    db = await createTestDb()
+  })
+  after(async () => {
+    await db.drop()
+  })
+
+  test('a running job keeps its lease, so a slow handler is not taken over by another worker', async () => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let calls = 0
+    const runner = createJobRunner({
+      handle: db,
+      log,
+      pollMs: 10,
+      lockTimeoutMs: 300,
+      handlers: {
+        'system.noop': async () => {
+          calls++
+          await gate
+          return undefined
+        },
+      },
+    })
+    await enqueueJob(db.db, 'system.noop', {})
+    runner.start()
+    await waitFor('the handler to start', () => calls === 1)
+    const before =
+      (await db.db.selectFrom('jobs').select('locked_at').executeTakeFirstOrThrow()).locked_at ?? 0
+    await waitFor('the lease to be renewed', async () => {
+      const row = await db.db.selectFrom('jobs').select('locked_at').executeTakeFirst()
+      return (row?.locked_at ?? 0) > before
+    })
+    release()
+    await waitFor('the job to finish', async () => (await countJobs(db.db)).running === 0)
+    await runner.stop()
+    assert.equal(calls, 1)
+  })
+
+  test('a runner that owns the database releases locks left by a crashed process at start', async () => {
+    await db.db.deleteFrom('jobs').execute()
+    const id = await enqueueJob(db.db, 'system.noop', {})
+    await db.db
+      .updateTable('jobs')
+      .set({ locked_by: 'dead-worker', locked_at: Date.now(), attempts: 1 })
+      .where('id', '=', id)
+      .execute()
+    let ran = false
+    const runner = createJobRunner({
+      handle: db,
+      log,
+      pollMs: 10,
+      releaseLocksOnStart: true,
+      handlers: {
+        'system.noop': async () => {
+          ran = true
+          return undefined
+        },
+      },
+    })
+    runner.start()
+    await waitFor('the interrupted job to run again at once', () => ran)
+    await runner.stop()
+  })
+})

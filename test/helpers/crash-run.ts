@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto'
+import net from 'node:net'
+import { openData, prepareDataDir, startWahubServe } from '../../bench/lib.ts'
+import { startEmulator } from '../../src/emulator/index.ts'
+import { waitFor } from './wait.ts'
+
+// The durability check of SPEC §5/§11: simulated customers send `events` messages (one webhook
+// POST each), `wahub serve` is killed with SIGKILL once about `killAt` events are stored, then
+// restarted on the same port. Meta's (the emulator's) retries deliver what was not answered.
+// Returns what a test or the benchmark asserts: every delivery answered 200 is in the database,
+// every message is stored exactly once, no delivery was given up.
+
+export type CrashResult = {
+  events: number
+  storedBeforeKill: number
+  answered200: number
+  answered200Missing: number
+  messagesStored: number
+  duplicateMessages: number
+  deliveriesGivenUp: number
+  failedAttempts: number
+  totalMs: number
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+export async function runCrash(events: number, killAt: number): Promise<CrashResult> {
+  // The emulator's retry timers are unref'd (they must not keep a user's process alive); while
+  // this waits on them and on child processes, a referenced timer keeps Node from exiting.
+  const keepAlive = setInterval(() => {}, 1000)
+  try {
+    return await crash(events, killAt)
+  } finally {
+    clearInterval(keepAlive)
+  }
+}
+
+async function crash(events: number, killAt: number): Promise<CrashResult> {
+  const started = Date.now()
+  const port = await freePort()
+  const emulator = await startEmulator({
+    webhookUrl: `http://127.0.0.1:${port}/webhooks/whatsapp`,
+    batch: { maxItems: 1, windowMs: 0 },
+    webhookRetry: { baseMs: 200, maxAttempts: 30, timeoutMs: 5000 },
+    ledgerLimit: events * 5,
+    omitContactsRate: 0,
+  })
+  const seed = emulator.seed
+  const prepared = await prepareDataDir({
+    appId: seed.appId,
+    appSecret: seed.appSecret,
+    verifyToken: seed.verifyToken,
+    wabaId: seed.wabaId,
+    accessToken: seed.accessToken,
+    graphUrl: emulator.url,
+    phoneNumberIds: seed.phoneNumberIds,
+    displayNumbers: seed.displayNumbers,
+  })
+  let wahub = await startWahubServe({ ...prepared.env, WAHUB_GRAPH_URL: emulator.url }, port)
+  // A reader connection is opened per query and closed at once: a connection held across the
+  // SIGKILL would wait on the restarted server's WAL recovery (and it on us).
+  const withDb = async <T>(
+    fn: (db: Awaited<ReturnType<typeof openData>>['db']) => Promise<T>,
+  ): Promise<T> => {
+    const handle = await openData(prepared.dataDir)
+    try {
+      return await fn(handle.db)
+    } finally {
+      await handle.close()
+    }
+  }
+  const count = (outcome?: string) =>
+    withDb(async (db) => {
+      let query = db.selectFrom('webhook_events').select((eb) => eb.fn.countAll().as('n'))
+      if (outcome) query = query.where('outcome', '=', outcome)
+      return Number((await query.executeTakeFirstOrThrow()).n)
+    })
+  try {
+    const customers = seed.customers.filter((c) => c.wa_id !== '')
+    const wamids: string[] = []
+    for (let i = 0; i < events; i++) {
+      const customer = customers[i % customers.length]
+      wamids.push(
+        emulator.control.customerSends(
+          customer.wa_id,
+          { type: 'text', text: { body: `pedido ${i}` } },
+          { phoneNumberId: seed.phoneNumberIds[0] },
+        ).id,
+      )
+      // Yield now and then so deliveries start while customers are still sending.
+      if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve))
+    }
+    await waitFor(`${killAt} events stored before the kill`, async () => (await count()) >= killAt, {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+    })
+    wahub.child.kill('SIGKILL')
+    await new Promise((resolve) => wahub.child.once('exit', resolve))
+    const storedBeforeKill = await count()
+    wahub = await startWahubServe({ ...prepared.env, WAHUB_GRAPH_URL: emulator.url }, port)
+
+    await waitFor(
+      'the emulator to have delivered every webhook',
+      () => emulator.control.pendingWebhooks() === 0,
+      { timeoutMs: 120_000, intervalMs: 50 },
+    )
+    await waitFor('every stored event to be processed', async () => (await count('pending')) === 0, {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+    })
+
+    type Attempt = { statusCode?: number; body: string; gaveUp: boolean; deliveryId: string }
+    const attempts = emulator.control.ledger({ kind: 'webhook' }) as unknown as Attempt[]
+    const answered = attempts.filter((a) => a.statusCode === 200)
+    const storedHashes = new Set(
+      (await withDb((db) => db.selectFrom('webhook_events').select('body').execute())).map((r) =>
+        createHash('sha256').update(Buffer.from(r.body)).digest('hex'),
+      ),
+    )
+    const missing = answered.filter(
+      (a) => !storedHashes.has(createHash('sha256').update(a.body).digest('hex')),
+    )
+    const stored = await withDb((db) =>
+      db
+        .selectFrom('messages')
+        .select((eb) => [eb.fn.countAll().as('n'), eb.fn.count('wamid').distinct().as('distinct')])
+        .where('direction', '=', 'in')
+        .executeTakeFirstOrThrow(),
+    )
+    return {
+      events,
+      storedBeforeKill,
+      answered200: answered.length,
+      answered200Missing: missing.length,
+      messagesStored: Number(stored.distinct),
+      duplicateMessages: Number(stored.n) - Number(stored.distinct),
+      deliveriesGivenUp: attempts.filter((a) => a.gaveUp).length,
+      failedAttempts: attempts.filter((a) => a.statusCode !== 200).length,
+      totalMs: Date.now() - started,
+    }
+  } finally {
+    await wahub.stop('SIGKILL')
+    await emulator.close()
+  }
+}
