@@ -37,6 +37,47 @@ export const errorDefinitions = {
   payload_too_large: { status: 413, fix: 'Send a smaller body (webhooks are limited to 3 MiB).' },
   unsupported_media_type: { status: 415, fix: 'Send the body with Content-Type: application/json.' },
   rate_limited: { status: 429, fix: 'Slow down and retry after the time in the Retry-After header.' },
+  token_invalid: {
+    status: 422,
+    fix: 'Generate a System User token in Meta Business Settings (it never expires) and save it again with `wahub waba add --waba-id <id> --token <token>`.',
+  },
+  meta_error: {
+    status: 422,
+    fix: 'Meta refused the request: details.meaning says why and details.fix what to do; `wahub doctor` checks the whole channel.',
+  },
+  meta_unreachable: {
+    status: 502,
+    fix: 'Check WAHUB_GRAPH_URL and the network path to it, then retry; nothing was changed at Meta if the error says so.',
+  },
+  number_not_in_waba: {
+    status: 422,
+    fix: 'Check the phone number id and WABA id in WhatsApp Manager > Phone numbers, or import every number of the WABA with `wahub number import --waba-id <id>`.',
+  },
+  number_not_allowed: {
+    status: 422,
+    fix: "Send from one of the tenant's numbers (GET /api/v1/numbers) or leave `from` out to use the tenant's default number.",
+  },
+  no_sender_number: {
+    status: 422,
+    fix: 'Assign a number to the tenant (`wahub tenant update --name <tenant> --default <phone-number-id>`) or set the global default number (`wahub number default --phone-number-id <id>`).',
+  },
+  tenant_disabled: {
+    status: 403,
+    fix: 'An operator enables the tenant again with `wahub tenant update --name <tenant> --enable`.',
+  },
+  whatsapp_disabled: {
+    status: 403,
+    fix: 'An operator turns WhatsApp on again: globally with `wahub tenant whatsapp on`, for one tenant with `wahub tenant update --name <tenant> --whatsapp on`.',
+  },
+  login_failed: { status: 401, fix: 'Check the email and password.' },
+  csrf_failed: {
+    status: 403,
+    fix: 'Send the x-csrf-token header with the csrfToken from POST /api/v1/auth/login (or GET /api/v1/auth/me).',
+  },
+  password_change_required: {
+    status: 403,
+    fix: 'Replace the one-time password first with POST /api/v1/auth/password.',
+  },
   internal: { status: 500, fix: 'Wahub failed unexpectedly; the log line with this request id says why.' },
   unavailable: { status: 503, fix: 'Wahub is starting or shutting down; retry in a few seconds.' },
 } as const satisfies Record<string, ErrorDefinition>

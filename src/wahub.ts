@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { numbersRefreshJob, scheduleNumbersRefresh } from './channels/numbers-refresh-job.ts'
 import { createVault, loadVaultKeys, type Vault } from './channels/vault.ts'
 import { checkVaultKey } from './channels/vault-check.ts'
 import { createGraphClient, type GraphClient } from './cloud-api/graph-client.ts'
@@ -67,9 +68,16 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       'system.noop': async () => undefined,
       'webhook.process': createWebhookProcessJob({ db }),
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
+      'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
     }
-    const jobRunner = createJobRunner({ handle, handlers, log: log.child({ component: 'jobs' }) })
+    const jobRunner = createJobRunner({
+      handle,
+      handlers,
+      log: log.child({ component: 'jobs' }),
+      releaseLocksOnStart: !handle.caps.multiProcess,
+    })
     runner = jobRunner
+    await scheduleNumbersRefresh(db)
     const intake = createIntakeBatcher(db, {
       concurrency: handle.caps.multiProcess ? 4 : 1,
       onCommitted: () => jobRunner.nudge(),
@@ -102,7 +110,15 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       url,
       close() {
         closing ??= (async () => {
-          await started.app.close()
+          // A keep-alive connection that was mid-request when closing began becomes idle only
+          // after its answer; close those as they go idle instead of waiting for Node's
+          // keep-alive timeout (seconds to minutes).
+          const sweeper = setInterval(() => started.app.server.closeIdleConnections(), 50)
+          try {
+            await started.app.close()
+          } finally {
+            clearInterval(sweeper)
+          }
           await started.intake.drain()
           await started.runner.stop()
           await started.rejections.stop()

@@ -1,7 +1,16 @@
+import { apikeyCommand } from './apikey.ts'
+import { appCommand } from './app.ts'
 import { type CliCommand, type CliIo, exitCodes, UsageError } from './command.ts'
 import { configCommand } from './config.ts'
 import { migrateCommand } from './migrate.ts'
+import { numberCommand } from './number.ts'
+import { phoneCommand } from './phone.ts'
 import { serveCommand } from './serve.ts'
+import { templatesCommand } from './templates.ts'
+import { tenantCommand } from './tenant.ts'
+import { userCommand } from './user.ts'
+import { wabaCommand } from './waba.ts'
+import { webhookCommand } from './webhook.ts'
 
 // `wahub <command> [options]`. Each command lives in its own file; this only dispatches.
 
@@ -15,7 +24,21 @@ const emulatorCommand: CliCommand = {
   },
 }
 
-export const commands: readonly CliCommand[] = [serveCommand, migrateCommand, emulatorCommand, configCommand]
+export const commands: readonly CliCommand[] = [
+  serveCommand,
+  migrateCommand,
+  emulatorCommand,
+  configCommand,
+  appCommand,
+  wabaCommand,
+  numberCommand,
+  tenantCommand,
+  apikeyCommand,
+  userCommand,
+  phoneCommand,
+  webhookCommand,
+  templatesCommand,
+]
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length))

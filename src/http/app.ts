@@ -11,8 +11,12 @@ import type { Metrics } from '../metrics.ts'
 import type { IntakeBatcher } from '../webhooks/intake-batcher.ts'
 import type { RejectionRecorder } from '../webhooks/rejections.ts'
 import type { SecretsCache } from '../webhooks/secrets-cache.ts'
+import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
+import { adminRoutes } from './routes/admin/index.ts'
 import { healthRoutes } from './routes/health.ts'
+import { sessionRoutes } from './routes/session.ts'
+import { tenantRoutes } from './routes/tenant.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 
 // Builds the Fastify app from its dependencies and wires the route plugins; it holds no rules.
@@ -44,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
   installErrorHandler(app)
+  // Before any route: every /api/v1 route must declare its access (src/http/auth.ts).
+  installAuth(app, { db: deps.handle.db })
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched'
@@ -70,5 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, deps)
   await app.register(webhookRoutes, deps)
+  await app.register(sessionRoutes, { ...deps, prefix: '/api/v1/auth' })
+  await app.register(tenantRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
   return app
 }

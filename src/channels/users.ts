@@ -1,0 +1,234 @@
+import type { Db } from '../db/connect.ts'
+import { WahubError } from '../errors.ts'
+import { newId } from '../ids.ts'
+import { recordAudit } from './audit-repo.ts'
+import type { Actor } from './context.ts'
+import {
+  checkPasswordStrength,
+  dummyHash,
+  generatePassword,
+  hashPassword,
+  verifyPassword,
+} from './passwords.ts'
+import { findTenant } from './tenants-repo.ts'
+
+// Dashboard users: admins see everything; agents work one tenant's inbox (SPEC §10). A user
+// created without a password gets a one-time password, shown once, to be changed at first login.
+
+export type UserRole = 'admin' | 'agent'
+
+export type User = {
+  id: string
+  email: string
+  role: UserRole
+  tenantId: string | null
+  mustChangePassword: boolean
+  disabled: boolean
+  createdAt: number
+  lastLoginAt: number | null
+}
+
+type UserRow = {
+  id: string
+  email: string
+  role: UserRole
+  tenant_id: string | null
+  must_change_password: number
+  disabled: number
+  created_at: number
+  last_login_at: number | null
+}
+
+const userColumns = [
+  'id',
+  'email',
+  'role',
+  'tenant_id',
+  'must_change_password',
+  'disabled',
+  'created_at',
+  'last_login_at',
+] as const
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    tenantId: row.tenant_id,
+    mustChangePassword: row.must_change_password === 1,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+    lastLoginAt: row.last_login_at,
+  }
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+function invalid(field: string, problem: string): WahubError {
+  return new WahubError('validation_failed', `${field} ${problem}.`, [{ field, problem }])
+}
+
+export type CreateUserInput = { email: string; role: UserRole; tenant?: string; password?: string }
+
+/** `password` in the result only when it was generated here (shown once). */
+export async function createUser(
+  db: Db,
+  input: CreateUserInput,
+  actor: Actor,
+): Promise<{ user: User; password?: string }> {
+  const email = normaliseEmail(input.email)
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254)
+    throw invalid('email', 'must be an email address')
+  if (input.role !== 'admin' && input.role !== 'agent') throw invalid('role', 'must be admin or agent')
+  if (input.role === 'agent' && !input.tenant) throw invalid('tenant', 'is required for an agent')
+  if (input.role === 'admin' && input.tenant)
+    throw invalid('tenant', 'must be empty for an admin (admins see every tenant)')
+  if (input.password !== undefined) {
+    const problem = checkPasswordStrength(input.password)
+    if (problem) throw invalid('password', problem)
+  }
+  const tenantId = input.tenant ? (await findTenant(db, input.tenant)).id : null
+  const exists = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
+  if (exists) throw new WahubError('conflict', `A user with email ${email} exists.`)
+  const generated = input.password === undefined ? generatePassword() : undefined
+  const id = newId('usr')
+  await db
+    .insertInto('users')
+    .values({
+      id,
+      email,
+      password_hash: await hashPassword(input.password ?? (generated as string)),
+      role: input.role,
+      tenant_id: tenantId,
+      must_change_password: generated ? 1 : 0,
+      disabled: 0,
+      created_at: Date.now(),
+      last_login_at: null,
+    })
+    .execute()
+  await recordAudit(db, {
+    actor,
+    action: 'user.create',
+    targetType: 'user',
+    targetId: id,
+    tenantId,
+    details: { email, role: input.role },
+  })
+  const user = await getUser(db, id)
+  return generated ? { user, password: generated } : { user }
+}
+
+/** By id or email. */
+export async function getUser(db: Db, idOrEmail: string): Promise<User> {
+  const row = await db
+    .selectFrom('users')
+    .select(userColumns)
+    .where((eb) => eb.or([eb('id', '=', idOrEmail), eb('email', '=', normaliseEmail(idOrEmail))]))
+    .executeTakeFirst()
+  if (!row)
+    throw new WahubError(
+      'not_found',
+      `No user ${idOrEmail}.`,
+      undefined,
+      'List users with `wahub user list`.',
+    )
+  return toUser(row)
+}
+
+export async function listUsers(db: Db, filter: { tenantId?: string } = {}): Promise<User[]> {
+  let q = db.selectFrom('users').select(userColumns).orderBy('email')
+  if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId)
+  return (await q.execute()).map(toUser)
+}
+
+export async function removeUser(db: Db, idOrEmail: string, actor: Actor): Promise<void> {
+  const user = await getUser(db, idOrEmail)
+  await db.deleteFrom('users').where('id', '=', user.id).execute() // sessions cascade
+  await recordAudit(db, {
+    actor,
+    action: 'user.remove',
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: user.tenantId,
+    details: { email: user.email },
+  })
+}
+
+export async function setUserDisabled(
+  db: Db,
+  idOrEmail: string,
+  disabled: boolean,
+  actor: Actor,
+): Promise<User> {
+  const user = await getUser(db, idOrEmail)
+  await db
+    .updateTable('users')
+    .set({ disabled: disabled ? 1 : 0 })
+    .where('id', '=', user.id)
+    .execute()
+  if (disabled) await db.deleteFrom('sessions').where('user_id', '=', user.id).execute()
+  await recordAudit(db, {
+    actor,
+    action: disabled ? 'user.disable' : 'user.enable',
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: user.tenantId,
+  })
+  return getUser(db, user.id)
+}
+
+/** The user when the email and password match an enabled user; same cost either way. */
+export async function checkCredentials(db: Db, email: string, password: string): Promise<User | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select([...userColumns, 'password_hash'])
+    .where('email', '=', normaliseEmail(email))
+    .executeTakeFirst()
+  const ok = await verifyPassword(password, row?.password_hash ?? (await dummyHash()))
+  if (!row || !ok || row.disabled === 1) return undefined
+  return toUser(row)
+}
+
+/** Changes a user's password after checking the current one; other sessions are ended. */
+export async function changePassword(
+  db: Db,
+  userId: string,
+  current: string,
+  next: string,
+  keepSessionId?: string,
+): Promise<void> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'tenant_id', 'password_hash'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow()
+  if (!(await verifyPassword(current, row.password_hash))) {
+    throw new WahubError(
+      'login_failed',
+      'The current password is wrong.',
+      undefined,
+      'Send the current password in `currentPassword`.',
+    )
+  }
+  const problem = checkPasswordStrength(next)
+  if (problem) throw invalid('newPassword', problem)
+  if (next === current) throw invalid('newPassword', 'must differ from the current password')
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(next), must_change_password: 0 })
+    .where('id', '=', userId)
+    .execute()
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId)
+  if (keepSessionId) q = q.where('id', '!=', keepSessionId)
+  await q.execute()
+  await recordAudit(db, {
+    actor: `user:${userId}`,
+    action: 'user.password_change',
+    targetType: 'user',
+    targetId: userId,
+    tenantId: row.tenant_id,
+  })
+}

@@ -1,0 +1,80 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import { addApp, listApps, removeApp } from '../../../channels/apps.ts'
+import type { AppDeps } from '../../app.ts'
+import { actorOfRequest } from '../../auth.ts'
+import { AddAppResultSchema, AppSchema, presentAddApp, presentApp } from '../../presenters/channels.ts'
+import { commonErrors, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
+import { channelsOf, localUrlOf } from './context.ts'
+
+const admin = { access: { scope: 'admin' } } as const
+const tags = ['admin: apps']
+
+export const adminAppRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+  const ctx = channelsOf(deps)
+
+  app.get(
+    '/apps',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'List Meta apps',
+        response: { 200: Type.Object({ apps: Type.Array(AppSchema) }), ...commonErrors },
+      },
+    },
+    async () => ({ apps: (await listApps(ctx.db, ctx.vault)).map(presentApp) }),
+  )
+
+  app.post(
+    '/apps',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Add a Meta app (or replace its secret)',
+        description:
+          'Answers the callback URL and, when generated or given now, the verify token to paste into the App Dashboard. The verify token is never shown again.',
+        body: Type.Object(
+          {
+            appId: Type.String({ pattern: '^\\d{5,25}$', examples: ['900000000000001'] }),
+            appSecret: Type.String({
+              minLength: 8,
+              maxLength: 256,
+              examples: ['0123456789abcdef0123456789abcdef'],
+            }),
+            verifyToken: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+            name: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: AddAppResultSchema, 201: AddAppResultSchema, ...commonErrors },
+      },
+    },
+    async (req, reply) => {
+      const result = await addApp(ctx, req.body, actorOfRequest(req), localUrlOf(req))
+      deps.secrets.invalidate() // the webhook receiver checks signatures with the new secret at once
+      return reply.code(result.created ? 201 : 200).send(presentAddApp(result))
+    },
+  )
+
+  app.delete(
+    '/apps/:id',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Remove a Meta app',
+        params: IdParams,
+        response: { 204: NoContent, ...commonErrors },
+      },
+    },
+    async (req, reply) => {
+      await removeApp(ctx, req.params.id, actorOfRequest(req))
+      deps.secrets.invalidate()
+      return reply.code(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { AppDeps } from '../../app.ts'
+import { adminApiKeyRoutes } from './api-keys.ts'
+import { adminAppRoutes } from './apps.ts'
+import { adminAuditRoutes } from './audit.ts'
+import { adminNumberRoutes } from './numbers.ts'
+import { adminSettingsRoutes } from './settings.ts'
+import { adminTemplateRoutes } from './templates.ts'
+import { adminTenantRoutes } from './tenants.ts'
+import { adminUserRoutes } from './users.ts'
+import { adminWabaRoutes } from './wabas.ts'
+
+// The admin API under /api/v1/admin (admin scope: operator keys and admin users). Each route
+// calls the same channel function as the matching CLI command.
+export const adminRoutes: FastifyPluginAsync<AppDeps> = async (app, options) => {
+  // Registered with `prefix` among the options: passed on, it would prefix the children again.
+  const { prefix: _prefix, ...deps } = options as AppDeps & { prefix?: string }
+  await app.register(adminAppRoutes, deps)
+  await app.register(adminWabaRoutes, deps)
+  await app.register(adminNumberRoutes, deps)
+  await app.register(adminTenantRoutes, deps)
+  await app.register(adminSettingsRoutes, deps)
+  await app.register(adminApiKeyRoutes, deps)
+  await app.register(adminUserRoutes, deps)
+  await app.register(adminTemplateRoutes, deps)
+  await app.register(adminAuditRoutes, deps)
+}

@@ -1,0 +1,201 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import { addNumber, getNumber, listNumbers, refreshNumber, removeNumber } from '../../../channels/numbers.ts'
+import { deregisterNumber, registerNumber } from '../../../channels/phone-registration.ts'
+import { getWaba } from '../../../channels/wabas.ts'
+import { webhookOverride, webhookStatus } from '../../../channels/webhook-config.ts'
+import type { AppDeps } from '../../app.ts'
+import { actorOfRequest } from '../../auth.ts'
+import {
+  NumberSchema,
+  presentNumber,
+  presentWebhookStatus,
+  WebhookStatusSchema,
+} from '../../presenters/channels.ts'
+import { commonErrors, ForceQuery, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
+import { channelsOf, localUrlOf } from './context.ts'
+
+const admin = { access: { scope: 'admin' } } as const
+const tags = ['admin: numbers']
+
+export const adminNumberRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+  const ctx = channelsOf(deps)
+
+  app.get(
+    '/numbers',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'List phone numbers',
+        querystring: Type.Object({
+          tenantId: Type.Optional(Type.String()),
+          wabaId: Type.Optional(Type.String({ description: "Meta's WABA id or Wahub's" })),
+          unassigned: Type.Optional(Type.Boolean()),
+        }),
+        response: { 200: Type.Object({ numbers: Type.Array(NumberSchema) }), ...commonErrors },
+      },
+    },
+    async (req) => {
+      const wabaRowId = req.query.wabaId ? (await getWaba(ctx.db, req.query.wabaId)).id : undefined
+      const numbers = await listNumbers(ctx.db, {
+        tenantId: req.query.tenantId,
+        wabaRowId,
+        unassigned: req.query.unassigned,
+      })
+      return { numbers: numbers.map(presentNumber) }
+    },
+  )
+
+  app.post(
+    '/numbers',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Add one phone number by id (it must belong to the WABA)',
+        body: Type.Object(
+          {
+            phoneNumberId: Type.String({ pattern: '^\\d{5,25}$', examples: ['110000000000001'] }),
+            wabaId: Type.String({ minLength: 1, examples: ['100000000000001'] }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: NumberSchema, ...commonErrors },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(presentNumber(await addNumber(ctx, req.body, actorOfRequest(req)))),
+  )
+
+  app.get(
+    '/numbers/:id',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'One phone number',
+        params: IdParams,
+        response: { 200: NumberSchema, ...commonErrors },
+      },
+    },
+    async (req) => presentNumber(await getNumber(ctx.db, req.params.id)),
+  )
+
+  app.post(
+    '/numbers/:id/refresh',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Refresh the number from Graph',
+        params: IdParams,
+        response: { 200: NumberSchema, ...commonErrors },
+      },
+    },
+    async (req) => presentNumber(await refreshNumber(ctx, req.params.id)),
+  )
+
+  app.post(
+    '/numbers/:id/register',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Register the number for the Cloud API with its two-step PIN',
+        description: 'A wrong PIN is answered with meta_error and Meta code 133005, explained.',
+        params: IdParams,
+        body: Type.Object(
+          { pin: Type.String({ pattern: '^\\d{6}$', examples: ['123456'] }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: NumberSchema, ...commonErrors },
+      },
+    },
+    async (req) => presentNumber(await registerNumber(ctx, req.params.id, req.body.pin, actorOfRequest(req))),
+  )
+
+  app.post(
+    '/numbers/:id/deregister',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Deregister the number',
+        params: IdParams,
+        response: { 200: NumberSchema, ...commonErrors },
+      },
+    },
+    async (req) => presentNumber(await deregisterNumber(ctx, req.params.id, actorOfRequest(req))),
+  )
+
+  app.get(
+    '/numbers/:id/webhook',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Which callback Meta uses for this number, and whether it is Wahub',
+        params: IdParams,
+        response: { 200: WebhookStatusSchema, ...commonErrors },
+      },
+    },
+    async (req) => {
+      const n = await getNumber(ctx.db, req.params.id)
+      return presentWebhookStatus(
+        await webhookStatus(ctx, n.wabaRowId, { phoneNumberId: n.phoneNumberId, localUrl: localUrlOf(req) }),
+      )
+    },
+  )
+
+  app.post(
+    '/numbers/:id/webhook/override',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Point the number at Wahub with a number-level callback override (or remove it)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            remove: Type.Optional(Type.Boolean()),
+            url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: WebhookStatusSchema, ...commonErrors },
+      },
+    },
+    async (req) => {
+      const n = await getNumber(ctx.db, req.params.id)
+      return presentWebhookStatus(
+        await webhookOverride(
+          ctx,
+          { level: 'number', phoneNumberId: n.phoneNumberId, ...req.body },
+          actorOfRequest(req),
+          localUrlOf(req),
+        ),
+      )
+    },
+  )
+
+  app.delete(
+    '/numbers/:id',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Remove a phone number',
+        params: IdParams,
+        querystring: ForceQuery,
+        response: { 204: NoContent, ...commonErrors },
+      },
+    },
+    async (req, reply) => {
+      await removeNumber(ctx, req.params.id, actorOfRequest(req), { force: req.query.force })
+      return reply.code(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,60 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import {
+  getChannelSettings,
+  setGlobalDefaultNumber,
+  setGlobalWhatsapp,
+} from '../../../channels/channel-settings.ts'
+import type { AppDeps } from '../../app.ts'
+import { actorOfRequest } from '../../auth.ts'
+import { presentSettings, SettingsSchema } from '../../presenters/channels.ts'
+import { commonErrors, Nullable } from '../../presenters/schema-helpers.ts'
+
+const admin = { access: { scope: 'admin' } } as const
+const tags = ['admin: settings']
+
+export const adminSettingsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+  const { db } = deps.handle
+
+  app.get(
+    '/settings',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Global default number and WhatsApp on/off',
+        response: { 200: SettingsSchema, ...commonErrors },
+      },
+    },
+    async () => presentSettings(await getChannelSettings(db)),
+  )
+
+  app.patch(
+    '/settings',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary:
+          'Set the global default number (used by tenants without one) or turn WhatsApp on/off for all',
+        body: Type.Object(
+          {
+            defaultNumber: Type.Optional(Nullable(Type.String({ minLength: 1 }))),
+            whatsappEnabled: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SettingsSchema, ...commonErrors },
+      },
+    },
+    async (req) => {
+      const actor = actorOfRequest(req)
+      if (req.body.defaultNumber !== undefined)
+        await setGlobalDefaultNumber(db, req.body.defaultNumber, actor)
+      if (req.body.whatsappEnabled !== undefined) await setGlobalWhatsapp(db, req.body.whatsappEnabled, actor)
+      return presentSettings(await getChannelSettings(db))
+    },
+  )
+}

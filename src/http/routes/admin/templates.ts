@@ -1,0 +1,37 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import { getWaba } from '../../../channels/wabas.ts'
+import { listTemplates } from '../../../templates/templates-repo.ts'
+import type { AppDeps } from '../../app.ts'
+import { presentTemplate, TemplateSchema } from '../../presenters/channels.ts'
+import { commonErrors } from '../../presenters/schema-helpers.ts'
+
+const admin = { access: { scope: 'admin' } } as const
+
+export const adminTemplateRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+  const { db } = deps.handle
+
+  app.get(
+    '/templates',
+    {
+      config: admin,
+      schema: {
+        tags: ['admin: templates'],
+        summary: 'Templates as last synced (POST /admin/wabas/{id}/templates/sync to refresh)',
+        querystring: Type.Object({
+          wabaId: Type.Optional(Type.String()),
+          status: Type.Optional(Type.String()),
+          name: Type.Optional(Type.String()),
+        }),
+        response: { 200: Type.Object({ templates: Type.Array(TemplateSchema) }), ...commonErrors },
+      },
+    },
+    async (req) => {
+      const wabaRowId = req.query.wabaId ? (await getWaba(db, req.query.wabaId)).id : undefined
+      const templates = await listTemplates(db, { wabaRowId, status: req.query.status, name: req.query.name })
+      return { templates: templates.map(presentTemplate) }
+    },
+  )
+}

@@ -1,0 +1,33 @@
+import { recordAudit } from '../channels/audit-repo.ts'
+import type { Actor, ChannelsContext } from '../channels/context.ts'
+import { callGraph } from '../channels/graph-failure.ts'
+import { wabaTarget } from '../channels/graph-target.ts'
+import { markMissingDeleted, upsertTemplate } from './templates-repo.ts'
+
+// `wahub templates sync`: every template of a WABA (all languages, all pages) from Graph into
+// the templates table. Status changes between syncs arrive by webhook
+// (message_template_status_update, issue 5); this is the full refresh.
+
+export type SyncResult = { wabaId: string; synced: number; deleted: number; byStatus: Record<string, number> }
+
+export async function syncTemplates(ctx: ChannelsContext, waba: string, actor: Actor): Promise<SyncResult> {
+  const t = await wabaTarget(ctx, waba)
+  const listed = await callGraph(`listing the templates of WABA ${t.wabaId}`, () =>
+    ctx.graph.listTemplates(t.target, t.wabaId),
+  )
+  const now = Date.now()
+  const byStatus: Record<string, number> = {}
+  for (const template of listed) {
+    await upsertTemplate(ctx.db, t.wabaRowId, template, now)
+    byStatus[template.status ?? 'UNKNOWN'] = (byStatus[template.status ?? 'UNKNOWN'] ?? 0) + 1
+  }
+  const deleted = await markMissingDeleted(ctx.db, t.wabaRowId, listed, now)
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'templates.sync',
+    targetType: 'waba',
+    targetId: t.wabaRowId,
+    details: { synced: listed.length, deleted },
+  })
+  return { wabaId: t.wabaId, synced: listed.length, deleted, byStatus }
+}

@@ -1,0 +1,248 @@
+import net from 'node:net'
+import { Writable } from 'node:stream'
+import { createApiKey } from '../../src/channels/api-keys.ts'
+import type { LogLevel } from '../../src/config.ts'
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.ts'
+import { createLogger } from '../../src/log.ts'
+import { startWahub, type Wahub } from '../../src/wahub.ts'
+import { testConfig } from './config.ts'
+import { createTestDb, type TestDb } from './db.ts'
+
+// The whole product on real sockets for a test: a fresh database, the emulator in-process, and
+// Wahub pointed at it (WAHUB_GRAPH_URL) and it at Wahub (its app callback, set through the
+// emulator's control API), plus an operator API key. Every log line is captured (trace level
+// by default) so tests can assert that no secret is ever logged. `onboardSeed` then connects
+// the emulator's app, WABA and numbers the way an operator would, through the admin API.
+
+export type HarnessOptions = {
+  emulator?: EmulatorOptions
+  /** Extra configuration (e.g. WAHUB_PUBLIC_URL); PORT and WAHUB_PUBLIC_URL default to a free local port. */
+  env?: Record<string, string>
+  /** Captured log level; default trace. */
+  logLevel?: LogLevel
+  /** Start the job workers (default true). */
+  workers?: boolean
+}
+
+export type Harness = {
+  db: TestDb
+  emulator: Emulator
+  wahub: Wahub
+  /** Wahub's base URL. */
+  url: string
+  /** An operator API key (admin scope). */
+  adminKey: string
+  /** Every log line written so far (JSON text). */
+  logLines(): string[]
+  /** fetch against Wahub with a key: `h.api('GET', '/api/v1/admin/tenants', { key })`. */
+  api(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<ApiAnswer>
+  close(): Promise<void>
+}
+
+export type ApiAnswer = { status: number; body: unknown; text: string; headers: Headers }
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export async function apiCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.key) headers.authorization = `Bearer ${options.key}`
+  let body: string | undefined
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json'
+    body = JSON.stringify(options.body)
+  }
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body })
+  const text = await res.text()
+  let parsed: unknown = text
+  try {
+    parsed = text ? JSON.parse(text) : undefined
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, text, headers: res.headers }
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const db = await createTestDb()
+  let emulator: Emulator | undefined
+  let wahub: Wahub | undefined
+  // The emulator first (no new webhook deliveries), then Wahub, then the database.
+  const cleanup = async () => {
+    await emulator?.close().catch(() => {})
+    if (wahub) await wahub.close().catch(() => {})
+    await db.drop().catch(() => {})
+  }
+  try {
+    emulator = await startEmulator({
+      delays: { sentMs: 5, deliveredMs: 10, readMs: 20 },
+      webhookRetry: { baseMs: 20, maxAttempts: 5, timeoutMs: 5000 },
+      ...options.emulator,
+    })
+    const lines: string[] = []
+    const log = createLogger(
+      options.logLevel ?? 'trace',
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(...chunk.toString().split('\n').filter(Boolean))
+          done()
+        },
+      }),
+    )
+    const port = options.env?.PORT ?? String(await freePort())
+    const config = testConfig({
+      WAHUB_DATA_DIR: db.dataDir,
+      WAHUB_GRAPH_URL: emulator.url,
+      WAHUB_SANDBOX: 'off',
+      PORT: port,
+      WAHUB_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...options.env,
+    })
+    wahub = await startWahub(config, { log, handle: db, workers: options.workers })
+    const url = wahub.url.replace('localhost', '127.0.0.1')
+    // Through the control API, as a user of a separately running emulator would.
+    const set = await fetch(`${emulator.url}/_emulator/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${config.publicUrl ?? url}/webhooks/whatsapp` }),
+    })
+    if (!set.ok) throw new Error(`the emulator refused the webhook URL: ${await set.text()}`)
+    const { key: adminKey } = await createApiKey(db.db, { name: 'test operator' }, 'test')
+    let closing: Promise<void> | undefined
+    return {
+      db,
+      emulator,
+      wahub,
+      url,
+      adminKey,
+      logLines: () => [...lines],
+      api: (method, path, opts) => apiCall(url, method, path, opts),
+      close() {
+        closing ??= cleanup()
+        return closing
+      },
+    }
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
+}
+
+export type SeededTenant = {
+  id: string
+  name: string
+  /** A key with send and read scopes. */
+  key: string
+  keyId: string
+  /** Meta's phone_number_id of its number, and our row id. */
+  phoneNumberId: string
+  numberId: string
+}
+
+export type Onboarded = {
+  appRowId: string
+  /** The verify token as Meta must be given it. */
+  verifyToken: string
+  wabaRowId: string
+  wabaId: string
+  /** Meta's phone_number_id → our row id, for every imported number. */
+  numbers: Record<string, string>
+  acme: SeededTenant
+  globex: SeededTenant
+}
+
+function expectStatus(answer: ApiAnswer, status: number, what: string): Record<string, unknown> {
+  if (answer.status !== status) {
+    throw new Error(`${what}: expected HTTP ${status}, got ${answer.status}: ${answer.text}`)
+  }
+  return answer.body as Record<string, unknown>
+}
+
+/**
+ * Onboards the emulator's seed through the admin API: app (secret and verify token), WABA (the
+ * seed's valid token), every number imported; tenants `acme` and `globex` with the first and
+ * second number as their default, each with a send+read key.
+ */
+export async function onboardSeed(h: Harness): Promise<Onboarded> {
+  const seed = h.emulator.seed
+  const key = h.adminKey
+  const app = expectStatus(
+    await h.api('POST', '/api/v1/admin/apps', {
+      key,
+      body: { appId: seed.appId, appSecret: seed.appSecret, verifyToken: seed.verifyToken },
+    }),
+    201,
+    'adding the app',
+  )
+  const waba = expectStatus(
+    await h.api('POST', '/api/v1/admin/wabas', {
+      key,
+      body: { wabaId: seed.wabaId, token: seed.accessToken },
+    }),
+    201,
+    'adding the WABA',
+  )
+  const wabaRowId = (waba.waba as { id: string }).id
+  const imported = expectStatus(
+    await h.api('POST', `/api/v1/admin/wabas/${wabaRowId}/numbers/import`, { key }),
+    200,
+    'importing the numbers',
+  )
+  const numbers: Record<string, string> = {}
+  for (const n of imported.numbers as { id: string; phoneNumberId: string }[]) numbers[n.phoneNumberId] = n.id
+
+  async function tenant(name: string, phoneNumberId: string): Promise<SeededTenant> {
+    const t = expectStatus(
+      await h.api('POST', '/api/v1/admin/tenants', {
+        key,
+        body: { name, numbers: [phoneNumberId], defaultNumber: phoneNumberId },
+      }),
+      201,
+      `adding tenant ${name}`,
+    )
+    const k = expectStatus(
+      await h.api('POST', '/api/v1/admin/api-keys', {
+        key,
+        body: { tenantId: t.id, scopes: ['send', 'read'] },
+      }),
+      201,
+      `creating ${name}'s key`,
+    )
+    return {
+      id: t.id as string,
+      name,
+      key: k.key as string,
+      keyId: (k.apiKey as { id: string }).id,
+      phoneNumberId,
+      numberId: numbers[phoneNumberId],
+    }
+  }
+
+  return {
+    appRowId: (app.app as { id: string }).id,
+    verifyToken: seed.verifyToken,
+    wabaRowId,
+    wabaId: seed.wabaId,
+    numbers,
+    acme: await tenant('acme', seed.phoneNumberIds[0]),
+    globex: await tenant('globex', seed.phoneNumberIds[1]),
+  }
+}
