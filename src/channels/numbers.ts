@@ -1,6 +1,7 @@
 import type { PhoneNumber } from '../cloud-api/management-types.ts'
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
+import { replayUnroutedFor } from '../webhooks/events-repo.ts'
 import { recordAudit } from './audit-repo.ts'
 import { clearRemovedDefault } from './channel-settings.ts'
 import type { Actor, ChannelsContext } from './context.ts'
@@ -121,6 +122,10 @@ export async function importNumbers(
     targetId: wabaRowId,
     details: { wabaId, created: result.created, updated: result.updated },
   })
+  await replayUnroutedFor(
+    ctx.db,
+    result.numbers.map((n) => n.phoneNumberId),
+  )
   return result
 }
 
@@ -147,6 +152,8 @@ export async function addNumber(
     targetId: id,
     details: { phoneNumberId: input.phoneNumberId, wabaId },
   })
+  // Events that arrived for this number before it was added are processed now (SPEC §5).
+  await replayUnroutedFor(ctx.db, [input.phoneNumberId])
   return getNumber(ctx.db, id)
 }
 

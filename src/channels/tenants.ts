@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
 import { newId } from '../ids.ts'
+import { replayUnroutedFor } from '../webhooks/events-repo.ts'
 import { recordAudit } from './audit-repo.ts'
 import type { Actor } from './context.ts'
 import { findNumber } from './numbers-repo.ts'
@@ -116,6 +117,16 @@ async function assignNumbers(db: Db, tenantId: string, refs: string[]): Promise<
       .set({ tenant_id: tenantId, updated_at: Date.now() })
       .where('id', 'in', ids)
       .execute()
+    // Inbound events parked because the number had no tenant are processed now (SPEC §5).
+    const assigned = await db
+      .selectFrom('phone_numbers')
+      .select('phone_number_id')
+      .where('id', 'in', ids)
+      .execute()
+    await replayUnroutedFor(
+      db,
+      assigned.map((n) => n.phone_number_id),
+    )
   }
   return ids
 }

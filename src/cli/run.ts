@@ -2,6 +2,7 @@ import { apikeyCommand } from './apikey.ts'
 import { appCommand } from './app.ts'
 import { type CliCommand, type CliIo, exitCodes, UsageError } from './command.ts'
 import { configCommand } from './config.ts'
+import { eventsCommand } from './events.ts'
 import { migrateCommand } from './migrate.ts'
 import { numberCommand } from './number.ts'
 import { phoneCommand } from './phone.ts'
@@ -38,6 +39,7 @@ export const commands: readonly CliCommand[] = [
   phoneCommand,
   webhookCommand,
   templatesCommand,
+  eventsCommand,
 ]
 
 function help(): string {

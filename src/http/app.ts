@@ -14,6 +14,7 @@ import type { SecretsCache } from '../webhooks/secrets-cache.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { adminRoutes } from './routes/admin/index.ts'
+import { conversationRoutes } from './routes/conversations.ts'
 import { healthRoutes } from './routes/health.ts'
 import { sessionRoutes } from './routes/session.ts'
 import { tenantRoutes } from './routes/tenant.ts'
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes, deps)
   await app.register(sessionRoutes, { ...deps, prefix: '/api/v1/auth' })
   await app.register(tenantRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(conversationRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
   return app
 }

@@ -134,3 +134,21 @@ export async function replayEvents(
     return ids
   })
 }
+
+/**
+ * Replays the unrouted events that named any of these phone_number_ids — called when a number
+ * is added or assigned to a tenant, so events parked for it are processed without a command.
+ */
+export async function replayUnroutedFor(db: Db, phoneNumberIds: readonly string[]): Promise<string[]> {
+  if (phoneNumberIds.length === 0) return []
+  const rows = await db
+    .selectFrom('webhook_events')
+    .select(['id', 'phone_number_ids'])
+    .where('outcome', '=', 'unrouted')
+    .execute()
+  const wanted = new Set(phoneNumberIds)
+  const ids = rows
+    .filter((r) => (r.phone_number_ids ?? '').split(',').some((id) => wanted.has(id)))
+    .map((r) => r.id)
+  return ids.length > 0 ? replayEvents(db, { ids }) : []
+}

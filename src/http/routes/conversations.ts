@@ -1,0 +1,222 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { WahubError } from '../../errors.ts'
+import { getConversation, listConversations, markConversationRead } from '../../inbox/conversations-query.ts'
+import { getMedia, mediaForMessages } from '../../inbox/media-repo.ts'
+import { listThread } from '../../inbox/messages-repo.ts'
+import { reactionsFor } from '../../inbox/reactions-repo.ts'
+import type { AppDeps } from '../app.ts'
+import { principalOf } from '../auth.ts'
+import { MessageSchema, presentMessage } from '../presenters/messages.ts'
+import { authErrors, ErrorSchema, IdParams, Millis, Nullable } from '../presenters/schema-helpers.ts'
+
+// The inbox read API (SPEC §5, issue 5): conversations with their window, threads with media,
+// reactions and statuses, media files. A tenant's key or agent sees its own tenant only; an
+// operator (no tenant) may read every tenant, optionally filtered by `tenant_id`.
+
+const read = { access: { scope: 'read', tenant: 'any' } } as const
+const tags = ['inbox']
+
+const ConversationSchema = Type.Object({
+  id: Type.String(),
+  tenantId: Type.String(),
+  numberId: Type.String({ description: "Wahub's id of the business number" }),
+  phoneNumberId: Type.String({ description: "Meta's phone_number_id" }),
+  displayPhoneNumber: Nullable(Type.String()),
+  contact: Type.Object({
+    id: Type.String(),
+    waId: Nullable(Type.String()),
+    userId: Nullable(Type.String({ description: 'Business-scoped user id (username users)' })),
+    name: Nullable(Type.String()),
+  }),
+  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  assigneeUserId: Nullable(Type.String()),
+  unreadCount: Type.Integer(),
+  lastMessageAt: Nullable(Millis),
+  lastMessagePreview: Nullable(Type.String()),
+  lastInboundAt: Nullable(Millis),
+  window: Type.Object({
+    open: Type.Boolean({ description: 'Free-form messages allowed (24 h since the last inbound message)' }),
+    closesAt: Nullable(Millis),
+  }),
+})
+
+/** The tenant a read acts for: the caller's own; an operator may name one or none (all). */
+function scopeOf(req: FastifyRequest, requested: string | undefined): string | null {
+  const principal = principalOf(req)
+  if (principal.tenantId !== null) {
+    if (requested && requested !== principal.tenantId) {
+      throw new WahubError('forbidden', 'A tenant key can only read its own tenant.')
+    }
+    return principal.tenantId
+  }
+  return requested ?? null
+}
+
+export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+  const { db } = deps.handle
+
+  app.get(
+    '/conversations',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Conversations, most recent activity first',
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+          unread: Type.Optional(Type.Boolean()),
+          window: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+          q: Type.Optional(Type.String({ maxLength: 100, description: 'Search by contact name or number' })),
+          number_id: Type.Optional(Type.String()),
+          tenant_id: Type.Optional(Type.String({ description: 'Operators only: one tenant' })),
+          cursor: Type.Optional(Type.String({ maxLength: 120 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+        }),
+        response: {
+          200: Type.Object({
+            conversations: Type.Array(ConversationSchema),
+            nextCursor: Nullable(Type.String()),
+          }),
+          400: ErrorSchema,
+          ...authErrors,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query
+      return listConversations(db, {
+        tenantId: scopeOf(req, q.tenant_id),
+        status: q.status,
+        unread: q.unread,
+        windowOpen: q.window === undefined ? undefined : q.window === 'open',
+        search: q.q,
+        phoneNumberRowId: q.number_id,
+        cursor: q.cursor,
+        limit: q.limit ?? 50,
+      })
+    },
+  )
+
+  const findConversation = async (req: FastifyRequest, id: string) => {
+    const conversation = await getConversation(db, scopeOf(req, undefined), id)
+    if (!conversation) throw new WahubError('not_found', `No conversation ${id}.`)
+    return conversation
+  }
+
+  app.get(
+    '/conversations/:id',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'One conversation',
+        params: IdParams,
+        response: { 200: ConversationSchema, 404: ErrorSchema, ...authErrors },
+      },
+    },
+    async (req) => findConversation(req, req.params.id),
+  )
+
+  app.get(
+    '/conversations/:id/messages',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'A conversation thread, newest first; pass nextCursor as `before` for older messages',
+        params: IdParams,
+        querystring: Type.Object({
+          before: Type.Optional(Type.String({ maxLength: 100 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+        }),
+        response: {
+          200: Type.Object({ messages: Type.Array(MessageSchema), nextCursor: Nullable(Type.String()) }),
+          404: ErrorSchema,
+          ...authErrors,
+        },
+      },
+    },
+    async (req) => {
+      const conversation = await findConversation(req, req.params.id)
+      const limit = req.query.limit ?? 50
+      const rows = await listThread(db, conversation.tenantId, conversation.id, {
+        before: req.query.before,
+        limit: limit + 1,
+      })
+      const page = rows.slice(0, limit)
+      const ids = page.map((m) => m.id)
+      const [reactions, media] = await Promise.all([reactionsFor(db, ids), mediaForMessages(db, ids)])
+      return {
+        messages: page.map((m) =>
+          presentMessage(m, { reactions: reactions.get(m.id), media: media.get(m.id) }),
+        ),
+        nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+      }
+    },
+  )
+
+  app.post(
+    '/conversations/:id/read',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Mark a conversation as read (its unread count goes to 0)',
+        params: IdParams,
+        response: { 200: ConversationSchema, 404: ErrorSchema, ...authErrors },
+      },
+    },
+    async (req) => {
+      const conversation = await findConversation(req, req.params.id)
+      await markConversationRead(db, conversation.tenantId, conversation.id)
+      return { ...conversation, unreadCount: 0 }
+    },
+  )
+
+  app.get(
+    '/media/:id',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'A media file of a message, once downloaded (state ready)',
+        params: IdParams,
+        response: {
+          200: Type.Unsafe<unknown>({
+            type: 'string',
+            format: 'binary',
+            description: 'The file, with its MIME type',
+          }),
+          404: ErrorSchema,
+          409: ErrorSchema,
+          ...authErrors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const scope = scopeOf(req, undefined)
+      const media = await getMedia(db, req.params.id)
+      if (!media || (scope !== null && media.tenant_id !== scope)) {
+        throw new WahubError('not_found', `No media ${req.params.id}.`)
+      }
+      if (media.state !== 'ready' || !media.storage_path) {
+        throw new WahubError(
+          'conflict',
+          `Media ${media.id} is ${media.state}${media.error ? `: ${media.error}` : ''}.`,
+        )
+      }
+      const file = path.join(deps.config.dataDir, media.storage_path)
+      reply.header('content-type', media.mime_type ?? 'application/octet-stream')
+      reply.header('content-length', String(media.size_bytes ?? fs.statSync(file).size))
+      reply.header('cache-control', 'private, max-age=86400')
+      if (media.filename)
+        reply.header('content-disposition', `inline; filename="${media.filename.replace(/["\\\r\n]/g, '_')}"`)
+      return reply.send(fs.createReadStream(file))
+    },
+  )
+}

@@ -1,0 +1,161 @@
+import type { Db } from '../db/connect.ts'
+import { windowMs } from './conversations-repo.ts'
+
+// The inbox's read side: conversation lists with filters and a stable cursor, one conversation
+// with its contact and window. `tenantId: null` is an operator reading across tenants.
+// Sorted by last activity, newest first; the cursor is "<last_message_at>:<id>" of the last row
+// shown, so pages never skip or repeat a conversation while new messages arrive.
+
+export type ConversationFilter = {
+  tenantId: string | null
+  status?: 'open' | 'closed'
+  unread?: boolean
+  windowOpen?: boolean
+  /** Matches the contact's name, wa_id or user id (substring). */
+  search?: string
+  phoneNumberRowId?: string
+  cursor?: string
+  limit: number
+  now?: number
+}
+
+export type ConversationView = {
+  id: string
+  tenantId: string
+  numberId: string
+  phoneNumberId: string
+  displayPhoneNumber: string | null
+  contact: { id: string; waId: string | null; userId: string | null; name: string | null }
+  status: 'open' | 'closed'
+  assigneeUserId: string | null
+  unreadCount: number
+  lastMessageAt: number | null
+  lastMessagePreview: string | null
+  lastInboundAt: number | null
+  window: { open: boolean; closesAt: number | null }
+}
+
+function baseQuery(db: Db) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('contacts as ct', 'ct.id', 'c.contact_id')
+    .innerJoin('phone_numbers as p', 'p.id', 'c.phone_number_id')
+    .select([
+      'c.id',
+      'c.tenant_id',
+      'c.phone_number_id as number_id',
+      'p.phone_number_id',
+      'p.display_phone_number',
+      'c.contact_id',
+      'ct.wa_id',
+      'ct.user_id',
+      'ct.profile_name',
+      'c.status',
+      'c.assignee_user_id',
+      'c.unread_count',
+      'c.last_message_at',
+      'c.last_message_preview',
+      'c.last_inbound_at',
+    ])
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number]
+
+function toView(row: Row, now: number): ConversationView {
+  const closesAt = row.last_inbound_at === null ? null : row.last_inbound_at + windowMs
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    numberId: row.number_id,
+    phoneNumberId: row.phone_number_id,
+    displayPhoneNumber: row.display_phone_number,
+    contact: { id: row.contact_id, waId: row.wa_id, userId: row.user_id, name: row.profile_name },
+    status: row.status,
+    assigneeUserId: row.assignee_user_id,
+    unreadCount: row.unread_count,
+    lastMessageAt: row.last_message_at,
+    lastMessagePreview: row.last_message_preview,
+    lastInboundAt: row.last_inbound_at,
+    window: { open: closesAt !== null && now < closesAt, closesAt },
+  }
+}
+
+export function parseCursor(cursor: string | undefined): { at: number; id: string } | undefined {
+  if (!cursor) return undefined
+  const [at, id] = cursor.split(':')
+  if (!id || !/^\d+$/.test(at)) return undefined
+  return { at: Number(at), id }
+}
+
+export async function listConversations(
+  db: Db,
+  filter: ConversationFilter,
+): Promise<{ conversations: ConversationView[]; nextCursor: string | null }> {
+  const now = filter.now ?? Date.now()
+  let query = baseQuery(db)
+  if (filter.tenantId) query = query.where('c.tenant_id', '=', filter.tenantId)
+  if (filter.status) query = query.where('c.status', '=', filter.status)
+  if (filter.unread === true) query = query.where('c.unread_count', '>', 0)
+  if (filter.unread === false) query = query.where('c.unread_count', '=', 0)
+  if (filter.windowOpen === true) query = query.where('c.last_inbound_at', '>', now - windowMs)
+  if (filter.windowOpen === false)
+    query = query.where((eb) =>
+      eb.or([eb('c.last_inbound_at', 'is', null), eb('c.last_inbound_at', '<=', now - windowMs)]),
+    )
+  if (filter.phoneNumberRowId) query = query.where('c.phone_number_id', '=', filter.phoneNumberRowId)
+  if (filter.search) {
+    const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+    query = query.where((eb) =>
+      eb.or([
+        eb('ct.profile_name', 'like', like),
+        eb('ct.wa_id', 'like', like),
+        eb('ct.user_id', 'like', like),
+      ]),
+    )
+  }
+  const cursor = parseCursor(filter.cursor)
+  if (cursor) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('c.last_message_at', '<', cursor.at),
+        eb.and([eb('c.last_message_at', '=', cursor.at), eb('c.id', '<', cursor.id)]),
+      ]),
+    )
+  }
+  // Conversations without any message yet (none in practice) sort last via coalesce-free order:
+  // every conversation gets last_message_at with its first message.
+  const rows = await query
+    .orderBy('c.last_message_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(filter.limit + 1)
+    .execute()
+  const page = rows.slice(0, filter.limit)
+  const last = page[page.length - 1]
+  return {
+    conversations: page.map((r) => toView(r, now)),
+    nextCursor: rows.length > filter.limit && last ? `${last.last_message_at ?? 0}:${last.id}` : null,
+  }
+}
+
+export async function getConversation(
+  db: Db,
+  tenantId: string | null,
+  id: string,
+  now = Date.now(),
+): Promise<ConversationView | undefined> {
+  let query = baseQuery(db).where('c.id', '=', id)
+  if (tenantId) query = query.where('c.tenant_id', '=', tenantId)
+  const row = await query.executeTakeFirst()
+  return row ? toView(row, now) : undefined
+}
+
+/** The agent has seen the conversation. */
+export async function markConversationRead(db: Db, tenantId: string | null, id: string): Promise<boolean> {
+  let query = db
+    .updateTable('conversations')
+    .set({ unread_count: 0, updated_at: Date.now() })
+    .where('id', '=', id)
+  if (tenantId) query = query.where('tenant_id', '=', tenantId)
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
