@@ -191,6 +191,7 @@ const messages = Number(
 )
 await db.close()
 await wahub.stop()
+prepared.remove()
 
 printTable('Webhook ingest (SQLite, signed POSTs)', [
   {

@@ -19,6 +19,8 @@ export type Prepared = {
   dataDir: string
   env: Record<string, string>
   channel: Awaited<ReturnType<typeof seedChannel>>
+  /** Deletes the data dir (call when the servers using it have stopped). */
+  remove(): void
 }
 
 /** A fresh SQLite data dir with one app/WABA/number/tenant configured. */
@@ -34,6 +36,7 @@ export async function prepareDataDir(seed: ChannelSeed): Promise<Prepared> {
     dataDir,
     env: { WAHUB_DATA_DIR: dataDir, WAHUB_SECRET_KEY: secretKey, WAHUB_SANDBOX: 'off', LOG_LEVEL: 'warn' },
     channel,
+    remove: () => fs.rmSync(dataDir, { recursive: true, force: true }),
   }
 }
 

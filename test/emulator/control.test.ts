@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -104,6 +104,7 @@ describe('state and seed', () => {
       assert.equal((await g('POST', '70/messages', template('447700900001', 'hi', 'en'))).status, 200)
     } finally {
       await custom.close()
+      rmSync(file, { force: true })
     }
     await assert.rejects(startTestEmulator({ seed: '/nonexistent/seed.json' }), /could not be read/)
   })

@@ -151,5 +151,6 @@ async function crash(events: number, killAt: number): Promise<CrashResult> {
   } finally {
     await wahub.stop('SIGKILL')
     await emulator.close()
+    prepared.remove()
   }
 }
