@@ -20,6 +20,14 @@ export type RunnerOptions = {
   workerId?: string
   /** Release every lock when starting (only when no other worker can share the database). */
   releaseLocksOnStart?: boolean
+  /**
+   * Kinds that wait while `busy()` says the process is saturated — the webhook processing, so
+   * the intake keeps answering Meta fast under a flood; the events are durable and processed
+   * as soon as the load allows. At least one batch of them still runs every `deferMaxMs`.
+   */
+  deferrable?: readonly JobKind[]
+  busy?: () => boolean
+  deferMaxMs?: number
 }
 
 export type JobRunner = {
@@ -45,6 +53,10 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000
   const workerId = options.workerId ?? `w_${randomBytes(6).toString('hex')}`
   const kinds = Object.keys(handlers) as JobKind[]
+  const deferrable = new Set(options.deferrable ?? [])
+  const urgentKinds = kinds.filter((k) => !deferrable.has(k))
+  const deferMaxMs = options.deferMaxMs ?? 250
+  let lastDeferrableClaim = 0
   const abort = new AbortController()
   const running = new Set<Promise<void>>()
   let wake: (() => void) | undefined
@@ -113,14 +125,27 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
     while (!abort.signal.aborted) {
       const free = concurrency - running.size
       let claimed: Job[] = []
+      let sleepMs = pollMs
       if (free > 0) {
-        try {
-          claimed = await claimJobs(handle.db, handle.caps, { kinds, workerId, limit: free, lockTimeoutMs })
-        } catch (err) {
-          if (abort.signal.aborted) break
-          log.error({ err }, 'job claim failed')
+        const now = Date.now()
+        const defer = deferrable.size > 0 && options.busy?.() === true && now - lastDeferrableClaim < deferMaxMs
+        if (defer) sleepMs = Math.max(10, lastDeferrableClaim + deferMaxMs - now)
+        if (!defer || urgentKinds.length > 0) {
+          try {
+            claimed = await claimJobs(handle.db, handle.caps, {
+              kinds: defer ? urgentKinds : kinds,
+              workerId,
+              limit: free,
+              lockTimeoutMs,
+            })
+            if (!defer) lastDeferrableClaim = now
+          } catch (err) {
+            if (abort.signal.aborted) break
+            log.error({ err }, 'job claim failed')
+          }
         }
-        lastClaimEmpty = claimed.length === 0
+        // While deferring, deferred jobs may be due: not idle.
+        lastClaimEmpty = claimed.length === 0 && !defer
       }
       for (const job of claimed) {
         const p = runOne(job).finally(() => {
@@ -133,7 +158,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
       if (claimed.length === free && free > 0) continue // more may be due: claim again at once
       settleIdle()
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs)
+        const timer = setTimeout(resolve, sleepMs)
         wake = () => {
           clearTimeout(timer)
           wake = undefined

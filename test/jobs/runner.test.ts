@@ -195,3 +195,47 @@ describe(`job leases (${testDbKind})`, () => {
     await runner.stop()
   })
 })
+
+describe(`intake first under load (${testDbKind})`, () => {
+  let db: TestDb
+  before(async () => {
+    db = await createTestDb()
+  })
+  after(async () => {
+    await db.drop()
+  })
+
+  test('while the process is saturated, deferrable jobs wait but still run, and other jobs are not held', async () => {
+    const ran: string[] = []
+    let busy = true
+    const runner = createJobRunner({
+      handle: db,
+      log,
+      pollMs: 10,
+      deferrable: ['webhook.process'],
+      busy: () => busy,
+      deferMaxMs: 60_000,
+      handlers: {
+        'webhook.process': async () => {
+          ran.push('webhook')
+          return undefined
+        },
+        'system.noop': async () => {
+          ran.push('noop')
+          return undefined
+        },
+      },
+    })
+    runner.start()
+    await waitFor('the first claim round (deferrable kinds run once at start)', () => true)
+    await enqueueJob(db.db, 'webhook.process', { eventIds: ['evt_x'] })
+    await enqueueJob(db.db, 'system.noop', {})
+    runner.nudge()
+    await waitFor('the urgent job to run while the deferrable one waits', () => ran.includes('noop'))
+    assert.deepEqual(ran, ['noop'], 'the webhook processing waited while the process was busy')
+    busy = false
+    runner.nudge()
+    await waitFor('the deferred job to run once the load drops', () => ran.includes('webhook'))
+    await runner.stop()
+  })
+})
