@@ -16,6 +16,12 @@ export type IntakeBatcher = {
   store(event: IncomingEvent): Promise<string>
   /** Waits for in-flight commits (shutdown). */
   drain(): Promise<void>
+  /**
+   * True while webhooks arrive faster than `floodPerSecond`, measured over the last second
+   * (bursts within a second do not count as a flood): the job runner then defers webhook
+   * processing so the intake keeps answering fast.
+   */
+  flooded(): boolean
 }
 
 type Pending = IncomingEvent & {
@@ -32,6 +38,13 @@ export type BatcherOptions = {
   concurrency?: number
   /** Called after each commit (wakes the job runner). */
   onCommitted?: (eventIds: string[]) => void
+  /**
+   * Arrival rate above which the intake counts as flooded. 3,000/s: at SPEC §11's 2,000/s
+   * processing runs inline and keeps the inbox current (bench/ingest.ts, decision 0007).
+   */
+  floodPerSecond?: number
+  /** For tests. */
+  clock?: () => number
 }
 
 export async function insertEventBatch(
@@ -63,6 +76,17 @@ export async function insertEventBatch(
 export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): IntakeBatcher {
   const maxBatch = options.maxBatch ?? 200
   const concurrency = options.concurrency ?? 1
+  const floodPerSecond = options.floodPerSecond ?? 3000
+  const clock = options.clock ?? Date.now
+  // Arrivals per 100 ms slot over the last second (a ring of 10 slots).
+  const slots = new Array<number>(10).fill(0)
+  let slotAt = 0
+  const advance = (now: number) => {
+    const slot = Math.floor(now / 100)
+    if (slot - slotAt >= 10) slots.fill(0)
+    else for (let s = slotAt + 1; s <= slot; s++) slots[s % 10] = 0
+    slotAt = Math.max(slotAt, slot)
+  }
   let queue: Pending[] = []
   let inFlight = 0
   let scheduled = false
@@ -98,6 +122,8 @@ export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): Intak
 
   return {
     store(event) {
+      advance(clock())
+      slots[slotAt % 10]++
       return new Promise<string>((resolve, reject) => {
         queue.push({ ...event, id: newId('evt'), receivedAt: Date.now(), resolve, reject })
         // Collect what arrives in this turn of the event loop; a commit in flight collects more.
@@ -106,6 +132,10 @@ export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): Intak
           setImmediate(flush)
         }
       })
+    },
+    flooded() {
+      advance(clock())
+      return slots.reduce((a, b) => a + b, 0) > floodPerSecond
     },
     drain() {
       return new Promise<void>((resolve) => {

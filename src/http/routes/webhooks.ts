@@ -117,7 +117,7 @@ export const webhookRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       // SPEC §5: committed before the answer (group commit, see webhooks/intake-batcher.ts).
       const eventId = await intake.store({ body, metaAppRowId: sig.metaAppRowId, headers })
       req.log.info({ eventId, appId: sig.appId, size: body.length }, 'webhook received')
-      return reply.code(200).type('text/plain').send('EVENT_RECEIVED')
+      return reply.code(200).send() // Meta reads only the status; an empty body is the cheapest answer
     },
   )
 }

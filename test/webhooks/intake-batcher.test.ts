@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { createIntakeBatcher } from '../../src/webhooks/intake-batcher.ts'
+import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
+
+describe(`webhook intake group commit (${testDbKind})`, () => {
+  let db: TestDb
+  before(async () => {
+    db = await createTestDb()
+  })
+  after(async () => {
+    await db.drop()
+  })
+
+  const event = (i: number) => ({ body: Buffer.from(`{"n":${i}}`), metaAppRowId: null, headers: {} })
+
+  test('events stored together share one transaction and one processing job, and each is committed when its promise resolves', async () => {
+    await db.db.deleteFrom('jobs').execute()
+    const committed: string[][] = []
+    const intake = createIntakeBatcher(db.db, { onCommitted: (ids) => committed.push(ids) })
+    const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => intake.store(event(i))))
+    const rows = await db.db.selectFrom('webhook_events').select('id').where('id', 'in', ids).execute()
+    assert.equal(rows.length, 50, 'every resolved event is in the database')
+    const jobs = await db.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('kind', '=', 'webhook.process')
+      .execute()
+    const batched = jobs.map((j) => (JSON.parse(j.payload) as { eventIds: string[] }).eventIds)
+    assert.ok(jobs.length < 50, `50 concurrent events made ${jobs.length} jobs; they should share`)
+    assert.deepEqual(batched.flat().sort(), [...ids].sort(), 'every event is in exactly one job')
+    assert.deepEqual(committed.flat().sort(), [...ids].sort())
+  })
+
+  test('a failed commit rejects every event of its batch (Meta gets an error and delivers again)', async () => {
+    const broken = await createTestDb()
+    await broken.close()
+    const intake = createIntakeBatcher(broken.db)
+    await assert.rejects(intake.store(event(1)))
+    await broken.drop()
+  })
+
+  test('the intake counts as flooded above the rate over the last second, not on a burst within it', async () => {
+    let now = 1_000_000
+    const intake = createIntakeBatcher(db.db, { floodPerSecond: 100, clock: () => now })
+    const burst = Array.from({ length: 80 }, (_, i) => intake.store(event(i)))
+    assert.equal(intake.flooded(), false, '80 in a second is under 100/s')
+    now += 500
+    burst.push(...Array.from({ length: 40 }, (_, i) => intake.store(event(i))))
+    assert.equal(intake.flooded(), true, '120 within one second is over 100/s')
+    now += 1100
+    assert.equal(intake.flooded(), false, 'a quiet second later the flood is over')
+    await Promise.all(burst)
+  })
+})
