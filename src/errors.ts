@@ -54,7 +54,7 @@ export const errorDefinitions = {
     fix: 'Check the phone number id and WABA id in WhatsApp Manager > Phone numbers, or import every number of the WABA with `wahub number import --waba-id <id>`.',
   },
   number_not_allowed: {
-    status: 422,
+    status: 403,
     fix: "Send from one of the tenant's numbers (GET /api/v1/numbers) or leave `from` out to use the tenant's default number.",
   },
   no_sender_number: {
@@ -68,6 +68,42 @@ export const errorDefinitions = {
   whatsapp_disabled: {
     status: 403,
     fix: 'An operator turns WhatsApp on again: globally with `wahub tenant whatsapp on`, for one tenant with `wahub tenant update --name <tenant> --whatsapp on`.',
+  },
+  invalid_recipient: {
+    status: 422,
+    fix: 'Send `to` as a full international number (e.g. +34612345678), or a national number when the tenant has a default country; a business-scoped user id (US.…) is sent as is.',
+  },
+  window_closed: {
+    status: 422,
+    fix: 'Outside the 24-hour customer service window only an approved template can be sent: send one of the templates listed in details (type "template"); free-form messages are possible again once the customer writes.',
+  },
+  template_not_found: {
+    status: 422,
+    fix: 'Check the name and language against `wahub templates list` (languages are exact: en_US is not en); create the template in WhatsApp Manager if it does not exist, then `wahub templates sync`.',
+  },
+  template_not_approved: {
+    status: 422,
+    fix: 'Only APPROVED templates can be sent: wait for the review (PENDING), edit and resubmit it (REJECTED), or use another template (PAUSED, DISABLED); `wahub templates list` shows the status.',
+  },
+  template_params_mismatch: {
+    status: 422,
+    fix: 'Give each component exactly the parameters the template defines (details.expected lists count, type and, for named templates, the parameter_name of each).',
+  },
+  media_too_large: {
+    status: 422,
+    fix: "Send a smaller file: Meta's limits are image 5 MB, audio and video 16 MB, document 100 MB, sticker 500 KB (animated) / 100 KB (static).",
+  },
+  media_type_not_supported: {
+    status: 422,
+    fix: 'Upload one of the MIME types WhatsApp accepts: image/jpeg, image/png, image/webp (stickers), audio/aac, audio/amr, audio/mpeg, audio/mp4, audio/ogg, video/mp4, video/3gpp, text/plain, application/pdf and the Office formats.',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    fix: 'An Idempotency-Key belongs to one request body for 24 hours: resend the original body, or use a new key for a different message.',
+  },
+  not_retryable: {
+    status: 409,
+    fix: 'Only a message whose outcome is unknown or that failed can be sent again; GET /api/v1/messages/{id} shows its status.',
   },
   login_failed: { status: 401, fix: 'Check the email and password.' },
   csrf_failed: {

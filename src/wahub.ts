@@ -6,12 +6,19 @@ import { createGraphClient, type GraphClient } from './cloud-api/graph-client.ts
 import type { Config } from './config.ts'
 import { connectDb, type DbHandle } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { qualityWatchJob, scheduleQualityWatch } from './diagnostics/quality-watch.ts'
 import { buildApp } from './http/app.ts'
 import { createMediaDownloadJob } from './inbox/media-job.ts'
 import { createJobRunner, type JobRunner } from './jobs/runner.ts'
 import type { JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
+import { createCallbackDeliverJob, startCallbackPump } from './messaging/callbacks.ts'
+import { createRateLanes, type RateLanes } from './messaging/rate-lanes.ts'
+import { createSendWorker, type SendWorker } from './messaging/send-worker.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
+import { ensureFirstAdmin } from './sandbox/first-admin.ts'
+import { type Sandbox, startSandbox } from './sandbox/sandbox.ts'
+import type { Welcome } from './sandbox/welcome.ts'
 import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batcher.ts'
 import { createWebhookProcessJob } from './webhooks/process-job.ts'
 import { createRejectionRecorder, type RejectionRecorder } from './webhooks/rejections.ts'
@@ -30,10 +37,17 @@ export type Wahub = {
   rejections: RejectionRecorder
   intake: IntakeBatcher
   runner: JobRunner
+  /** The send workers (`message.send`): their own loop, so lane waits never hold up other jobs. */
+  sendWorker: SendWorker
+  lanes: RateLanes
   log: Logger
   config: Config
   /** Base URL the server listens on (when started with listen). */
   url: string
+  /** First-run admin password and the Sandbox, for the start banner (empty when not first run). */
+  welcome: Welcome
+  /** The in-process Sandbox emulator, when it runs. */
+  sandbox: Sandbox | undefined
   close(): Promise<void>
 }
 
@@ -43,6 +57,8 @@ export type StartOptions = {
   workers?: boolean
   /** For tests: an already-open database. */
   handle?: DbHandle
+  /** `wahub serve`: create the first admin and the Sandbox (SPEC §3) when they are due. */
+  firstRun?: boolean | { sandbox?: Omit<Parameters<typeof startSandbox>[1], 'address'> }
 }
 
 export async function startWahub(config: Config, options: StartOptions): Promise<Wahub> {
@@ -51,7 +67,9 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     options.handle ?? (await connectDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }))
   let app: FastifyInstance | undefined
   let runner: JobRunner | undefined
+  let sendWorker: SendWorker | undefined
   let rejections: RejectionRecorder | undefined
+  let sandbox: Sandbox | undefined
   try {
     const { applied } = await migrateToLatest(handle)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
@@ -69,20 +87,49 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       'webhook.process': createWebhookProcessJob({ db }),
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
+      'quality.watch': qualityWatchJob({ db, vault, graph, config }),
+      'callback.deliver': createCallbackDeliverJob({ db, vault }),
     }
     const jobRunner = createJobRunner({
       handle,
       handlers,
       log: log.child({ component: 'jobs' }),
       releaseLocksOnStart: !handle.caps.multiProcess,
+      // Under a webhook flood the intake answers first; processing catches up (decision 0007).
+      deferrable: ['webhook.process'],
+      busy: () => intake.flooded(),
     })
     runner = jobRunner
+    // Sends wait in their number's rate lane: their own worker, with many jobs in flight and
+    // batched claims, keeps those waits from blocking webhook processing and keeps enough sends
+    // booked ahead to fill a 1,000 msg/s lane (docs/decisions/0015-cluster-wide-rate-lanes.md).
+    const lanes = createRateLanes(db, log.child({ component: 'lanes' }))
+    const sendLog = log.child({ component: 'send' })
+    const sends: SendWorker = createSendWorker({
+      handle,
+      ctx: { db, vault, graph, config, log: sendLog, nudge: () => sends.nudge() },
+      lanes,
+    })
+    sendWorker = sends
     await scheduleNumbersRefresh(db)
+    await scheduleQualityWatch(db)
     const intake = createIntakeBatcher(db, {
       concurrency: handle.caps.multiProcess ? 4 : 1,
       onCommitted: () => jobRunner.nudge(),
     })
-    app = await buildApp({ config, handle, log, vault, metrics, graph, secrets, rejections, intake, runner })
+    app = await buildApp({
+      config,
+      handle,
+      log,
+      vault,
+      metrics,
+      graph,
+      secrets,
+      rejections,
+      intake,
+      runner,
+      sending: { lanes, nudge: () => sends.nudge() },
+    })
 
     let url = ''
     if (options.listen !== false) {
@@ -91,9 +138,35 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     } else {
       await app.ready()
     }
-    if (options.workers !== false) runner.start()
+    const welcome: Welcome = {}
+    if (options.firstRun) {
+      welcome.admin = await ensureFirstAdmin(db)
+      if (config.sandbox && options.listen !== false) {
+        const extra = typeof options.firstRun === 'object' ? options.firstRun.sandbox : undefined
+        sandbox = await startSandbox(
+          {
+            db,
+            vault,
+            graph,
+            config,
+            log: log.child({ component: 'sandbox' }),
+            onChannelsChanged: () => secrets.invalidate(),
+          },
+          { ...extra, address: app.server.address() },
+        )
+        welcome.sandbox = sandbox?.welcome
+      }
+    }
+    let pump: { stop(): Promise<void> } | undefined
+    if (options.workers !== false) {
+      runner.start()
+      sends.start()
+      pump = startCallbackPump(db, log.child({ component: 'callbacks' }), {
+        onQueued: () => jobRunner.nudge(),
+      })
+    }
 
-    const started = { app, runner, rejections, intake }
+    const started = { app, runner, sendWorker: sends, rejections, intake, pump, sandbox }
     let closing: Promise<void> | undefined
     return {
       app,
@@ -105,11 +178,17 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       rejections,
       intake,
       runner,
+      sendWorker: sends,
+      lanes,
       log,
       config,
       url,
+      welcome,
+      sandbox,
       close() {
         closing ??= (async () => {
+          // The Sandbox's emulator first: no webhook or simulated customer after this point.
+          await started.sandbox?.close()
           // A keep-alive connection that was mid-request when closing began becomes idle only
           // after its answer; close those as they go idle instead of waiting for Node's
           // keep-alive timeout (seconds to minutes).
@@ -120,6 +199,8 @@ export async function startWahub(config: Config, options: StartOptions): Promise
             clearInterval(sweeper)
           }
           await started.intake.drain()
+          await started.pump?.stop()
+          await started.sendWorker.stop()
           await started.runner.stop()
           await started.rejections.stop()
           if (!options.handle) await handle.close()
@@ -128,8 +209,10 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       },
     }
   } catch (err) {
+    await sandbox?.close().catch(() => {})
     await app?.close().catch(() => {})
     await runner?.stop().catch(() => {})
+    await sendWorker?.stop().catch(() => {})
     await rejections?.stop().catch(() => {})
     if (!options.handle) await handle.close().catch(() => {})
     throw err

@@ -2,10 +2,12 @@ import { apikeyCommand } from './apikey.ts'
 import { appCommand } from './app.ts'
 import { type CliCommand, type CliIo, exitCodes, UsageError } from './command.ts'
 import { configCommand } from './config.ts'
+import { doctorCommand } from './doctor.ts'
 import { eventsCommand } from './events.ts'
 import { migrateCommand } from './migrate.ts'
 import { numberCommand } from './number.ts'
 import { phoneCommand } from './phone.ts'
+import { sendCommand } from './send.ts'
 import { serveCommand } from './serve.ts'
 import { templatesCommand } from './templates.ts'
 import { tenantCommand } from './tenant.ts'
@@ -30,6 +32,7 @@ export const commands: readonly CliCommand[] = [
   migrateCommand,
   emulatorCommand,
   configCommand,
+  doctorCommand,
   appCommand,
   wabaCommand,
   numberCommand,
@@ -39,6 +42,7 @@ export const commands: readonly CliCommand[] = [
   phoneCommand,
   webhookCommand,
   templatesCommand,
+  sendCommand,
   eventsCommand,
 ]
 

@@ -294,6 +294,38 @@ export type AuditLogTable = {
   details: Json | null
 }
 
+export type MessageTransitionsTable = {
+  id: string
+  message_id: string
+  tenant_id: string
+  status: string // queued | sending | sent | throttled | retrying | failed | unknown | requeued
+  at: Millis
+  detail: Json | null
+}
+
+export type RateLanesTable = {
+  key: string // number:<phone_numbers.id> | pair:<phone_numbers.id>:<recipient>
+  kind: 'number' | 'pair'
+  tat_us: number // GCRA theoretical arrival time, epoch microseconds
+  strikes: Defaulted<number> // consecutive 131056 of a pair
+  slowed_until: Defaulted<Millis> // a number lane runs at half rate until then (after 130429)
+  updated_at: Millis
+}
+
+export type TemplateSyncMarksTable = {
+  waba_id: string
+  attempted_at: Millis
+  completed_at: Millis | null // null or older than attempted_at: a sync is running somewhere
+}
+
+export type CallbackCursorTable = {
+  name: string
+  last_event_id: number
+  pending: Json // [{ id, seenAt }]: ids skipped while their transaction may still commit
+  version: number
+  updated_at: Millis
+}
+
 export type Database = {
   meta_apps: MetaAppsTable
   wabas: WabasTable
@@ -316,4 +348,8 @@ export type Database = {
   idempotency_keys: IdempotencyKeysTable
   events: EventsTable
   audit_log: AuditLogTable
+  message_transitions: MessageTransitionsTable
+  rate_lanes: RateLanesTable
+  template_sync_marks: TemplateSyncMarksTable
+  callback_cursor: CallbackCursorTable
 }

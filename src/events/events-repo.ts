@@ -12,6 +12,7 @@ export type EventKind =
   | 'template.category'
   | 'number.quality'
   | 'number.name'
+  | 'token.expiring'
   | 'account.update'
   | 'webhook.field'
   | 'webhook.unrouted'
@@ -63,4 +64,13 @@ export async function listEventsAfter(
     payload: JSON.parse(r.payload),
     createdAt: r.created_at,
   }))
+}
+
+/** The newest event id, 0 when there is none: where a live stream without a cursor starts. */
+export async function latestEventId(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst()
+  return Number(row?.id ?? 0)
 }

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts'
 import type { DbHandle } from '../db/connect.ts'
 import type { JobRunner } from '../jobs/runner.ts'
 import type { Logger } from '../log.ts'
+import type { RateLanes } from '../messaging/rate-lanes.ts'
 import type { Metrics } from '../metrics.ts'
 import type { IntakeBatcher } from '../webhooks/intake-batcher.ts'
 import type { RejectionRecorder } from '../webhooks/rejections.ts'
@@ -15,8 +16,12 @@ import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { adminRoutes } from './routes/admin/index.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { dashboardRoutes } from './routes/dashboard.ts'
 import { healthRoutes } from './routes/health.ts'
+import { liveRoutes } from './routes/live.ts'
+import { messageRoutes } from './routes/messages.ts'
 import { sessionRoutes } from './routes/session.ts'
+import { templateRoutes } from './routes/templates.ts'
 import { tenantRoutes } from './routes/tenant.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 
@@ -32,6 +37,8 @@ export type AppDeps = {
   rejections: RejectionRecorder
   intake: IntakeBatcher
   runner?: JobRunner
+  /** Sending: the rate lanes (mark-as-read takes a slot) and a wake-up for the send workers. */
+  sending?: { lanes: RateLanes; nudge: () => void }
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -80,6 +87,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { ...deps, prefix: '/api/v1/auth' })
   await app.register(tenantRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(conversationRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(messageRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
+  await app.register(liveRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(templateRoutes, { ...deps, prefix: '/api/v1' })
+  // The dashboard answers every GET no other route matches (its pages) with the app.
+  await app.register(dashboardRoutes)
   return app
 }

@@ -128,7 +128,8 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
       let sleepMs = pollMs
       if (free > 0) {
         const now = Date.now()
-        const defer = deferrable.size > 0 && options.busy?.() === true && now - lastDeferrableClaim < deferMaxMs
+        const defer =
+          deferrable.size > 0 && options.busy?.() === true && now - lastDeferrableClaim < deferMaxMs
         if (defer) sleepMs = Math.max(10, lastDeferrableClaim + deferMaxMs - now)
         if (!defer || urgentKinds.length > 0) {
           try {

@@ -10,6 +10,8 @@ export type JobPayloads = {
   'callback.deliver': { tenantId: string; eventId: number }
   /** Re-reads quality, messaging limit and throughput of every number (daily; channels/). */
   'numbers.refresh': { wabaId?: string }
+  /** Hourly: quality drops, paused templates, expiring tokens become events (diagnostics/). */
+  'quality.watch': Record<string, never>
   /** Used by the jobs tests and `wahub doctor` self-check; does nothing. */
   'system.noop': { note?: string }
 }

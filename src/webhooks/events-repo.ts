@@ -122,7 +122,11 @@ export async function replayEvents(
   db: Db,
   selection: { ids?: string[]; unrouted?: boolean },
 ): Promise<string[]> {
-  return db.transaction().execute(async (trx) => {
+  // Also called inside a caller's transaction (a number assigned to a tenant): Kysely cannot
+  // nest transactions, so then it runs in that one.
+  const inTransaction = <T>(work: (trx: Db) => Promise<T>) =>
+    db.isTransaction ? work(db) : db.transaction().execute(work)
+  return inTransaction(async (trx) => {
     let query = trx.selectFrom('webhook_events').select('id')
     if (selection.ids?.length) query = query.where('id', 'in', selection.ids)
     else query = query.where('outcome', '=', 'unrouted')

@@ -46,7 +46,10 @@ describe(`wahub command line (started with ${systemNode})`, () => {
     try {
       const first = await runWahub(['migrate', '--json'], { cwd })
       assert.equal(first.code, 0, first.stderr)
-      assert.deepEqual(JSON.parse(first.stdout), { database: 'sqlite', applied: ['0001-initial'] })
+      assert.deepEqual(JSON.parse(first.stdout), {
+        database: 'sqlite',
+        applied: ['0001-initial', '0002-sending'],
+      })
       const second = await runWahub(['migrate', '--json'], { cwd })
       assert.deepEqual(JSON.parse(second.stdout).applied, [])
     } finally {

@@ -28,6 +28,10 @@ const expectedTables: (keyof Database)[] = [
   'events',
   'settings',
   'rate_counters',
+  'message_transitions',
+  'rate_lanes',
+  'template_sync_marks',
+  'callback_cursor',
 ]
 
 describe(`migrations (${testDbKind})`, () => {
@@ -35,7 +39,7 @@ describe(`migrations (${testDbKind})`, () => {
     const db = await createTestDb({ migrate: false })
     try {
       const { applied } = await migrateToLatest(db)
-      assert.deepEqual(applied, ['0001-initial'])
+      assert.deepEqual(applied, ['0001-initial', '0002-sending'])
       const tables = (await db.db.introspection.getTables()).map((t) => t.name)
       for (const table of expectedTables) assert.ok(tables.includes(table), `table ${table} was not created`)
     } finally {
@@ -62,7 +66,11 @@ describe(`migrations (${testDbKind})`, () => {
       ])
       for (const r of results) assert.equal(r.code, 0, `a concurrent migrate failed: ${r.stderr}`)
       const applied = results.flatMap((r) => JSON.parse(r.stdout).applied)
-      assert.deepEqual(applied, ['0001-initial'], 'exactly one process applied the migration')
+      assert.deepEqual(
+        applied,
+        ['0001-initial', '0002-sending'],
+        'exactly one process applied the migrations',
+      )
     } finally {
       await db.drop()
     }

@@ -1,7 +1,11 @@
 import { Type } from 'typebox'
+import { explainMetaError } from '../../cloud-api/error-catalogue.ts'
 import type { MediaRow } from '../../inbox/media-repo.ts'
 import type { MessageRow } from '../../inbox/messages-repo.ts'
 import type { ReactionView } from '../../inbox/reactions-repo.ts'
+import type { UploadedMedia } from '../../messaging/media-upload.ts'
+import type { MessageDetail } from '../../messaging/message-view.ts'
+import type { QueuedMessage } from '../../messaging/send-service.ts'
 import { Millis, Nullable } from './schema-helpers.ts'
 
 // Every field of a message that leaves Wahub, in one place (the thread API, the message API,
@@ -12,6 +16,7 @@ export const MessageErrorSchema = Type.Object({
   title: Nullable(Type.String()),
   details: Nullable(Type.String()),
   explanation: Nullable(Type.String({ description: 'What it means and what to do (Wahub catalogue)' })),
+  fix: Type.Optional(Nullable(Type.String({ description: 'What to do about it (Wahub catalogue)' }))),
 })
 
 export const MessageMediaSchema = Type.Object({
@@ -75,6 +80,7 @@ export function presentMessage(
             title: row.error_title,
             details: row.error_details,
             explanation: row.error_explanation,
+            fix: explainMetaError(row.error_code).fix,
           },
     pricing:
       row.pricing_model === null && row.pricing_category === null
@@ -99,4 +105,108 @@ export function presentMessage(
       : null,
     createdAt: row.created_at,
   }
+}
+
+// --- Sending (issue 6): the answer to a send, the full view of one message, an upload. ---
+
+export const SendAnswerSchema = Type.Object({
+  id: Type.String({ description: "Wahub's message id: GET /api/v1/messages/{id}" }),
+  status: Type.String({ description: 'queued, then (with ?wait) sending | sent | failed | unknown' }),
+  from: Type.String({ description: "Meta's phone_number_id the message leaves from" }),
+  to: Type.String({
+    description: "The recipient in Meta's form (digits only), or a business-scoped user id",
+  }),
+  type: Type.String(),
+  wamid: Nullable(Type.String({ description: "Meta's message id, once Meta accepted it" })),
+  error: Nullable(MessageErrorSchema),
+  statusReason: Nullable(Type.String()),
+  createdAt: Millis,
+})
+
+export function presentSendAnswer(
+  queued: QueuedMessage,
+  now?: {
+    status: string
+    wamid: string | null
+    error: ReturnType<typeof presentMessage>['error']
+    statusReason: string | null
+  },
+) {
+  return {
+    id: queued.id,
+    status: now?.status ?? queued.status,
+    from: queued.from,
+    to: queued.to,
+    type: queued.type,
+    wamid: now?.wamid ?? null,
+    error: now?.error ?? null,
+    statusReason: now?.statusReason ?? null,
+    createdAt: queued.createdAt,
+  }
+}
+
+export const HistoryEntrySchema = Type.Object({
+  status: Type.String({
+    description:
+      "wahub: queued, sending, sent (Meta accepted it), throttled, retrying, unknown, failed, requeued; meta: Meta's status webhooks sent, delivered, read, failed",
+  }),
+  at: Millis,
+  source: Type.Union([Type.Literal('wahub'), Type.Literal('meta')]),
+  detail: Nullable(Type.Unknown()),
+})
+
+export const MessageDetailSchema = Type.Object({
+  ...MessageSchema.properties,
+  from: Nullable(
+    Type.String({ description: "Sender: Meta's phone_number_id (outbound) or the customer's wa_id" }),
+  ),
+  to: Nullable(Type.String()),
+  history: Type.Array(HistoryEntrySchema),
+  statusReason: Nullable(Type.String({ description: 'What the current status means when it is not final' })),
+  actions: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      method: Type.String(),
+      href: Type.String(),
+      description: Type.String(),
+    }),
+  ),
+})
+
+export function presentMessageDetail(d: MessageDetail) {
+  return {
+    ...presentMessage(d.row, { reactions: d.reactions, media: d.media }),
+    from: d.from,
+    to: d.to,
+    history: d.history,
+    statusReason: d.statusReason,
+    actions: d.retryable
+      ? [
+          {
+            name: 'retry',
+            method: 'POST',
+            href: `/api/v1/messages/${d.row.id}/retry`,
+            description:
+              d.row.status === 'unknown'
+                ? 'Send it again: Meta may already have delivered it, so the customer may get it twice.'
+                : 'Send it again once the cause of the failure is fixed.',
+          },
+        ]
+      : [],
+  }
+}
+
+export const UploadedMediaSchema = Type.Object({
+  id: Type.String({ description: "Meta's media id: use it as image.id, document.id… (valid 30 days)" }),
+  mimeType: Type.String(),
+  kind: Type.String({ description: 'image | audio | video | document | sticker' }),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  filename: Type.String(),
+  from: Type.String({ description: "The number (Meta's phone_number_id) it was uploaded through" }),
+  expiresAt: Millis,
+})
+
+export function presentUploadedMedia(m: UploadedMedia) {
+  return { ...m }
 }

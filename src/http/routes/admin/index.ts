@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app.ts'
 import { adminApiKeyRoutes } from './api-keys.ts'
 import { adminAppRoutes } from './apps.ts'
 import { adminAuditRoutes } from './audit.ts'
+import { adminDiagnosticsRoutes } from './diagnostics.ts'
 import { adminEventRoutes } from './events.ts'
 import { adminNumberRoutes } from './numbers.ts'
 import { adminSettingsRoutes } from './settings.ts'
@@ -25,5 +26,6 @@ export const adminRoutes: FastifyPluginAsync<AppDeps> = async (app, options) => 
   await app.register(adminUserRoutes, deps)
   await app.register(adminTemplateRoutes, deps)
   await app.register(adminAuditRoutes, deps)
+  await app.register(adminDiagnosticsRoutes, deps)
   await app.register(adminEventRoutes, deps)
 }

@@ -1,0 +1,208 @@
+import { findTenant } from '../channels/tenants-repo.ts'
+import { createVault, loadVaultKeys } from '../channels/vault.ts'
+import { checkVaultKey } from '../channels/vault-check.ts'
+import { createGraphClient } from '../cloud-api/graph-client.ts'
+import { connectDb } from '../db/connect.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+import { errorBody, WahubError } from '../errors.ts'
+import { messageDetail, waitForAnswer } from '../messaging/message-view.ts'
+import { createRateLanes } from '../messaging/rate-lanes.ts'
+import { parseSendRequest } from '../messaging/send-checks.ts'
+import { queueMessage } from '../messaging/send-service.ts'
+import { createSendWorker } from '../messaging/send-worker.ts'
+import { parseFlags } from './admin-io.ts'
+import { type CliCommand, exitCodes, UsageError } from './command.ts'
+import { commandConfig, commandLogger } from './context.ts'
+
+// `wahub send`: one message through the same service as POST /api/v1/messages (policy,
+// outbox, rate lanes), then a send worker in this process until Meta has answered — the
+// test-send script of seed 000 and the curl of seed 001 as one command. Prints the result, or
+// the explained error (Wahub's code and fix, or Meta's code with the catalogue's explanation).
+
+const usage = `wahub send --from PNID --to NUMBER (--text TEXT | --template NAME --lang LANG [--param VALUE]…)
+           [--tenant NAME] [--wait SECONDS] [--json]
+
+  --from      Meta's phone_number_id to send from (its tenant sends); without it, --tenant's default number
+  --to        the recipient: +34612345678, 34612345678, or a national number with the tenant's default country
+  --text      a text message (needs the customer's 24-hour window open)
+  --template  an approved template; --lang is its exact language (es, en_US…); each --param fills the
+              next body parameter, in order
+  --wait      seconds to wait for Meta's answer (default 30)
+Exit code 0 when Meta accepted the message, 1 when it was refused or failed.`
+
+/** --param may repeat and its values may hold commas or spaces: taken out before parseFlags. */
+function takeParams(argv: string[]): { rest: string[]; params: string[] } {
+  const rest: string[] = []
+  const params: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--param') {
+      if (i + 1 >= argv.length) throw new UsageError('--param needs a value')
+      params.push(argv[++i])
+    } else if (arg.startsWith('--param=')) params.push(arg.slice('--param='.length))
+    else rest.push(arg)
+  }
+  return { rest, params }
+}
+
+export const sendCommand: CliCommand = {
+  name: 'send',
+  summary: 'Send one message (text or template) and print the result or the explained error',
+  usage,
+  async run(argv, io) {
+    const { rest, params } = takeParams(argv)
+    const f = parseFlags(rest, { values: ['from', 'to', 'text', 'template', 'lang', 'tenant', 'wait'] })
+    const to = f.required('to')
+    const text = f.value('text')
+    const template = f.value('template')
+    if ((text === undefined) === (template === undefined))
+      throw new UsageError('give either --text or --template')
+    if (template && !f.value('lang'))
+      throw new UsageError('--template needs --lang (the exact language, e.g. es or en_US)')
+    if (params.length > 0 && !template) throw new UsageError('--param goes with --template')
+    const from = f.value('from')
+    if (!from && !f.value('tenant')) throw new UsageError('give --from (a phone_number_id) or --tenant')
+    const waitSeconds = Number(f.value('wait') ?? 30)
+    if (!Number.isFinite(waitSeconds) || waitSeconds < 0)
+      throw new UsageError('--wait must be a number of seconds')
+
+    const config = commandConfig(io)
+    const log = commandLogger(config)
+    const handle = await connectDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+    try {
+      await migrateToLatest(handle)
+      const keys = loadVaultKeys(config)
+      const vault = createVault(keys.current, keys.previous)
+      await checkVaultKey(handle.db, vault)
+      const db = handle.db
+      const ctx = { db, vault, graph: createGraphClient(), config, log }
+      try {
+        const tenantId = await tenantFor(db, f.value('tenant'), from)
+        const request = parseSendRequest({
+          ...(from ? { from } : {}),
+          to,
+          ...(text !== undefined
+            ? { type: 'text', text: { body: text } }
+            : {
+                type: 'template',
+                template: {
+                  name: template,
+                  language: f.value('lang'),
+                  ...(params.length > 0
+                    ? {
+                        components: [
+                          { type: 'body', parameters: params.map((p) => ({ type: 'text', text: p })) },
+                        ],
+                      }
+                    : {}),
+                },
+              }),
+        })
+        const queued = await queueMessage(ctx, {
+          tenantId,
+          request,
+          source: { source: 'cli', createdBy: 'cli' },
+        })
+        const id = queued.body.id
+        // A worker in this process sends it now (a running `wahub serve` may take it first).
+        const lanes = createRateLanes(db, log)
+        const runner = createSendWorker({ handle, ctx, lanes, concurrency: 4, claimBatch: 1, pollMs: 50 })
+        runner.start()
+        let status: string
+        try {
+          status = await waitForAnswer(db, id, waitSeconds * 1000)
+        } finally {
+          await runner.stop()
+        }
+        const detail = await messageDetail(db, tenantId, id)
+        const row = detail.row
+        if (f.json) {
+          io.stdout(
+            `${JSON.stringify(
+              {
+                id,
+                status: row.status,
+                from: detail.from,
+                to: detail.to,
+                wamid: row.wamid,
+                error:
+                  row.error_code === null && row.error_title === null
+                    ? null
+                    : {
+                        code: row.error_code,
+                        title: row.error_title,
+                        details: row.error_details,
+                        explanation: row.error_explanation,
+                      },
+                statusReason: detail.statusReason,
+              },
+              null,
+              2,
+            )}\n`,
+          )
+        } else io.stdout(describe(id, status, detail))
+        return ['sent', 'delivered', 'read'].includes(row.status) ? exitCodes.ok : exitCodes.failed
+      } catch (err) {
+        if (!(err instanceof WahubError)) throw err
+        if (f.json) io.stdout(`${JSON.stringify(errorBody(err), null, 2)}\n`)
+        io.stderr(`error (${err.code}): ${err.message}\nfix: ${err.fix}\n`)
+        if (err.code === 'window_closed') {
+          const templates =
+            (err.details as { templates?: { name: string; language: string }[] })?.templates ?? []
+          if (templates.length > 0)
+            io.stderr(`approved templates: ${templates.map((t) => `${t.name} (${t.language})`).join(', ')}\n`)
+        }
+        if (err.code === 'template_params_mismatch') {
+          for (const p of (err.details as { problems?: string[] })?.problems ?? []) io.stderr(`  - ${p}\n`)
+        }
+        return exitCodes.failed
+      }
+    } finally {
+      await handle.close()
+    }
+  },
+}
+
+async function tenantFor(
+  db: Parameters<typeof findTenant>[0],
+  tenant: string | undefined,
+  from: string | undefined,
+) {
+  if (tenant) return (await findTenant(db, tenant)).id
+  const row = await db
+    .selectFrom('phone_numbers as p')
+    .innerJoin('wabas as w', 'w.id', 'p.waba_id')
+    .select(['p.tenant_id', 'w.tenant_id as waba_tenant_id'])
+    .where((eb) => eb.or([eb('p.phone_number_id', '=', from as string), eb('p.id', '=', from as string)]))
+    .executeTakeFirst()
+  if (!row) {
+    throw new WahubError(
+      'not_found',
+      `No phone number ${from}.`,
+      undefined,
+      'List numbers with `wahub number list`.',
+    )
+  }
+  const id = row.tenant_id ?? row.waba_tenant_id
+  if (!id) {
+    throw new WahubError(
+      'number_not_allowed',
+      `Phone number ${from} is not assigned to a tenant.`,
+      { from },
+      'Assign it (`wahub tenant update --name <tenant> --number <id>`) or name the tenant with --tenant.',
+    )
+  }
+  return id
+}
+
+function describe(id: string, status: string, d: Awaited<ReturnType<typeof messageDetail>>): string {
+  const row = d.row
+  const head = `Message ${id} from ${d.from} to ${d.to}: ${row.status}`
+  if (['sent', 'delivered', 'read'].includes(row.status)) return `${head} (Meta accepted it: ${row.wamid})\n`
+  if (row.status === 'failed') {
+    const code = row.error_code === null ? '' : `(#${row.error_code}) `
+    return `${head}\n  error: ${code}${row.error_title ?? ''}${row.error_details ? ` — ${row.error_details}` : ''}\n  ${row.error_explanation ?? d.statusReason ?? ''}\n`
+  }
+  if (row.status === 'unknown') return `${head}\n  ${d.statusReason ?? ''}\n`
+  return `${head}: Meta has not answered yet (${status}); a running \`wahub serve\` sends it. Check with GET /api/v1/messages/${id}.\n`
+}

@@ -1,0 +1,246 @@
+import type { ServerResponse } from 'node:http'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import type { Db } from '../../db/connect.ts'
+import { type EventRow, latestEventId, listEventsAfter } from '../../events/events-repo.ts'
+import type { Logger } from '../../log.ts'
+import type { AppDeps } from '../app.ts'
+import { principalOf } from '../auth.ts'
+import { authErrors, Millis, Nullable } from '../presenters/schema-helpers.ts'
+
+// GET /api/v1/live: the dashboard's live updates as Server-Sent Events (SPEC §10). The stream is
+// read from the events table, never from this process's memory, so an event recorded by any
+// instance on the same database reaches every instance's clients (SPEC §2 scale-out).
+//
+// One poller per instance serves all its connections: one query per tick whatever the number of
+// open dashboards, reading only what is new (and, briefly, what lies beyond a not-yet-committed id). A tenant's user or key gets its own tenant's events only; an operator gets all.
+// Resuming: EventSource sends the last id it saw as Last-Event-ID when it reconnects.
+// A request that does not accept text/event-stream gets one JSON page instead (polling clients).
+
+const pollMs = 400
+const heartbeatMs = 15_000
+/** Streams end after this; EventSource reconnects at once, so a revoked session stops here. */
+const maxStreamMs = 10 * 60_000
+const batch = 500
+/**
+ * Event ids come from one sequence, so a missing id below the newest seen is a row not committed
+ * yet — on PostgreSQL two transactions can commit out of order — or one rolled back. The poller
+ * waits this long for such a gap to fill (re-reading from it) before it gives up on the id.
+ */
+const gapMs = 5_000
+
+const LiveEvent = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String({ description: 'message.received, message.status, template.status, number.quality, …' }),
+  tenantId: Nullable(Type.String()),
+  subjectId: Nullable(Type.String()),
+  payload: Type.Unknown(),
+  createdAt: Millis,
+})
+
+type Subscriber = {
+  tenantId: string | null
+  /** Rows with ids up to this were sent by the catch-up query (or precede the stream). */
+  from: number
+  send(event: EventRow): void
+}
+
+/** The instance's poller: reads new events once per tick and hands each to its subscribers. */
+function createHub(db: Db, log: Logger) {
+  const subscribers = new Set<Subscriber>()
+  /** Every id up to this was seen (or given up on); each tick reads after it. */
+  let settled = -1
+  /** Ids above `settled` already handed out (rows seen beyond a gap). */
+  const sent = new Set<number>()
+  /** Since when the id after `settled` is missing while later ones exist. */
+  let gapSince: number | null = null
+  let timer: NodeJS.Timeout | undefined
+  let running = false
+
+  function advance(now: number) {
+    while (sent.has(settled + 1)) sent.delete(++settled)
+    if (sent.size === 0) {
+      gapSince = null
+      return
+    }
+    gapSince ??= now
+    if (now - gapSince < gapMs) return
+    // Waited long enough: that id was rolled back. Skip to the next id seen and go on.
+    let next = Number.POSITIVE_INFINITY
+    for (const id of sent) next = Math.min(next, id)
+    settled = next - 1
+    gapSince = null
+    advance(now)
+  }
+
+  async function tick(): Promise<void> {
+    if (running || subscribers.size === 0) return
+    running = true
+    try {
+      if (settled < 0) settled = await latestEventId(db)
+      let after = settled
+      for (;;) {
+        const rows = await listEventsAfter(db, { tenantId: null, afterId: after, limit: batch })
+        for (const row of rows) {
+          if (sent.has(row.id)) continue
+          sent.add(row.id)
+          for (const s of subscribers) {
+            if (row.id > s.from && (s.tenantId === null || s.tenantId === row.tenantId)) s.send(row)
+          }
+        }
+        if (rows.length < batch) break
+        after = rows[rows.length - 1].id
+      }
+      advance(Date.now())
+    } catch (err) {
+      log.warn({ err }, 'live poll failed')
+    } finally {
+      running = false
+    }
+  }
+
+  function schedule() {
+    if (timer || subscribers.size === 0) return
+    timer = setInterval(() => void tick(), pollMs)
+    timer.unref()
+  }
+
+  return {
+    /** The newest id the poller has handed out (the stream of a new subscriber starts after it). */
+    async start(): Promise<number> {
+      if (settled < 0) settled = await latestEventId(db)
+      let newest = settled
+      for (const id of sent) newest = Math.max(newest, id)
+      return newest
+    },
+    add(s: Subscriber) {
+      subscribers.add(s)
+      schedule()
+    },
+    remove(s: Subscriber) {
+      subscribers.delete(s)
+      if (subscribers.size === 0 && timer) {
+        clearInterval(timer)
+        timer = undefined
+        // Nobody listens: the next subscriber starts from the newest id again.
+        settled = -1
+        sent.clear()
+        gapSince = null
+      }
+    },
+  }
+}
+
+function cursorOf(header: unknown, query: number | undefined): number | undefined {
+  if (typeof header === 'string' && /^\d{1,15}$/.test(header.trim())) return Number(header.trim())
+  return query
+}
+
+function frame(event: EventRow): string {
+  const data = {
+    id: event.id,
+    kind: event.kind,
+    tenantId: event.tenantId,
+    subjectId: event.subjectId,
+    payload: event.payload,
+    createdAt: event.createdAt,
+  }
+  return `id: ${event.id}\ndata: ${JSON.stringify(data)}\n\n`
+}
+
+export const liveRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+  const { db } = deps.handle
+  const hub = createHub(db, deps.log)
+  const open = new Set<ServerResponse>()
+
+  // Open streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => {
+    for (const res of open) res.end()
+    open.clear()
+  })
+
+  app.get(
+    '/live',
+    {
+      config: { access: { scope: 'read', tenant: 'any' } },
+      schema: {
+        tags: ['inbox'],
+        summary: 'Live updates: new messages, status changes, template and number events (SSE)',
+        description:
+          'With `Accept: text/event-stream`, a Server-Sent Events stream (`id`, `data` = the event as JSON with its `kind`; a comment every 15 s keeps proxies from closing it; resumes after `Last-Event-ID`). Otherwise one JSON page of the events after `after` (none given: none, and `lastId` to poll from). A tenant sees its own events; an operator all.',
+        querystring: Type.Object({
+          after: Type.Optional(Type.Integer({ minimum: 0, description: 'Events after this id' })),
+        }),
+        response: {
+          200: Type.Object({ events: Type.Array(LiveEvent), lastId: Type.Integer() }),
+          ...authErrors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const tenantId = principalOf(req).tenantId
+      const cursor = cursorOf(req.headers['last-event-id'], req.query.after)
+      const wantsStream = (req.headers.accept ?? '').includes('text/event-stream')
+
+      if (!wantsStream) {
+        if (cursor === undefined) return { events: [], lastId: await latestEventId(db) }
+        const events = await listEventsAfter(db, { tenantId, afterId: cursor, limit: batch })
+        const lastId = events.length ? events[events.length - 1].id : cursor
+        return { events, lastId }
+      }
+
+      const start = await hub.start()
+      const res = reply.raw
+      reply.hijack()
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      })
+      res.write('retry: 2000\n\n')
+      open.add(res)
+
+      // Catch-up first (events after the client's cursor up to where the poller stands), holding
+      // back what the poller hands over meanwhile so the client sees ids in order.
+      let held: EventRow[] | null = []
+      const sub: Subscriber = {
+        tenantId,
+        from: start,
+        send: (event) => (held ? held.push(event) : res.write(frame(event))),
+      }
+      hub.add(sub)
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs)
+      const lifetime = setTimeout(() => res.end(), maxStreamMs)
+      heartbeat.unref()
+      lifetime.unref()
+      res.on('close', () => {
+        clearInterval(heartbeat)
+        clearTimeout(lifetime)
+        hub.remove(sub)
+        open.delete(res)
+      })
+      try {
+        let after = cursor ?? start
+        while (after < start) {
+          const rows = (await listEventsAfter(db, { tenantId, afterId: after, limit: batch })).filter(
+            (r) => r.id <= start,
+          )
+          for (const row of rows) res.write(frame(row))
+          if (rows.length === 0) break
+          after = rows[rows.length - 1].id
+        }
+        for (const event of held) res.write(frame(event))
+        held = null
+      } catch (err) {
+        req.log.warn({ err }, 'live catch-up failed')
+        res.end() // the client reconnects with its Last-Event-ID
+        return
+      }
+
+      req.log.debug({ tenantId, cursor, start }, 'live stream opened')
+    },
+  )
+}

@@ -1,0 +1,37 @@
+// Compile-time only (the root `tsc` checks it; nothing runs it): every shape the server sends fits
+// the dashboard's copy of it (web/src/api-types.ts, written out because the server's modules do
+// not type-check against the browser's libraries — decision 0014). A field renamed or retyped on
+// either side fails `npm run typecheck` here.
+import type { DoctorReport as ServerDoctorReport } from '../src/diagnostics/types.ts'
+import type {
+  presentAddApp,
+  presentApiKey,
+  presentApp,
+  presentNumber,
+  presentTemplate,
+  presentTenant,
+  presentUser,
+  presentWaba,
+  presentWebhookStatus,
+} from '../src/http/presenters/channels.ts'
+import type { MessageView } from '../src/http/presenters/messages.ts'
+import type { ConversationView } from '../src/inbox/conversations-query.ts'
+import type * as Web from '../web/src/api-types.ts'
+
+/** Compiles only when the server's `S` can be used where the dashboard expects `C`. */
+type Fits<S extends C, C> = [S, C]
+
+export type ServerShapesFitTheDashboard = [
+  Fits<MessageView, Web.Message>,
+  Fits<ConversationView, Web.Conversation>,
+  Fits<ReturnType<typeof presentUser>, Web.User>,
+  Fits<ReturnType<typeof presentNumber>, Web.PhoneNumber>,
+  Fits<ReturnType<typeof presentTenant>, Web.Tenant>,
+  Fits<ReturnType<typeof presentApiKey>, Web.ApiKey>,
+  Fits<ReturnType<typeof presentApp>, Web.MetaApp>,
+  Fits<ReturnType<typeof presentAddApp>, Web.AddAppResult>,
+  Fits<ReturnType<typeof presentWaba>, Web.Waba>,
+  Fits<ReturnType<typeof presentTemplate>, Web.Template>,
+  Fits<ReturnType<typeof presentWebhookStatus>, Web.WebhookStatus>,
+  Fits<ServerDoctorReport, Web.DoctorReport>,
+]

@@ -1,0 +1,178 @@
+// `npm run screenshots`: the dashboard's screenshots in docs/screenshots/ (linked from the README
+// and docs/DASHBOARD.md) — inbox, thread, template picker and channel doctor at desktop and phone
+// width — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import {
+  cakePicture,
+  closeWindow,
+  conversationOf,
+  createUser,
+  type Dashboard,
+  desktop,
+  drawPicture,
+  phone,
+  signInToInbox,
+  startDashboard,
+  uploadToEmulator,
+  waitFor,
+} from './helpers/dashboard.ts'
+
+const out = path.join(import.meta.dirname, '..', 'docs', 'screenshots')
+const lucia = '34612345678'
+const sheena = '16505551234'
+const ursula = '447700900123'
+const joao = '551187654321'
+
+async function fill(d: Dashboard) {
+  const acme = d.seed.acme.phoneNumberId
+  const say = (waId: string, message: Record<string, unknown>) =>
+    d.h.emulator.control.customerSends(waId, message, { phoneNumberId: acme })
+  const reply = async (waId: string, body: Record<string, unknown>) => {
+    const res = await d.h.api('POST', '/api/v1/messages', {
+      key: d.seed.acme.key,
+      body: { to: waId, ...body },
+    })
+    if (res.status !== 202) throw new Error(`send: ${res.status} ${res.text}`)
+    return (res.body as { id: string }).id
+  }
+  const settle = (what: string, check: () => Promise<boolean>) => waitFor(what, check, { timeoutMs: 15_000 })
+  const count = async (tenantId: string) =>
+    (await d.h.db.db.selectFrom('messages').select('id').where('tenant_id', '=', tenantId).execute()).length
+
+  say(joao, { type: 'text', text: { body: 'Olá! Vocês entregam em Campinas?' } })
+  await conversationOf(d.h, d.seed.acme.id, joao)
+  say(sheena, { type: 'text', text: { body: 'Hi, where is my order #1042?' } })
+  const sheenaId = await conversationOf(d.h, d.seed.acme.id, sheena)
+  await closeWindow(d.h, sheenaId)
+  say(ursula, { type: 'text', text: { body: 'Can you call me back about the invoice?' } })
+  await conversationOf(d.h, d.seed.acme.id, ursula)
+  await reply(ursula, { type: 'text', text: { body: 'Of course, we will call you at 5 pm today.' } })
+
+  const first = say(lucia, { type: 'text', text: { body: 'Hola, ¿tenéis pan sin gluten?' } })
+  await conversationOf(d.h, d.seed.acme.id, lucia)
+  await reply(lucia, {
+    type: 'text',
+    text: { body: '¡Hola Lucía! Sí, cada mañana. Mira la lista: https://panaderia.example/sin-gluten' },
+  })
+  say(lucia, { type: 'reaction', reaction: { message_id: first.id, emoji: '🙏' } })
+  const cake = await uploadToEmulator(d.h, acme, await drawPicture(d.browser, cakePicture), 'image/png')
+  say(lucia, { type: 'image', image: { id: cake, caption: '¿Podéis hacer una tarta como esta?' } })
+  say(lucia, {
+    type: 'location',
+    location: { latitude: 40.4168, longitude: -3.7038, name: 'Oficina', address: 'Puerta del Sol 1, Madrid' },
+  })
+  say(lucia, {
+    type: 'interactive',
+    interactive: { type: 'button_reply', button_reply: { id: 'sat', title: 'Sábado por la mañana' } },
+  })
+  say(lucia, {
+    type: 'text',
+    text: { body: 'Es para el cumpleaños de mi hija 🎂' },
+    context: { id: first.id },
+  })
+  // A number nobody was given: its webhook waits as "unrouted" (the doctor and Events show it).
+  d.h.emulator.control.customerSends(
+    lucia,
+    { type: 'text', text: { body: 'Hola?' } },
+    {
+      phoneNumberId: d.h.emulator.seed.phoneNumberIds[2],
+    },
+  )
+  await settle('the help desk day stored', async () => (await count(d.seed.acme.id)) >= 10)
+  await settle('replies read or failed', async () => {
+    const rows = await d.h.db.db
+      .selectFrom('messages')
+      .select('status')
+      .where('direction', '=', 'out')
+      .execute()
+    return rows.every((r) => r.status === 'read' || r.status === 'failed')
+  })
+  await settle('media downloaded', async () => {
+    const rows = await d.h.db.db.selectFrom('media').select('state').execute()
+    return rows.every((r) => r.state !== 'pending')
+  })
+}
+
+async function shoot(page: Page, name: string) {
+  await page.waitForTimeout(400) // fonts, images, the live dot
+  await page.screenshot({ path: path.join(out, `${name}.png`) })
+  process.stdout.write(`docs/screenshots/${name}.png\n`)
+}
+
+async function main() {
+  fs.mkdirSync(out, { recursive: true })
+  const d = await startDashboard()
+  try {
+    await d.h.api('POST', `/api/v1/admin/wabas/${d.seed.wabaRowId}/templates/sync`, { key: d.h.adminKey })
+    await createUser(d.h, {
+      email: 'maria@acme.example',
+      role: 'agent',
+      tenantId: d.seed.acme.id,
+      password: 'agent password 123',
+    })
+    await createUser(d.h, { email: 'ops@example.com', role: 'admin', password: 'admin password 123' })
+    await fill(d)
+    const ids = {
+      lucia: await conversationOf(d.h, d.seed.acme.id, lucia),
+      sheena: await conversationOf(d.h, d.seed.acme.id, sheena),
+      ursula: await conversationOf(d.h, d.seed.acme.id, ursula),
+    }
+
+    for (const [size, viewport] of [
+      ['desktop', desktop],
+      ['phone', phone],
+    ] as const) {
+      const page = await d.newPage(viewport)
+      await signInToInbox(page, 'maria@acme.example', 'agent password 123')
+      // Inbox: the list (at phone width alone; on a desktop beside an open conversation).
+      if (size === 'desktop') {
+        await page.goto(`/inbox/${ids.lucia}`)
+        await page.getByRole('img', { name: '¿Podéis hacer una tarta como esta?' }).waitFor()
+      } else {
+        await page.getByRole('list', { name: 'Conversations' }).getByText('João Silva').waitFor()
+      }
+      await shoot(page, `inbox-${size}`)
+
+      // Thread: a failed reply with its explanation open (phone: the full conversation first).
+      if (size === 'phone') {
+        await page.goto(`/inbox/${ids.lucia}`)
+        await page.getByRole('img', { name: '¿Podéis hacer una tarta como esta?' }).waitFor()
+        await shoot(page, 'thread-phone')
+      }
+      await page.goto(`/inbox/${ids.ursula}`)
+      const failed = page.getByRole('button', { name: /Failed/ })
+      await failed.click()
+      await page.getByRole('tooltip').waitFor()
+      await shoot(page, size === 'phone' ? 'thread-failed-phone' : 'thread-desktop')
+
+      // Template picker: the window is closed.
+      await page.goto(`/inbox/${ids.sheena}`)
+      await page.getByRole('heading', { name: 'Send a template' }).waitFor()
+      await page.getByLabel('Language').selectOption('en_US')
+      await page.getByLabel('Template', { exact: true }).selectOption({ label: 'order_update (utility)' })
+      await page.getByLabel('Body {{1}}').fill('Sheena')
+      await page.getByLabel('Body {{2}}').fill('#1042')
+      await page.getByLabel('Body {{3}}').fill('Friday')
+      await page.getByLabel('Link of button “Track order”').fill('1042')
+      await shoot(page, `template-picker-${size}`)
+
+      // Channel doctor (admin).
+      const admin = await d.newPage(viewport)
+      await signInToInbox(admin, 'ops@example.com', 'admin password 123')
+      // Seed 000's trouble: the WABA's token expired; the doctor says so, with the fix.
+      d.h.emulator.control.expireToken(d.h.emulator.seed.accessToken)
+      await admin.goto('/channels')
+      const doctor = admin.getByRole('region', { name: 'Run doctor', exact: true })
+      await doctor.getByRole('button', { name: 'Run doctor' }).click()
+      await doctor.getByRole('list', { name: 'Doctor checks' }).waitFor()
+      await admin.getByRole('heading', { name: 'Doctor' }).scrollIntoViewIfNeeded()
+      await shoot(admin, `channel-doctor-${size}`)
+    }
+  } finally {
+    await d.close()
+  }
+}
+
+await main()

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict'
+import { createHmac } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { after, before, describe, test } from 'node:test'
+import { testDbKind } from '../helpers/db.ts'
+import { waitFor } from '../helpers/wait.ts'
+import {
+  customerWrites,
+  lucia,
+  runJobsNow,
+  type SendWorld,
+  sendOk,
+  startSendWorld,
+  waitStatus,
+} from './helpers.ts'
+
+// Every outcome forwarded to the tenant's callback URL (SPEC §6): signed with the tenant's
+// callback secret (X-Wahub-Signature-256 = HMAC-SHA256 of the body), retried when the URL
+// fails; inbound messages and Meta's statuses too.
+
+type Callback = {
+  id: number
+  type: string
+  data: Record<string, unknown>
+  message?: Record<string, unknown> | null
+}
+
+describe(`callbacks to the tenant's URL (${testDbKind})`, () => {
+  let w: SendWorld
+  let server: Server
+  let url: string
+  let secret: string
+  const received: { body: string; signature: string | undefined; parsed: Callback }[] = []
+  let failNext = 0
+
+  before(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        if (failNext > 0) {
+          failNext--
+          res.writeHead(503).end()
+          return
+        }
+        const body = Buffer.concat(chunks).toString('utf8')
+        received.push({
+          body,
+          signature: req.headers['x-wahub-signature-256'] as string | undefined,
+          parsed: JSON.parse(body),
+        })
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wahub-events`
+    w = await startSendWorld()
+    const patched = await w.h.api('PATCH', `/api/v1/admin/tenants/${w.seed.acme.id}`, {
+      key: w.h.adminKey,
+      body: { callbackUrl: url },
+    })
+    assert.equal(patched.status, 200, patched.text)
+    const rotated = await w.h.api('POST', '/api/v1/callbacks/secret', { key: w.key })
+    assert.equal(rotated.status, 201, rotated.text)
+    secret = (rotated.body as { secret: string }).secret
+  })
+  after(async () => {
+    await w.h.close()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  const forMessage = (id: string) => received.filter((r) => r.parsed.data.messageId === id)
+
+  test('the tenant sees its callback setup, never the secret again', async () => {
+    const res = await w.h.api('GET', '/api/v1/callbacks', { key: w.key })
+    assert.equal(res.status, 200, res.text)
+    assert.deepEqual(res.body, { url, hasSecret: true, signatureHeader: 'X-Wahub-Signature-256' })
+    assert.ok(!res.text.includes(secret))
+    const row = await w.h.db.db
+      .selectFrom('tenants')
+      .select('callback_secret_enc')
+      .where('id', '=', w.seed.acme.id)
+      .executeTakeFirstOrThrow()
+    assert.ok(row.callback_secret_enc && !row.callback_secret_enc.includes(secret), 'stored encrypted')
+  })
+
+  test('an inbound message, then each status of a send, arrive signed with the tenant’s secret', async () => {
+    await customerWrites(w, lucia)
+    await waitFor('the inbound message callback', () =>
+      received.some((r) => r.parsed.type === 'message.received'),
+    )
+    const inbound = received.find((r) => r.parsed.type === 'message.received')
+    assert.equal(inbound?.parsed.message?.direction, 'in')
+
+    const sent = await sendOk(w, { to: lucia, text: { body: 'Gracias' } })
+    await waitStatus(w, sent.id, 'read')
+    await waitFor('sent, delivered and read callbacks', () => {
+      const statuses = forMessage(sent.id).map((r) => r.parsed.data.status)
+      return ['sent', 'delivered', 'read'].every((s) => statuses.includes(s))
+    })
+    for (const r of received) {
+      const expected = `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`
+      assert.equal(r.signature, expected, 'X-Wahub-Signature-256 is the HMAC of the body')
+    }
+    const accepted = forMessage(sent.id).find((r) => r.parsed.data.status === 'sent')
+    assert.equal(accepted?.parsed.message?.to, lucia)
+    assert.match(String(accepted?.parsed.message?.wamid), /^wamid\./)
+  })
+
+  test('failures and unknown outcomes are forwarded, with the explanation', async () => {
+    w.h.emulator.control.setFaults({ graph: { dropRate: 1, dropWhen: 'after' } })
+    const unknown = await sendOk(w, { to: lucia, text: { body: 'perdido' } })
+    await waitStatus(w, unknown.id, 'unknown')
+    w.h.emulator.control.clearFaults()
+    await waitFor('the unknown callback', () =>
+      forMessage(unknown.id).some((r) => r.parsed.data.status === 'unknown'),
+    )
+
+    const failed = await sendOk(w, {
+      to: '447700900123',
+      type: 'template',
+      template: { name: 'hello_world', language: 'en_US' },
+    })
+    await waitStatus(w, failed.id, 'failed')
+    await waitFor('the failed callback', () =>
+      forMessage(failed.id).some((r) => r.parsed.data.status === 'failed'),
+    )
+    const cb = forMessage(failed.id).find((r) => r.parsed.data.status === 'failed')
+    assert.equal(cb?.parsed.data.errorCode, 131026)
+    assert.equal((cb?.parsed.message?.error as { code: number }).code, 131026)
+    assert.ok((cb?.parsed.message?.error as { explanation: string }).explanation.length > 20)
+  })
+
+  test('a callback URL that fails is retried with backoff until it answers', async () => {
+    failNext = 2
+    const sent = await sendOk(w, { to: lucia, text: { body: 'reintento' } })
+    await waitStatus(w, sent.id, ['sent', 'delivered', 'read'])
+    await waitFor(
+      'the callbacks to get through after the failures',
+      async () => {
+        // The runner's backoff (1 s, 2 s…) brought forward.
+        await w.h.db.db
+          .updateTable('jobs')
+          .set({ run_at: Date.now() })
+          .where('kind', '=', 'callback.deliver')
+          .execute()
+        w.h.wahub.runner.nudge()
+        await runJobsNow(w)
+        return failNext === 0 && forMessage(sent.id).some((r) => r.parsed.data.status === 'sent')
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    )
+  })
+})

@@ -1,0 +1,204 @@
+// The API's JSON shapes as the dashboard reads them (src/http/presenters/*, the inbox query).
+// Written out here rather than imported: the server's modules do not type-check against the
+// browser's libraries. test-browser/api-types.check.ts (root type-check) asserts that every
+// server presenter still fits these, so a change on either side fails `npm run typecheck`.
+
+export type Millis = number
+
+export type MessageError = {
+  code: number
+  title: string | null
+  details: string | null
+  explanation: string | null
+}
+
+export type MessageMedia = {
+  id: string
+  state: 'pending' | 'ready' | 'failed'
+  mimeType: string | null
+  size: number | null
+  filename: string | null
+  error: string | null
+  url: string | null
+}
+
+export type Message = {
+  id: string
+  conversationId: string
+  direction: 'in' | 'out'
+  type: string
+  content: unknown
+  wamid: string | null
+  status: string
+  statusAt: Millis
+  replyTo: string | null
+  error: MessageError | null
+  reactions: { emoji: string; direction: string; at: Millis }[]
+  media: MessageMedia | null
+  createdAt: Millis
+}
+
+export type Conversation = {
+  id: string
+  tenantId: string
+  numberId: string
+  phoneNumberId: string
+  displayPhoneNumber: string | null
+  contact: { id: string; waId: string | null; userId: string | null; name: string | null }
+  status: 'open' | 'closed'
+  unreadCount: number
+  lastMessageAt: Millis | null
+  lastMessagePreview: string | null
+  lastInboundAt: Millis | null
+  window: { open: boolean; closesAt: Millis | null }
+}
+
+export type User = {
+  id: string
+  email: string
+  role: 'admin' | 'agent'
+  tenantId: string | null
+  mustChangePassword: boolean
+  disabled: boolean
+  createdAt: Millis
+  lastLoginAt: Millis | null
+}
+
+export type PhoneNumber = {
+  id: string
+  phoneNumberId: string
+  wabaRowId: string
+  tenantId: string | null
+  displayPhoneNumber: string | null
+  verifiedName: string | null
+  nameStatus: string | null
+  qualityRating: string | null
+  messagingLimitTier: string | null
+  throughputLevel: string | null
+  throughputMps: number | null
+  codeVerificationStatus: string | null
+  status: string | null
+  accountMode: string | null
+  registered: boolean | null
+  isSandbox: boolean
+  refreshedAt: Millis | null
+}
+
+export type Tenant = {
+  id: string
+  name: string
+  enabled: boolean
+  whatsappEnabled: boolean
+  defaultNumberId: string | null
+  numbers: { id: string; phoneNumberId: string; displayPhoneNumber: string | null }[]
+  callbackUrl: string | null
+}
+
+export type ApiKey = {
+  id: string
+  tenantId: string | null
+  name: string | null
+  hint: string
+  scopes: ('send' | 'read' | 'admin')[]
+  createdAt: Millis
+  lastUsedAt: Millis | null
+  revokedAt: Millis | null
+}
+
+export type MetaApp = {
+  id: string
+  appId: string
+  name: string | null
+  appSecretLast4: string | null
+  verifyTokenLast4: string
+}
+
+export type AddAppResult = {
+  app: MetaApp
+  created: boolean
+  callbackUrl: string
+  verifyToken?: string
+  warnings: string[]
+}
+
+export type Waba = {
+  id: string
+  wabaId: string
+  name: string | null
+  tenantId: string | null
+  tokenLast4: string
+  tokenType: string | null
+  tokenExpiresAt: Millis | null
+  isSandbox: boolean
+  numberCount: number
+}
+
+export type Template = {
+  id: string
+  wabaRowId: string
+  name: string
+  language: string
+  category: string | null
+  status: string
+  qualityScore: string | null
+  rejectedReason: string | null
+  parameterFormat: string | null
+  components: unknown[]
+  syncedAt: Millis | null
+}
+
+export type WebhookStatus = {
+  callbackUrl: string
+  subscribed: boolean
+  wabaOverride: string | null
+  numbers: {
+    phoneNumberId: string
+    displayPhoneNumber: string | null
+    numberOverride: string | null
+    effective: { level: 'number' | 'waba' | 'application'; url: string } | null
+    pointsToUs: boolean
+  }[]
+  ok: boolean
+  problems: { problem: string; fix: string }[]
+}
+
+export type Session = { user: User; csrfToken: string }
+
+/** One event of GET /api/v1/live (src/http/routes/live.ts). */
+export type LiveEvent = {
+  id: number
+  kind: string
+  tenantId: string | null
+  subjectId: string | null
+  payload: Record<string, unknown> | null
+  createdAt: Millis
+}
+
+/** A raw webhook of GET /api/v1/admin/events. */
+export type WebhookEvent = {
+  id: string
+  receivedAt: Millis
+  outcome: string
+  outcomeReason: string | null
+  phoneNumberIds: string[]
+  processedAt: Millis | null
+  attempts: number
+  size: number
+}
+
+/** One finding of the doctor (GET /api/v1/admin/diagnostics): status, what was seen, the fix. */
+export type DoctorCheck = {
+  id: string
+  title: string
+  subject: string | null
+  status: 'pass' | 'warn' | 'fail'
+  seen: string
+  fix: string | null
+}
+
+export type DoctorReport = {
+  generatedAt: Millis
+  checks: DoctorCheck[]
+  summary: { pass: number; warn: number; fail: number }
+  ok: boolean
+}

@@ -1,0 +1,88 @@
+// Formatting helpers: pure functions, no React.
+
+const minute = 60_000
+const hour = 60 * minute
+const day = 24 * hour
+
+export function formatTime(ms: number | null | undefined, now = Date.now()): string {
+  if (!ms) return ''
+  const d = new Date(ms)
+  const sameDay = new Date(now).toDateString() === d.toDateString()
+  if (sameDay) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  if (now - ms < 6 * day) return d.toLocaleDateString(undefined, { weekday: 'short' })
+  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: '2-digit' })
+}
+
+export function formatDateTime(ms: number | null | undefined): string {
+  if (!ms) return ''
+  return new Date(ms).toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+}
+
+/** "23 h 05 min", "4 min 10 s", "12 s" */
+export function formatCountdown(ms: number): string {
+  if (ms <= 0) return '0 s'
+  const h = Math.floor(ms / hour)
+  const m = Math.floor((ms % hour) / minute)
+  const s = Math.floor((ms % minute) / 1000)
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`
+  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`
+  return `${s} s`
+}
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return ''
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${(n / 1024 / 1024).toFixed(1)} MB`
+}
+
+export type TextPart = { text: string; href?: string }
+
+/** Splits text into plain parts and http(s)/www links (trailing punctuation left out of links). */
+export function linkify(text: string): TextPart[] {
+  const parts: TextPart[] = []
+  const re = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi
+  let last = 0
+  for (const match of text.matchAll(re)) {
+    let url = match[0]
+    const trailing = /[.,;:!?)\]}'"]+$/.exec(url)
+    if (trailing) url = url.slice(0, -trailing[0].length)
+    const start = match.index ?? 0
+    if (start > last) parts.push({ text: text.slice(last, start) })
+    parts.push({ text: url, href: url.startsWith('www.') ? `https://${url}` : url })
+    last = start + url.length
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) })
+  return parts
+}
+
+export function contactLabel(contact: {
+  name: string | null
+  waId: string | null
+  userId: string | null
+}): string {
+  return contact.name || (contact.waId ? `+${contact.waId}` : contact.userId || 'Unknown contact')
+}
+
+export function contactNumber(contact: { waId: string | null; userId: string | null }): string {
+  return contact.waId ? `+${contact.waId}` : contact.userId || ''
+}
+
+export function initials(label: string): string {
+  const words = label
+    .replace(/[^\p{L}\p{N} ]/gu, '')
+    .trim()
+    .split(/\s+/)
+  const letters = (words[0]?.[0] ?? '') + (words.length > 1 ? (words[words.length - 1]?.[0] ?? '') : '')
+  return letters.toUpperCase() || '#'
+}
+
+export function mapLink(latitude: number, longitude: number): string {
+  return `https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=16/${latitude}/${longitude}`
+}

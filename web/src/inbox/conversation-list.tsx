@@ -1,0 +1,185 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { get, qs } from '../api.ts'
+import type { Conversation, Tenant } from '../api-types.ts'
+import { contactLabel, contactNumber, formatCountdown, formatTime, initials } from '../format.ts'
+import { useLive } from '../live.tsx'
+import { Link } from '../router.tsx'
+import { ErrorBox } from '../ui/error-box.tsx'
+import { useDebounced, useNow } from '../ui/hooks.ts'
+
+// The conversation list: search by name or number, filters (open, unread, window open), most
+// recent activity first, unread counts and the window state; live: refreshed when a message
+// arrives or a status changes; more pages as you scroll.
+
+export type Filters = { q: string; open: boolean; unread: boolean; windowOpen: boolean; tenantId: string }
+type Page = { conversations: Conversation[]; nextCursor: string | null }
+
+export const conversationReadEvent = 'wahub:conversation-read'
+
+export function ConversationList(props: {
+  filters: Filters
+  selectedId: string | null
+  tenants: Map<string, Tenant> | null
+}) {
+  const { filters } = props
+  const [items, setItems] = useState<Conversation[]>([])
+  const [cursor, setCursor] = useState<string | null>(null)
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<unknown>()
+  const seq = useRef(0)
+  const now = useNow(30_000)
+
+  const query = useCallback(
+    (extra: { cursor?: string | null; limit: number }) =>
+      `/api/v1/conversations${qs({
+        q: filters.q.trim() || undefined,
+        status: filters.open ? 'open' : undefined,
+        unread: filters.unread ? true : undefined,
+        window: filters.windowOpen ? 'open' : undefined,
+        tenant_id: filters.tenantId || undefined,
+        cursor: extra.cursor,
+        limit: extra.limit,
+      })}`,
+    [filters],
+  )
+
+  const loadFirst = useCallback(
+    async (limit = 30) => {
+      const mine = ++seq.current
+      try {
+        const page = await get<Page>(query({ limit }))
+        if (mine !== seq.current) return
+        setItems(page.conversations)
+        setCursor(page.nextCursor)
+        setError(undefined)
+      } catch (err) {
+        if (mine === seq.current) setError(err)
+      } finally {
+        if (mine === seq.current) setLoading(false)
+      }
+    },
+    [query],
+  )
+
+  useEffect(() => {
+    setLoading(true)
+    void loadFirst()
+  }, [loadFirst])
+
+  const loadMore = useCallback(async () => {
+    if (!cursor) return
+    const mine = seq.current
+    try {
+      const page = await get<Page>(query({ cursor, limit: 30 }))
+      if (mine !== seq.current) return
+      setItems((old) => {
+        const seen = new Set(old.map((c) => c.id))
+        return [...old, ...page.conversations.filter((c) => !seen.has(c.id))]
+      })
+      setCursor(page.nextCursor)
+    } catch (err) {
+      setError(err)
+    }
+  }, [cursor, query])
+
+  // Live: reload what is shown (the first page, as long as what is loaded) shortly after a change.
+  const shown = useRef(0)
+  shown.current = items.length
+  const refresh = useDebounced(() => void loadFirst(Math.min(200, Math.max(30, shown.current))), 250)
+  useLive(refresh, ['message.received', 'message.status'])
+
+  useEffect(() => {
+    const onRead = (e: Event) => {
+      const id = (e as CustomEvent<string>).detail
+      setItems((old) => old.map((c) => (c.id === id ? { ...c, unreadCount: 0 } : c)))
+    }
+    window.addEventListener(conversationReadEvent, onRead)
+    return () => window.removeEventListener(conversationReadEvent, onRead)
+  }, [])
+
+  // More pages when the end of the list scrolls into view (the button does the same by keyboard).
+  const sentinel = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const el = sentinel.current
+    if (!el || !cursor) return
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void loadMore()
+    })
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [cursor, loadMore])
+
+  return (
+    <div className="conversation-list">
+      <ErrorBox error={error} title="Could not load the conversations" />
+      {loading && items.length === 0 ? <p className="empty">Loading conversations…</p> : null}
+      {!loading && items.length === 0 && !error ? (
+        <p className="empty">
+          {filters.q || filters.open || filters.unread || filters.windowOpen
+            ? 'No conversation matches these filters.'
+            : 'No conversations yet. When a customer writes to one of your numbers, the conversation appears here.'}
+        </p>
+      ) : null}
+      <ul aria-label="Conversations" className="conversations">
+        {items.map((c) => {
+          const label = contactLabel(c.contact)
+          const left = c.window.closesAt ? c.window.closesAt - now : 0
+          const open = c.window.open && left > 0
+          return (
+            <li key={c.id}>
+              <Link
+                href={`/inbox/${c.id}`}
+                className={`conversation${c.id === props.selectedId ? ' selected' : ''}${c.unreadCount ? ' unread' : ''}`}
+                aria-current={c.id === props.selectedId ? 'true' : undefined}
+                data-conversation-id={c.id}
+              >
+                <span className="avatar" aria-hidden="true">
+                  {initials(label)}
+                </span>
+                <span className="conversation-main">
+                  <span className="conversation-top">
+                    <span className="conversation-name">{label}</span>
+                    <time
+                      className="conversation-time"
+                      dateTime={c.lastMessageAt ? new Date(c.lastMessageAt).toISOString() : undefined}
+                    >
+                      {formatTime(c.lastMessageAt)}
+                    </time>
+                  </span>
+                  <span className="conversation-number">
+                    {c.contact.name ? contactNumber(c.contact) : ''}
+                    {props.tenants ? (
+                      <span className="tenant-tag">
+                        {' '}
+                        · {props.tenants.get(c.tenantId)?.name ?? c.tenantId}
+                      </span>
+                    ) : null}
+                  </span>
+                  <span className="conversation-bottom">
+                    <span className="conversation-preview">{c.lastMessagePreview ?? ''}</span>
+                    {c.unreadCount > 0 ? (
+                      <span className="unread-badge">
+                        {c.unreadCount}
+                        <span className="visually-hidden"> unread</span>
+                      </span>
+                    ) : null}
+                  </span>
+                  <span className={`window-badge ${open ? 'open' : 'closed'}`}>
+                    {open ? `Window open · ${formatCountdown(left)} left` : 'Window closed'}
+                  </span>
+                </span>
+              </Link>
+            </li>
+          )
+        })}
+      </ul>
+      {cursor ? (
+        <div ref={sentinel} className="load-more">
+          <button type="button" className="secondary" onClick={() => void loadMore()}>
+            Load more conversations
+          </button>
+        </div>
+      ) : null}
+    </div>
+  )
+}
