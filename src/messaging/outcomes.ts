@@ -6,7 +6,7 @@ import type { MessageRow } from '../inbox/messages-repo.ts'
 import { applyReaction } from '../inbox/reactions-repo.ts'
 import type { Logger } from '../log.ts'
 import { addTransition, addTransitions, markAccepted, markFailed, markUnknown } from './outbound-repo.ts'
-import { applyEarlierStatuses } from './status.ts'
+import { adoptOrphanStatuses, applyEarlierStatuses } from './status.ts'
 
 // How a send ends, each in one transaction with its history row and the `message.status`
 // event that feeds tenants' callbacks and the dashboard. `send failed` is the log line a
@@ -79,8 +79,16 @@ export async function settleAcceptedMany(trx: Db, list: readonly Accepted[]): Pr
     .execute()
   const earlyWamids = new Set(early.map((e) => e.wamid))
   for (const a of moved) {
-    if (earlyWamids.has(a.answer.wamid))
+    if (earlyWamids.has(a.answer.wamid)) {
       await applyEarlierStatuses(trx, a.msg.id, a.metaPhoneNumberId, a.answer.wamid)
+      // Meta's statuses that came first are news for the tenant too.
+      const after = await trx
+        .selectFrom('messages')
+        .select('status')
+        .where('id', '=', a.msg.id)
+        .executeTakeFirst()
+      if (after && after.status !== 'sent') await event(trx, a.msg, after.status, null)
+    }
     if (a.msg.type === 'reaction') {
       const reaction = (JSON.parse(a.msg.content) as Obj).reaction as { message_id: string; emoji: string }
       await applyReaction(trx, {
@@ -267,4 +275,18 @@ export async function settleGaveUp(
     },
     'send failed',
   )
+}
+
+/** adoptOrphanStatuses, with the `message.status` event each move deserves. */
+export async function adoptLateStatuses(db: Db, since: number): Promise<number> {
+  const moved = await adoptOrphanStatuses(db, since)
+  for (const m of moved) {
+    await recordEvent(db, {
+      tenantId: m.tenantId,
+      kind: 'message.status',
+      subjectId: m.messageId,
+      payload: { messageId: m.messageId, status: m.status, errorCode: null },
+    })
+  }
+  return moved.length
 }

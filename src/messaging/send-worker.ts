@@ -5,7 +5,7 @@ import { backoffMs } from '../jobs/runner.ts'
 import type { Job } from '../jobs/types.ts'
 import type { MessagingContext } from './context.ts'
 import { deleteExpiredKeys } from './idempotency.ts'
-import { settleGaveUp } from './outcomes.ts'
+import { adoptLateStatuses, settleGaveUp } from './outcomes.ts'
 import type { RateLanes } from './rate-lanes.ts'
 import { createSender, loadForJobs, type SendOutcome } from './send-job.ts'
 
@@ -133,6 +133,13 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       deleteExpiredKeys(db).catch((err) => log.warn({ err }, 'idempotency key cleanup failed'))
     }, 10 * 60_000)
     sweep.unref()
+    // A status webhook processed while its send was storing the wamid is linked afterwards.
+    const adopt = setInterval(() => {
+      adoptLateStatuses(db, Date.now() - 10 * 60_000).catch((err) =>
+        log.warn({ err }, 'late status adoption failed'),
+      )
+    }, 2000)
+    adopt.unref()
     try {
       while (!abort.signal.aborted) {
         const free = concurrency - running.size
@@ -161,6 +168,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     } finally {
       clearInterval(lease)
       clearInterval(sweep)
+      clearInterval(adopt)
     }
   }
 

@@ -160,3 +160,39 @@ export async function applyEarlierStatuses(
     await applyToMessage(db, messageId, current.status, status, e.meta_timestamp ?? Date.now())
   }
 }
+
+/**
+ * Statuses stored without their message because the webhook's transaction looked the wamid up
+ * just before the send's transaction stored it (both in flight at once): linked and applied
+ * now. Runs every few seconds over the last `sinceMs`; returns the messages it moved.
+ */
+export async function adoptOrphanStatuses(
+  db: Db,
+  since: number,
+): Promise<{ messageId: string; tenantId: string; status: string }[]> {
+  const rows = await db
+    .selectFrom('message_status_events as s')
+    .innerJoin('phone_numbers as p', 'p.phone_number_id', 's.phone_number_id')
+    .innerJoin('messages as m', (j) =>
+      j.onRef('m.phone_number_id', '=', 'p.id').onRef('m.wamid', '=', 's.wamid'),
+    )
+    .select(['m.id as message_id', 'm.tenant_id', 'm.status', 's.phone_number_id', 's.wamid'])
+    .where('s.message_id', 'is', null)
+    .where('s.created_at', '>', since)
+    .execute()
+  const moved: { messageId: string; tenantId: string; status: string }[] = []
+  const seen = new Set<string>()
+  for (const r of rows) {
+    if (seen.has(r.message_id)) continue
+    seen.add(r.message_id)
+    await applyEarlierStatuses(db, r.message_id, r.phone_number_id, r.wamid)
+    const now = await db
+      .selectFrom('messages')
+      .select('status')
+      .where('id', '=', r.message_id)
+      .executeTakeFirst()
+    if (now && now.status !== r.status)
+      moved.push({ messageId: r.message_id, tenantId: r.tenant_id, status: now.status })
+  }
+  return moved
+}

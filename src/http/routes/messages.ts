@@ -2,6 +2,8 @@ import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { getNumber } from '../../channels/numbers.ts'
+import type { Db } from '../../db/connect.ts'
 import { WahubError } from '../../errors.ts'
 import { callbackInfo, rotateCallbackSecret } from '../../messaging/callback-secret.ts'
 import type { MessagingContext } from '../../messaging/context.ts'
@@ -30,6 +32,30 @@ import { commonErrors, ErrorSchema, IdParams, Nullable } from '../presenters/sch
 // read, upload media, and manage the callback secret. The tenant is the caller's (auth.ts).
 
 const send = { access: { scope: 'send' } } as const
+// Operators (admin users of the dashboard, operator keys) may send too: for them the tenant is
+// the one the `from` number is assigned to (a tenant's key always acts for its own tenant).
+const sendAny = { access: { scope: 'send', tenant: 'any' } } as const
+
+async function sendingTenant(db: Db, req: FastifyRequest, from: string | undefined): Promise<string> {
+  const principal = principalOf(req)
+  if (principal.tenantId !== null) return principal.tenantId
+  if (!from) {
+    throw new WahubError(
+      'bad_request',
+      'An operator sending a message must say `from`: the number to send from.',
+    )
+  }
+  const number = await getNumber(db, from)
+  if (!number.tenantId) {
+    throw new WahubError(
+      'number_not_allowed',
+      `Phone number ${number.phoneNumberId} is not assigned to a tenant, so its messages belong to nobody.`,
+      { from },
+      `Assign it first: \`wahub tenant update --name NAME --number ${number.phoneNumberId}\`.`,
+    )
+  }
+  return number.tenantId
+}
 const read = { access: { scope: 'read' } } as const
 const tags = ['messages']
 const maxWaitSeconds = 30
@@ -59,7 +85,7 @@ export const messageRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
   app.post(
     '/messages',
     {
-      config: send,
+      config: sendAny,
       schema: {
         tags,
         summary: 'Send a message (queued durably; 422 with a code and a fix when Meta would refuse it)',
@@ -82,7 +108,7 @@ export const messageRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
       },
     },
     async (req, reply) => {
-      const tenantId = tenantIdOf(req)
+      const tenantId = await sendingTenant(db, req, (req.body as { from?: string }).from)
       const key = req.headers['idempotency-key']
       const result = await queueMessage(ctx, {
         tenantId,
@@ -172,7 +198,7 @@ export const messageRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
   app.post(
     '/media',
     {
-      config: send,
+      config: sendAny,
       schema: {
         tags,
         summary: 'Upload a file to Meta (multipart: file, optional from and type) → a media id to send',
@@ -181,7 +207,6 @@ export const messageRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
       },
     },
     async (req, reply) => {
-      const tenantId = tenantIdOf(req)
       if (!req.isMultipart()) {
         throw new WahubError(
           'unsupported_media_type',
@@ -218,7 +243,7 @@ export const messageRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
         ])
       }
       const uploaded = await uploadMedia(ctx, {
-        tenantId,
+        tenantId: await sendingTenant(db, req, fields.from || undefined),
         from: fields.from || undefined,
         bytes: file.bytes,
         mimeType: fields.type || file.mimetype,

@@ -19,11 +19,7 @@ function mediaKind(mime: string): 'image' | 'video' | 'audio' | 'document' {
   return 'document'
 }
 
-export function Composer(props: {
-  conversation: Conversation
-  isAdmin: boolean
-  onSent: (id: string) => void
-}) {
+export function Composer(props: { conversation: Conversation; onSent: (id: string) => void }) {
   const { conversation } = props
   const ids = useId()
   const now = useNow(1000)
@@ -94,26 +90,6 @@ export function Composer(props: {
       e.preventDefault()
       void sendFree()
     }
-  }
-
-  if (props.isAdmin) {
-    // POST /api/v1/messages acts for one tenant (decision 0008): replies come from its agents.
-    return (
-      <section className="composer" aria-label="Reply">
-        <p className="window-note">
-          {windowOpen ? (
-            <>
-              <span className="dot open" aria-hidden="true" /> Window open for{' '}
-              <strong role="timer">{formatCountdown(left)}</strong>.{' '}
-            </>
-          ) : (
-            'The 24-hour window is closed. '
-          )}
-          Operators read every tenant's inbox; replies are sent by the tenant's agents (add one under Tenants
-          &amp; users).
-        </p>
-      </section>
-    )
   }
 
   return (

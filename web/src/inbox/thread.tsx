@@ -298,7 +298,7 @@ export function Thread(props: {
           })}
         </ol>
       </div>
-      {conversation ? <Composer conversation={conversation} isAdmin={props.isAdmin} onSent={onSent} /> : null}
+      {conversation ? <Composer conversation={conversation} onSent={onSent} /> : null}
     </section>
   )
 }

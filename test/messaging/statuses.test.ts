@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { newId } from '../../src/ids.ts'
+import { testDbKind } from '../helpers/db.ts'
+import { waitFor } from '../helpers/wait.ts'
+import { type SendWorld, sendOk, startSendWorld, waitStatus } from './helpers.ts'
+
+// Meta's status webhooks can be processed while the send that gets their wamid is still storing
+// it: the webhook's transaction finds no message and keeps the status unlinked. The send worker
+// links such statuses within seconds and tells the tenant (a `message.status` event).
+
+describe(`statuses that raced their send (${testDbKind})`, () => {
+  let w: SendWorld
+  before(async () => {
+    w = await startSendWorld()
+  })
+  after(async () => {
+    await w.h.close()
+  })
+
+  test('an unlinked status for a wamid Wahub sent is applied afterwards, with its event', async () => {
+    // No webhooks for a moment: the message stays `sent`.
+    w.h.emulator.control.setWebhookUrl(null)
+    try {
+      const sent = await sendOk(w, {
+        to: '34600000501',
+        type: 'template',
+        template: { name: 'hello_world', language: 'en_US' },
+      })
+      const d = await waitStatus(w, sent.id, 'sent')
+      // What the racing webhook transaction left behind.
+      await w.h.db.db
+        .insertInto('message_status_events')
+        .values({
+          id: newId('st'),
+          phone_number_id: w.pnid,
+          wamid: d.wamid as string,
+          status: 'delivered',
+          message_id: null,
+          meta_timestamp: Date.now(),
+          recipient_id: '34600000501',
+          errors: null,
+          pricing: null,
+          conversation: null,
+          webhook_event_id: null,
+          created_at: Date.now(),
+        })
+        .execute()
+      const delivered = await waitStatus(w, sent.id, 'delivered', { timeoutMs: 10_000 })
+      assert.ok(delivered.history.some((h) => h.source === 'meta' && h.status === 'delivered'))
+      await waitFor('the message.status event for the tenant', async () => {
+        const events = await w.h.db.db
+          .selectFrom('events')
+          .select('payload')
+          .where('kind', '=', 'message.status')
+          .where('subject_id', '=', sent.id)
+          .execute()
+        return events.some((e) => (JSON.parse(e.payload) as { status: string }).status === 'delivered')
+      })
+    } finally {
+      w.h.emulator.control.setWebhookUrl(`${w.h.wahub.config.publicUrl}/webhooks/whatsapp`)
+    }
+  })
+})
