@@ -26,6 +26,9 @@ import { percentile, printTable, rssMb, startWahubServe, watchRss } from './lib.
 //   DATABASE_URL=postgres://… node bench/send.ts
 // Cases: a backlog drained at the 80 msg/s cap; at a 1,000 msg/s cap; 10 numbers at 80 msg/s
 // each in parallel; and the API offered 90% of an 80 msg/s cap (latency below the cap).
+// Diagnosis: BENCH_CASES=80,1000,10x80,api picks cases; BENCH_PROFILE=/dir writes the server's CPU
+// profile there; BENCH_NODE_OPTIONS passes Node flags to the server; BENCH_RSS_TRACE=1 prints its
+// RSS every 2 s; BENCH_PG_SLOW_MS logs slower statements of the bench database (PostgreSQL).
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60)
 const databaseUrl = process.env.DATABASE_URL || undefined
