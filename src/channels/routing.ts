@@ -62,36 +62,3 @@ export async function knownPhoneNumberIds(db: Db): Promise<string[]> {
     .execute()
   return rows.map((r) => r.phone_number_id)
 }
-
-export type NumberGraphTarget = { baseUrl: string; version: string; token: string; phoneNumberId: string }
-
-/**
- * How to call Graph for one of our numbers: its WABA's base URL, API version and access token
- * (decrypted per call, never cached: a replaced token takes effect at once).
- */
-export async function graphTargetForNumber(
-  db: Db,
-  vault: Vault,
-  defaults: { graphUrl: string; graphVersion: string },
-  numberRowId: string,
-): Promise<NumberGraphTarget | undefined> {
-  const row = await db
-    .selectFrom('phone_numbers as p')
-    .innerJoin('wabas as w', 'w.id', 'p.waba_id')
-    .select([
-      'p.phone_number_id',
-      'w.id as waba_row_id',
-      'w.access_token_enc',
-      'w.api_version',
-      'w.graph_url',
-    ])
-    .where('p.id', '=', numberRowId)
-    .executeTakeFirst()
-  if (!row) return undefined
-  return {
-    baseUrl: row.graph_url ?? defaults.graphUrl,
-    version: row.api_version ?? defaults.graphVersion,
-    token: vault.decrypt(row.access_token_enc, `wabas.access_token_enc:${row.waba_row_id}`),
-    phoneNumberId: row.phone_number_id,
-  }
-}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { graphTargetForNumber } from '../channels/routing.ts'
+import { numberTarget } from '../channels/graph-target.ts'
 import type { Vault } from '../channels/vault.ts'
 import type { GraphClient } from '../cloud-api/graph-client.ts'
 import { GraphError } from '../cloud-api/graph-client.ts'
@@ -33,8 +33,8 @@ export function createMediaDownloadJob(deps: MediaJobDeps): JobHandler<'media.do
     if (!media || media.state === 'ready' || !media.meta_media_id) return undefined
     const last = job.attempts >= job.maxAttempts
     try {
-      const target = await graphTargetForNumber(deps.db, deps.vault, deps.config, media.phone_number_id)
-      if (!target) throw new Error('the phone number of this media is no longer configured')
+      // Throws not_found when the number was removed meanwhile: retried, then the media is failed.
+      const { target } = await numberTarget(deps, media.phone_number_id)
       const kind = (media.mime_type ?? '').split('/')[0]
       const info = await deps.graph.getMedia(target, media.meta_media_id, { signal })
       const limit =
