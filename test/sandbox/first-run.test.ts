@@ -110,7 +110,7 @@ describe(`first run with ${systemNode} (${testDbKind})`, () => {
       try {
         const banner = second.output()
         assert.doesNotMatch(banner, /Password:/, 'the one-time password is printed once')
-        assert.match(banner, /API key wh_…\w{4} \(shown at the first start/)
+        assert.match(banner, /API key wh_…[\w-]{4} \(shown at the first start/)
         assert.match(banner, /-H "Authorization: Bearer \$WAHUB_API_KEY"/)
         const handle = db as DbHandle
         await waitFor(
