@@ -70,17 +70,22 @@ export async function startProcess(
       child.kill('SIGKILL')
       reject(new Error(`${args.join(' ')} was not ready after 30 s:\n${out}`))
     }, 30_000)
+    // Once ready, the child's output is only drained, not kept: a server logging thousands of
+    // lines a second would otherwise cost the bench process (which runs the load generator) CPU.
+    let isReady = false
     const onData = (d: Buffer) => {
+      if (isReady) return
       out += d
       const m = out.match(ready)
       if (m) {
+        isReady = true
         clearTimeout(timer)
         resolve(m[1])
       }
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', (d) => {
-      out += d
+      if (!isReady) out += d
       if (process.env.BENCH_DEBUG) process.stderr.write(d)
     })
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before ready:\n${out}`)))

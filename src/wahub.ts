@@ -23,6 +23,7 @@ import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batch
 import { createWebhookProcessJob } from './webhooks/process-job.ts'
 import { createRejectionRecorder, type RejectionRecorder } from './webhooks/rejections.ts'
 import { createSecretsCache, type SecretsCache } from './webhooks/secrets-cache.ts'
+import { createSqliteIntakeWriter } from './webhooks/sqlite-intake.ts'
 
 // Starts one Wahub instance: database (migrated), vault, HTTP app, job workers. `wahub serve`
 // and the tests both come through here, so what is tested is what runs.
@@ -114,8 +115,14 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await scheduleNumbersRefresh(db)
     await scheduleQualityWatch(db)
     const intake = createIntakeBatcher(db, {
-      concurrency: handle.caps.multiProcess ? 4 : 1,
-      onCommitted: () => jobRunner.nudge(),
+      // SQLite: one batch committing on the writer thread while the next one is handed over.
+      concurrency: handle.caps.multiProcess ? 4 : 2,
+      // While flooded the runner defers webhook processing anyway; waking it per commit only
+      // costs the intake a claim query each time.
+      onCommitted: () => {
+        if (!intake.flooded()) jobRunner.nudge()
+      },
+      writer: handle.caps.multiProcess ? undefined : createSqliteIntakeWriter(handle.location),
     })
     app = await buildApp({
       config,
@@ -198,7 +205,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
           } finally {
             clearInterval(sweeper)
           }
-          await started.intake.drain()
+          await started.intake.close()
           await started.pump?.stop()
           await started.sendWorker.stop()
           await started.runner.stop()

@@ -51,7 +51,11 @@ export function openSqlite(
     raw,
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
-      const statement = prepare(sql)
+      // Kysely begins with a plain (deferred) BEGIN. With a second writer on the file (the
+      // webhook intake's thread, webhooks/sqlite-intake.ts) a deferred transaction that read
+      // and then writes can fail at once with SQLITE_BUSY; IMMEDIATE takes the write lock at
+      // the start, waiting up to busy_timeout for it.
+      const statement = prepare(sql === 'begin' && !options.readOnly ? 'begin immediate' : sql)
       const reader = statement.columns().length > 0
       return {
         reader,

@@ -1,3 +1,4 @@
+import http from 'node:http'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
@@ -23,7 +24,7 @@ import { messageRoutes } from './routes/messages.ts'
 import { sessionRoutes } from './routes/session.ts'
 import { templateRoutes } from './routes/templates.ts'
 import { tenantRoutes } from './routes/tenant.ts'
-import { webhookRoutes } from './routes/webhooks.ts'
+import { createWebhookFastPath, webhookRoutes } from './routes/webhooks.ts'
 
 // Builds the Fastify app from its dependencies and wires the route plugins; it holds no rules.
 export type AppDeps = {
@@ -42,7 +43,20 @@ export type AppDeps = {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Webhook POSTs are answered before Fastify sees them (routes/webhooks.ts, decision 0016).
+  let closing = false
+  const webhookFastPath = createWebhookFastPath({ ...deps, closing: () => closing })
   const app = Fastify({
+    serverFactory: (handler, options) => {
+      const server = http.createServer((req, res) => {
+        if (!webhookFastPath(req, res)) handler(req, res)
+      })
+      // What Fastify sets on the servers it creates itself.
+      server.keepAliveTimeout = Number(options.keepAliveTimeout ?? 72_000)
+      server.requestTimeout = Number(options.requestTimeout ?? 0)
+      server.setTimeout(Number(options.connectionTimeout ?? 0))
+      return server
+    },
     loggerInstance: deps.log as FastifyBaseLogger,
     // Per-request info lines would dominate the log at webhook rates; routes log the fixed
     // messages a person greps for (`webhook received`, `send failed`) themselves.
@@ -56,6 +70,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
   installErrorHandler(app)
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   // Before any route: every /api/v1 route must declare its access (src/http/auth.ts).
   installAuth(app, { db: deps.handle.db })
 

@@ -156,16 +156,21 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
         })
         running.add(p)
       }
-      if (claimed.length === free && free > 0) continue // more may be due: claim again at once
-      settleIdle()
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, sleepMs)
-        wake = () => {
-          clearTimeout(timer)
-          wake = undefined
-          resolve()
-        }
-      })
+      if (claimed.length < free || free <= 0) {
+        settleIdle()
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, sleepMs)
+          wake = () => {
+            clearTimeout(timer)
+            wake = undefined
+            resolve()
+          }
+        })
+      } // else more may be due: claim again at once
+      // node:sqlite answers synchronously, so a backlog of jobs would otherwise run as one
+      // chain of microtasks that never lets the event loop read a socket: yield once a round
+      // so webhook POSTs are answered while processing catches up (bench/ingest.ts).
+      await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
 

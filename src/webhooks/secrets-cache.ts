@@ -9,6 +9,8 @@ import type { Db } from '../db/connect.ts'
 
 export type SecretsCache = {
   appSecrets(): Promise<AppSecret[]>
+  /** The app secrets when loaded and still fresh, without waiting (the webhook hot path). */
+  cachedAppSecrets(): AppSecret[] | undefined
   verifyTokens(): Promise<string[]>
   /** Reload on next use (after an app is added, removed or its secret replaced). */
   invalidate(): void
@@ -17,19 +19,29 @@ export type SecretsCache = {
 }
 
 export function createSecretsCache(db: Db, vault: Vault, ttlMs = 5000): SecretsCache {
-  let secrets: { at: number; value: Promise<AppSecret[]> } | undefined
+  let secrets: { at: number; value: Promise<AppSecret[]>; loaded?: AppSecret[] } | undefined
   let tokens: { at: number; value: Promise<string[]> } | undefined
   return {
     appSecrets() {
       const now = Date.now()
       if (!secrets || now - secrets.at > ttlMs) {
         const value = loadAppSecrets(db, vault)
-        value.catch(() => {
-          secrets = undefined
-        })
-        secrets = { at: now, value }
+        const entry: NonNullable<typeof secrets> = { at: now, value }
+        value.then(
+          (loaded) => {
+            entry.loaded = loaded
+          },
+          () => {
+            if (secrets === entry) secrets = undefined
+          },
+        )
+        secrets = entry
       }
       return secrets.value
+    },
+    cachedAppSecrets() {
+      if (!secrets || Date.now() - secrets.at > ttlMs) return undefined
+      return secrets.loaded
     },
     verifyTokens() {
       const now = Date.now()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createIntakeBatcher } from '../../src/webhooks/intake-batcher.ts'
+import { createSqliteIntakeWriter } from '../../src/webhooks/sqlite-intake.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 describe(`webhook intake group commit (${testDbKind})`, () => {
@@ -51,5 +52,83 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
     now += 1100
     assert.equal(intake.flooded(), false, 'a quiet second later the flood is over')
     await Promise.all(burst)
+  })
+
+  test('on SQLite the writer thread stores the same rows and job as the main-connection path, and commits before resolving', {
+    skip: testDbKind !== 'sqlite',
+  }, async () => {
+    await db.db.deleteFrom('jobs').execute()
+    const writer = createSqliteIntakeWriter(db.location)
+    const viaThread = createIntakeBatcher(db.db, { writer, concurrency: 2 })
+    const viaMain = createIntakeBatcher(db.db)
+    const signed = (i: number) => ({
+      body: Buffer.from(`{"object":"whatsapp_business_account","n":${i}}`),
+      metaAppRowId: null,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${'ab'.repeat(32)}` },
+    })
+    try {
+      const threadIds = await Promise.all(Array.from({ length: 30 }, (_, i) => viaThread.store(signed(i))))
+      const mainId = await viaMain.store(signed(99))
+      const columns = ['body', 'signature_ok', 'headers', 'meta_app_id', 'outcome', 'attempts'] as const
+      const rows = await db.db
+        .selectFrom('webhook_events')
+        .select(['id', ...columns])
+        .where('id', 'in', [...threadIds, mainId])
+        .execute()
+      assert.equal(rows.length, 31, 'every event the writer thread acknowledged is in the database')
+      const byId = new Map(rows.map((r) => [r.id, r]))
+      const reference = byId.get(mainId)
+      for (const [i, id] of threadIds.entries()) {
+        const row = byId.get(id)
+        assert.equal(
+          Buffer.from(row?.body ?? []).toString(),
+          signed(i).body.toString(),
+          `event ${i} keeps its exact bytes`,
+        )
+        for (const column of columns.slice(1))
+          assert.deepEqual(
+            row?.[column],
+            reference?.[column],
+            `${column} is written as the main path writes it`,
+          )
+      }
+      const jobs = await db.db
+        .selectFrom('jobs')
+        .select(['payload', 'max_attempts'])
+        .where('kind', '=', 'webhook.process')
+        .execute()
+      const batched = jobs.flatMap((j) => (JSON.parse(j.payload) as { eventIds: string[] }).eventIds)
+      assert.deepEqual(
+        batched.sort(),
+        [...threadIds, mainId].sort(),
+        'every event is in exactly one processing job',
+      )
+      assert.ok(
+        jobs.every((j) => j.max_attempts === 10),
+        'thread jobs retry like main-path jobs',
+      )
+    } finally {
+      await viaThread.close()
+    }
+  })
+
+  test('on SQLite a writer thread that cannot commit rejects the batch (Meta delivers again) and the intake keeps working', {
+    skip: testDbKind !== 'sqlite',
+  }, async () => {
+    const other = await createTestDb({ migrate: false })
+    // No tables: every insert fails inside the thread.
+    const writer = createSqliteIntakeWriter(other.location)
+    const intake = createIntakeBatcher(other.db, { writer })
+    try {
+      await assert.rejects(intake.store(event(1)), /webhook intake writer failed: no such table/)
+      await assert.rejects(
+        intake.store(event(2)),
+        /no such table/,
+        'the next batch starts a new writer thread',
+      )
+    } finally {
+      await intake.close()
+      await other.drop()
+    }
   })
 })

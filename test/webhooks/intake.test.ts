@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
+import http from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import { testDbKind } from '../helpers/db.ts'
 import { type ReceivingSetup, startReceiving } from '../helpers/receiving.ts'
@@ -91,6 +92,58 @@ describe(`webhook intake (${testDbKind})`, () => {
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'payload_too_large')
   })
 
+  test('a POST whose Content-Length is over 3 MiB is refused with 413 before its body is read', async () => {
+    const target = new URL(url)
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) },
+        },
+        (res) => {
+          let body = ''
+          res.on('data', (d) => {
+            body += d
+          })
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+        },
+      )
+      req.on('error', reject)
+      req.write('{"object":') // a few bytes of the announced 50 MiB, then wait for the answer
+    })
+    assert.equal(answer.status, 413)
+    assert.equal((JSON.parse(answer.body) as { error: { code: string } }).error.code, 'payload_too_large')
+  })
+
+  test('Fastify serves the same POST route (app.inject, OpenAPI) with the same answers as the socket path', async () => {
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] })
+    const stored = await h.wahub.app.inject({
+      method: 'POST',
+      url: '/webhooks/whatsapp',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': sign(h.emulator.seed.appSecret, body),
+      },
+      payload: body,
+    })
+    assert.equal(stored.statusCode, 200)
+    const refused = await h.wahub.app.inject({
+      method: 'POST',
+      url: '/webhooks/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign('wrong', body) },
+      payload: body,
+    })
+    assert.equal(refused.statusCode, 401)
+    assert.equal((refused.json() as { error: { code: string } }).error.code, 'signature_invalid')
+    const docs = (await h.wahub.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    assert.ok(docs.paths['/webhooks/whatsapp']?.post, 'the webhook POST is in the OpenAPI document')
+  })
+
   test('a signed POST is stored byte for byte before the 200 answer', async () => {
     const body = Buffer.from(
       '{"object":"whatsapp_business_account","entry":[{"id":"x","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"999000"},"statuses":[{"id":"wamid.caf\\u00e9","status":"sent","timestamp":"1750000000","recipient_id":"1"}]}}]}]}',
@@ -114,6 +167,12 @@ describe(`webhook intake (${testDbKind})`, () => {
     assert.ok(Buffer.from(rows[0].body).equals(body), 'the stored body differs from the bytes Meta sent')
     assert.equal(rows[0].signature_ok, 1)
     assert.match(rows[0].headers ?? '', /x-hub-signature-256/)
+    const metrics = await (await fetch(`${h.wahub.url}/metrics`)).text()
+    assert.match(
+      metrics,
+      /wahub_http_requests_total\{route="\/webhooks\/whatsapp",status="200"\} [1-9]/,
+      'answered webhooks are counted like every other route',
+    )
   })
 
   test('a correctly signed body that is not JSON is answered 200 and kept as rejected with the reason', async () => {
