@@ -155,11 +155,6 @@ const phaseRss = () => {
   rss = watchRss(wahub.pid)
   return peak
 }
-await load({ url: wahub.url, body, seconds: 2 })
-phaseRss()
-const wahubMax = await load({ url: wahub.url, body, seconds })
-const rssSaturation = phaseRss()
-const loadEnded = Date.now()
 const db = await openData(prepared.dataDir)
 const pending = async () =>
   Number(
@@ -171,30 +166,43 @@ const pending = async () =>
         .executeTakeFirstOrThrow()
     ).n,
   )
-const backlog = await pending()
-while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 100))
-const drainMs = Date.now() - loadEnded
-const rssBacklog = phaseRss()
+const settled = async () => {
+  while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 100))
+}
 
+// The loads SPEC §11 names come first, on a fresh process, so their RSS is theirs: V8 and malloc
+// keep memory they grew into, and saturation (four times the bar) grows them further.
+await load({ url: wahub.url, body, seconds: 2, rate: 2000 }) // warm-up
 const at5000 = await load({ url: wahub.url, body, seconds, rate: 5000 })
-while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 100))
+await settled()
 const rss5000 = phaseRss()
 const at2000 = await load({ url: wahub.url, body, seconds, rate: 2000 })
-while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 100))
+await settled()
 const rss2000 = phaseRss()
 
 const visibleFrom = Date.now()
 const at1000 = await load({ url: wahub.url, seconds, rate: 1000, unique: true })
-while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 100))
+await settled()
+const visibleTo = Date.now()
+const rss1000 = phaseRss()
+
+const wahubMax = await load({ url: wahub.url, body, seconds })
+const rssSaturation = phaseRss()
+const loadEnded = Date.now()
+const backlog = await pending()
+await settled()
+const drainMs = Date.now() - loadEnded
+const rssBacklog = phaseRss()
+rss.stop()
+
 const events = await db.db
   .selectFrom('webhook_events')
   .select(['received_at', 'processed_at'])
   .where('received_at', '>=', visibleFrom)
+  .where('received_at', '<=', visibleTo)
   .where('outcome', '=', 'processed')
   .execute()
 const visible = events.map((e) => (e.processed_at ?? 0) - e.received_at)
-const rss1000 = phaseRss()
-rss.stop()
 const messages = Number(
   (
     await db.db
@@ -240,9 +248,9 @@ printTable('Figures against SPEC §11', [
     target: String(Math.round(at1000.ok)),
   },
   { figure: 'messages in the database', value: messages, target: '-' },
-  { figure: 'peak RSS at 5,000/s, incl. processing (MB)', value: rss5000, target: '< 250' },
+  { figure: 'peak RSS at 5,000/s, processing inline (MB)', value: rss5000, target: '< 250' },
   { figure: 'peak RSS at 2,000/s (MB)', value: rss2000, target: '< 250' },
-  { figure: 'peak RSS at 1,000/s inbound (MB)', value: rss1000, target: '< 250' },
+  { figure: 'peak RSS at 1,000/s unique inbound (MB)', value: rss1000, target: '< 250' },
   { figure: 'peak RSS at saturation (MB)', value: rssSaturation, target: '-' },
   { figure: 'peak RSS processing the backlog (MB)', value: rssBacklog, target: '-' },
 ])

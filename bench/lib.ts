@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import fs from 'node:fs'
@@ -102,9 +103,14 @@ export async function startProcess(
   }
 }
 
+// The Node flags `wahub serve` runs with (bin/wahub.cjs adds them), so the benches measure what
+// `npm start` runs.
+const { serveFlags } = createRequire(import.meta.url)('../bin/node24.cjs') as { serveFlags: string[] }
+
 export function startWahubServe(env: Record<string, string>, port = 0): Promise<Server> {
+  const extra = process.env.BENCH_SERVE_FLAGS?.split(' ').filter(Boolean) ?? []
   return startProcess(
-    ['--max-semi-space-size=8', path.join(root, 'src/cli/main.ts'), 'serve'],
+    [...serveFlags, ...extra, path.join(root, 'src/cli/main.ts'), 'serve'],
     { HOST: '127.0.0.1', PORT: String(port), ...env },
     /listening on (http:\/\/\S+)/,
   )

@@ -4,13 +4,15 @@
 const path = require('node:path')
 const { spawn } = require('node:child_process')
 const { pathToFileURL } = require('node:url')
-const { findNode, missingFlags } = require('./node24.cjs')
+const { findNode, missingFlags, serveFlags } = require('./node24.cjs')
 
 const node = findNode()
 const main = path.join(__dirname, '..', 'src', 'cli', 'main.ts')
 const longRunning = ['serve', 'emulator'].includes(process.argv[2])
-const flags = longRunning ? missingFlags(process.execArgv) : []
-if (node === process.execPath && flags.length === 0) {
+const sameNode = node === process.execPath
+// On another Node (the system one was too old) nothing of this process's flags carries over.
+const flags = !longRunning ? [] : sameNode ? missingFlags(process.execArgv) : serveFlags
+if (sameNode && flags.length === 0) {
   import(pathToFileURL(main).href).catch((err) => {
     process.stderr.write(`${err?.stack ? err.stack : err}\n`)
     process.exit(1)
@@ -18,7 +20,8 @@ if (node === process.execPath && flags.length === 0) {
 } else {
   // Old system Node, or a server started without its memory flags: run Node 24 with them,
   // forwarding signals so `kill` reaches the server.
-  const child = spawn(node, [...flags, main, ...process.argv.slice(2)], { stdio: 'inherit' })
+  const inherited = sameNode ? process.execArgv : []
+  const child = spawn(node, [...inherited, ...flags, main, ...process.argv.slice(2)], { stdio: 'inherit' })
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code, signal) => process.exit(code === null ? (signal === 'SIGKILL' ? 137 : 1) : code))
 }

@@ -42,7 +42,7 @@ export function createSqliteIntakeWriter(file: string): IntakeWriter {
     const worker = new Worker(new URL('./sqlite-intake-worker.ts', import.meta.url), {
       workerData: { file },
       // A writer thread needs little heap; small limits keep its share of RSS small.
-      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     })
     const started: Thread = { worker, waiting: new Map() }
     // A thread that failed or stopped rejects what it still held (Meta delivers those again);
