@@ -1,7 +1,6 @@
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
-import type { IntakeWriter } from './sqlite-intake.ts'
 
 // Group commit for the webhook intake (SPEC §5, §11). Each POST waits for a transaction that
 // holds its raw event, and is answered 200 only after that transaction committed — the
@@ -11,6 +10,12 @@ import type { IntakeWriter } from './sqlite-intake.ts'
 // under heavy load batches grow, which is what lets one SQLite writer keep up (bench/ingest.ts).
 
 export type IncomingEvent = { body: Uint8Array; metaAppRowId: string | null; headers: Record<string, string> }
+
+/** Commits a batch of events with their processing job (`insertEventBatch` on the main connection, or sqlite-intake.ts). */
+export type IntakeWriter = {
+  commit(batch: readonly (IncomingEvent & { id: string; receivedAt: number })[]): Promise<void>
+  close(): Promise<void>
+}
 
 export type IntakeBatcher = {
   /** Resolves with the event id once the event is committed; rejects if the commit failed. */
@@ -87,9 +92,10 @@ export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): Intak
   const concurrency = options.concurrency ?? 1
   const floodPerSecond = options.floodPerSecond ?? 8000
   const clock = options.clock ?? Date.now
-  const commit = options.writer
-    ? (batch: Pending[]) => (options.writer as IntakeWriter).commit(batch)
-    : (batch: Pending[]) => insertEventBatch(db, batch)
+  const writer: IntakeWriter = options.writer ?? {
+    commit: (batch) => insertEventBatch(db, batch),
+    close: async () => undefined,
+  }
   // Arrivals per 100 ms slot over the last second (a ring of 10 slots).
   const slots = new Array<number>(10).fill(0)
   let slotAt = 0
@@ -114,7 +120,8 @@ export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): Intak
       const batch = queue.slice(0, maxBatch)
       queue = queue.slice(batch.length)
       inFlight++
-      commit(batch)
+      writer
+        .commit(batch)
         .then(
           () => {
             for (const e of batch) e.resolve(e.id)
@@ -157,7 +164,7 @@ export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): Intak
     },
     async close() {
       await this.drain()
-      await options.writer?.close()
+      await writer.close()
     },
   }
 }

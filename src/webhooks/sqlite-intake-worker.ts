@@ -41,4 +41,3 @@ parentPort?.on('message', (message: IntakeBatchMessage) => {
     parentPort?.postMessage({ seq: message.seq, ok: false, message: (err as Error).message })
   }
 })
-parentPort?.postMessage({ ready: true })

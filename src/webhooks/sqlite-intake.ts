@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import type { IncomingEvent } from './intake-batcher.ts'
+import type { IntakeWriter } from './intake-batcher.ts'
 
 // On SQLite the intake's commits run on a writer thread (sqlite-intake-worker.ts) with its own
 // connection: node:sqlite is synchronous, and committing on the main thread stopped every HTTP
@@ -24,12 +24,7 @@ export type IntakeRow = {
  */
 export type IntakeBatchMessage = { seq: number; rows: string; bodies: Uint8Array }
 
-export type IntakeWriter = {
-  commit(batch: readonly (IncomingEvent & { id: string; receivedAt: number })[]): Promise<void>
-  close(): Promise<void>
-}
-
-type Reply = { seq: number; ok: boolean; message?: string } | { ready: true }
+type Reply = { seq: number; ok: boolean; message?: string }
 
 type Waiting = Map<number, { resolve(): void; reject(err: Error): void }>
 type Thread = { worker: Worker; waiting: Waiting }
@@ -53,7 +48,6 @@ export function createSqliteIntakeWriter(file: string): IntakeWriter {
       started.waiting.clear()
     }
     worker.on('message', (reply: Reply) => {
-      if ('ready' in reply) return
       const pending = started.waiting.get(reply.seq)
       started.waiting.delete(reply.seq)
       if (reply.ok) pending?.resolve()

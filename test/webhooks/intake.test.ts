@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
 import http from 'node:http'
 import { after, before, describe, test } from 'node:test'
+import { createWebhookFastPath } from '../../src/http/routes/webhooks.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { type ReceivingSetup, startReceiving } from '../helpers/receiving.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -116,6 +117,33 @@ describe(`webhook intake (${testDbKind})`, () => {
     })
     assert.equal(answer.status, 413)
     assert.equal((JSON.parse(answer.body) as { error: { code: string } }).error.code, 'payload_too_large')
+  })
+
+  test('once the server is closing, a webhook POST is answered 503 on a closed connection (Meta delivers again)', async () => {
+    const w = h.wahub
+    const fastPath = createWebhookFastPath({ ...w, closing: () => true })
+    const server = http.createServer((req, res) => {
+      if (!fastPath(req, res)) res.writeHead(404).end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const address = server.address() as { port: number }
+      const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] })
+      const res = await fetch(`http://127.0.0.1:${address.port}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': sign(h.emulator.seed.appSecret, body),
+        },
+        body,
+      })
+      assert.equal(res.status, 503)
+      assert.equal(res.headers.get('connection'), 'close')
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'unavailable')
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   test('Fastify serves the same POST route (app.inject, OpenAPI) with the same answers as the socket path', async () => {

@@ -73,7 +73,14 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
   }
 }
 
-function tooLarge(): WahubError {
+/** Counts and logs an oversized webhook (both POST adapters) and returns the 413 to answer. */
+function refuseTooLarge(
+  deps: Pick<ReceiverDeps, 'rejections' | 'metrics'>,
+  log: { warn(fields: object, msg: string): void },
+): WahubError {
+  deps.rejections.record('too_large')
+  deps.metrics.webhookRejected.inc({ reason: 'too_large' })
+  log.warn({ limit: maxBody }, 'webhook too large')
   return new WahubError('payload_too_large', 'Webhook bodies are limited to 3 MiB (Meta sends at most 3 MB).')
 }
 
@@ -84,7 +91,7 @@ function tooLarge(): WahubError {
  */
 export function createWebhookFastPath(deps: ReceiverDeps & { closing(): boolean }) {
   const receive = createWebhookReceiver(deps)
-  const { metrics, rejections, log } = deps
+  const { metrics, log } = deps
   const answered = metrics.httpRequests.labels({ route: webhookPath, status: '200' })
   const duration = metrics.httpDuration.labels({ route: webhookPath })
 
@@ -106,12 +113,10 @@ export function createWebhookFastPath(deps: ReceiverDeps & { closing(): boolean 
   }
 
   const rejectTooLarge = (req: IncomingMessage, res: ServerResponse, started: number) => {
-    rejections.record('too_large')
-    metrics.webhookRejected.inc({ reason: 'too_large' })
-    log.warn({ limit: maxBody }, 'webhook too large')
+    const err = refuseTooLarge(deps, log)
     // Stop reading: the rest of the body is not wanted, and the connection cannot be reused.
     res.shouldKeepAlive = false
-    answer(res, started, 413, tooLarge())
+    answer(res, started, 413, err)
     req.resume()
   }
 
@@ -181,7 +186,7 @@ function clientIp(req: IncomingMessage): string {
 }
 
 export const webhookRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
-  const { rejections, metrics, secrets } = deps
+  const { secrets } = deps
   const receive = createWebhookReceiver(deps)
   // Encapsulated: raw bytes for every content type, on these routes only.
   app.removeAllContentTypeParsers()
@@ -191,10 +196,7 @@ export const webhookRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      rejections.record('too_large')
-      metrics.webhookRejected.inc({ reason: 'too_large' })
-      req.log.warn({ limit: maxBody }, 'webhook too large')
-      return reply.code(413).send(errorBody(tooLarge()))
+      return reply.code(413).send(errorBody(refuseTooLarge(deps, req.log)))
     }
     throw err
   })
