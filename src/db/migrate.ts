@@ -6,7 +6,10 @@ import * as initial from './migrations/0001-initial.ts'
 import * as sending from './migrations/0002-sending.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
-// the type-checker and a missing file fails at import, not at run time. Append only.
+// the type-checker and a missing file fails at import, not at run time. Append only. Features are
+// built in parallel branches, each with its own number range, so a database may have applied a
+// later number before an earlier one lands: migrations are independent (each adds its own tables
+// and columns), and the migrator runs every one not yet applied (allowUnorderedMigrations).
 type WahubMigration = { up(db: Kysely<unknown>, caps: DialectCapabilities): Promise<void> }
 
 const migrations: Record<string, WahubMigration> = {
@@ -38,7 +41,7 @@ export async function migrateToLatest(handle: DbHandle): Promise<{ applied: stri
   if (handle.caps.name === 'postgres') {
     // Kysely takes an advisory lock on PostgreSQL, so several `wahub serve` instances starting
     // at once apply each migration exactly once.
-    return outcome(await new Migrator({ db: handle.db, provider: provider(handle) }).migrateToLatest())
+    return outcome(await new Migrator({ db: handle.db, provider: provider(handle), allowUnorderedMigrations: true }).migrateToLatest())
   }
   // Kysely's SQLite adapter takes no lock (it assumes one connection), but `wahub migrate` and
   // `wahub serve` may open the same file at once. BEGIN IMMEDIATE takes SQLite's write lock
@@ -52,6 +55,7 @@ export async function migrateToLatest(handle: DbHandle): Promise<{ applied: stri
         db: conn,
         provider: provider(handle),
         disableTransactions: true,
+        allowUnorderedMigrations: true,
       }).migrateToLatest()
     } catch (err) {
       await sql`rollback`.execute(conn)
