@@ -28,5 +28,11 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    dbDeadlocks: new Counter({
+      name: 'wahub_db_deadlocks_total',
+      help: 'Transactions PostgreSQL aborted as a deadlock (or serialization failure) and retried at once, by work',
+      labelNames: ['work'] as const,
+      registers: [registry],
+    }),
   }
 }

@@ -1,7 +1,9 @@
 import { applyNumberField } from '../channels/number-updates.ts'
 import { knownPhoneNumberIds, type RoutedNumber, routeNumber } from '../channels/routing.ts'
-import type { MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
+import type { InboundMessage, MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
 import type { Db } from '../db/connect.ts'
+import type { DialectCapabilities } from '../db/dialect.ts'
+import { lockSubjects, retryOnDeadlock } from '../db/ordered-locks.ts'
 import { recordEvent } from '../events/events-repo.ts'
 import { recordInbound } from '../inbox/inbound.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
@@ -20,7 +22,13 @@ import { metaTimeMs, parseWebhook, type WebhookItem } from './parse.ts'
 type Obj = Record<string, unknown>
 type LogLine = { level: 'info' | 'warn'; fields: Obj; msg: string }
 
-export type ProcessDeps = { db: Db; onReplayNeeded?: () => void }
+export type ProcessDeps = {
+  db: Db
+  caps: DialectCapabilities
+  /** Counts a transaction PostgreSQL aborted as a deadlock (it is run again at once). */
+  onDeadlock?: () => void
+  onReplayNeeded?: () => void
+}
 
 const templateFields = new Set([
   'message_template_status_update',
@@ -46,10 +54,17 @@ export function createWebhookProcessJob(deps: ProcessDeps): JobHandler<'webhook.
     let logs: LogLine[] = []
     let outcomes: EventOutcome[] = []
     try {
-      await deps.db.transaction().execute(async (trx) => {
-        logs = []
-        outcomes = await processEvents(trx, events, logs)
-      })
+      await retryOnDeadlock(
+        () =>
+          deps.db.transaction().execute(async (trx) => {
+            logs = []
+            outcomes = await processEvents(trx, deps.caps, events, logs)
+          }),
+        (err) => {
+          deps.onDeadlock?.()
+          log.warn({ err, events: events.length }, 'webhook batch retried after a deadlock')
+        },
+      )
     } catch (err) {
       if (events.length > 1) {
         // One bad event must not hold back the others: retry each on its own.
@@ -92,13 +107,19 @@ export function createWebhookProcessJob(deps: ProcessDeps): JobHandler<'webhook.
   }
 }
 
-async function processEvents(db: Db, events: StoredEvent[], logs: LogLine[]): Promise<EventOutcome[]> {
+async function processEvents(
+  db: Db,
+  caps: DialectCapabilities,
+  events: StoredEvent[],
+  logs: LogLine[],
+): Promise<EventOutcome[]> {
   const routes = new Map<string, RoutedNumber | undefined>()
   const route = async (phoneNumberId: string) => {
     if (!routes.has(phoneNumberId)) routes.set(phoneNumberId, await routeNumber(db, phoneNumberId))
     return routes.get(phoneNumberId)
   }
   const outcomes: EventOutcome[] = []
+  const parsed: { event: StoredEvent; outcome: EventOutcome; items: WebhookItem[] }[] = []
   for (const event of events) {
     const outcome: EventOutcome = {
       id: event.id,
@@ -125,9 +146,19 @@ async function processEvents(db: Db, events: StoredEvent[], logs: LogLine[]): Pr
       outcome.reason = `object is "${String(object)}", not whatsapp_business_account`
       continue
     }
+    parsed.push({ event, outcome, items: [...parseWebhook(payload)] })
+  }
+  // Every customer and WABA of the batch, locked in one global order before the first write:
+  // concurrent batches that share customers queue instead of deadlocking (decision 0020).
+  await lockSubjects(
+    db,
+    caps,
+    parsed.flatMap((p) => p.items.flatMap(subjectsOf)),
+  )
+  for (const { event, outcome, items } of parsed) {
     const unrouted = new Set<string>()
     const unassigned = new Set<string>()
-    for (const item of parseWebhook(payload)) {
+    for (const item of items) {
       await processItem(db, item, {
         eventId: event.id,
         route,
@@ -166,6 +197,31 @@ async function processEvents(db: Db, events: StoredEvent[], logs: LogLine[]): Pr
     await setEventOutcome(db, o.id, o.outcome, { reason: o.reason, phoneNumberIds: o.phoneNumberIds })
   }
   return outcomes
+}
+
+/** The subjects an item writes under (ordered-locks.ts): its customer, or its WABA's templates and numbers. */
+function subjectsOf(item: WebhookItem): string[] {
+  switch (item.kind) {
+    case 'message': {
+      const m = item.message as InboundMessage & Obj
+      const keys = [customerKey(item.contact?.wa_id ?? m.from, item.contact?.user_id ?? m.from_user_id)]
+      const system = m.system as Obj | undefined
+      if (system) keys.push(customerKey(system.wa_id ?? system.new_wa_id, undefined))
+      return keys
+    }
+    case 'status':
+      return [customerKey(item.status.recipient_id, undefined, item.status.id)]
+    case 'field':
+      return [`waba:${item.wabaId ?? ''}`]
+    default:
+      return []
+  }
+}
+
+function customerKey(waId: unknown, userId: unknown, fallback = ''): string {
+  if (typeof waId === 'string' && waId !== '') return `customer:${waId}`
+  if (typeof userId === 'string' && userId !== '') return `customer-user:${userId}`
+  return `other:${fallback}`
 }
 
 type ItemContext = {
