@@ -157,3 +157,13 @@ export function watchRss(pid: number): { stop(): number } {
     },
   }
 }
+
+/** The machine a figure was measured on: CPU model, cores and the load average at that moment. */
+export function machine(): string {
+  const cpus = os.cpus()
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ')
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, load average ${load} (1/5/15 min), Node ${process.version}`
+}

@@ -4,6 +4,7 @@ import type { DbHandle } from './connect.ts'
 import type { DialectCapabilities } from './dialect.ts'
 import * as initial from './migrations/0001-initial.ts'
 import * as sending from './migrations/0002-sending.ts'
+import * as inboxIndexes from './migrations/0004-inbox-indexes.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
 // the type-checker and a missing file fails at import, not at run time. Append only. Features are
@@ -15,6 +16,7 @@ type WahubMigration = { up(db: Kysely<unknown>, caps: DialectCapabilities): Prom
 const migrations: Record<string, WahubMigration> = {
   '0001-initial': initial,
   '0002-sending': sending,
+  '0004-inbox-indexes': inboxIndexes,
 }
 
 function provider(handle: DbHandle) {
