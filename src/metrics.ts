@@ -1,12 +1,30 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 // One registry per Wahub instance (not prom-client's global), so tests can run several apps in
 // one process. Served at /metrics. Domains receive the metrics they record through AppDeps.
 export type Metrics = ReturnType<typeof createMetrics>
 
-export function createMetrics() {
+export type MetricsSources = {
+  /** Webhooks answered but not processed yet, and when the oldest arrived (read at each scrape). */
+  webhookBacklog?: () => Promise<{ pending: number; oldestReceivedAt: number | null }>
+}
+
+export function createMetrics(sources: MetricsSources = {}) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
+  const { webhookBacklog } = sources
+  let backlog: Promise<{ pending: number; oldestReceivedAt: number | null }> | undefined
+  // One read per scrape for both gauges.
+  const readBacklog = () => {
+    backlog ??= (webhookBacklog?.() ?? Promise.resolve({ pending: 0, oldestReceivedAt: null })).finally(
+      () => {
+        setImmediate(() => {
+          backlog = undefined
+        })
+      },
+    )
+    return backlog
+  }
   return {
     registry,
     httpRequests: new Counter({
@@ -27,6 +45,23 @@ export function createMetrics() {
       help: 'Webhook POSTs rejected before storage, by reason (signature_missing, signature_invalid, too_large)',
       labelNames: ['reason'] as const,
       registers: [registry],
+    }),
+    webhookBacklog: new Gauge({
+      name: 'wahub_webhook_backlog_events',
+      help: 'Webhooks answered 200 and stored but not processed yet (all instances: read from the database)',
+      registers: [registry],
+      async collect() {
+        this.set((await readBacklog()).pending)
+      },
+    }),
+    webhookLag: new Gauge({
+      name: 'wahub_webhook_processing_lag_seconds',
+      help: 'Age of the oldest webhook waiting to be processed (0 when none waits); doctor warns above 60 s',
+      registers: [registry],
+      async collect() {
+        const { oldestReceivedAt } = await readBacklog()
+        this.set(oldestReceivedAt === null ? 0 : Math.max(0, (Date.now() - oldestReceivedAt) / 1000))
+      },
     }),
     dbDeadlocks: new Counter({
       name: 'wahub_db_deadlocks_total',

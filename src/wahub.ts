@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from './metrics.ts'
 import { ensureFirstAdmin } from './sandbox/first-admin.ts'
 import { type Sandbox, startSandbox } from './sandbox/sandbox.ts'
 import type { Welcome } from './sandbox/welcome.ts'
+import { webhookBacklog } from './webhooks/events-repo.ts'
 import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batcher.ts'
 import { createWebhookProcessJob } from './webhooks/process-job.ts'
 import { createRejectionRecorder, type RejectionRecorder } from './webhooks/rejections.ts'
@@ -78,7 +79,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     const vault = createVault(keys.current, keys.previous)
     await checkVaultKey(handle.db, vault)
 
-    const metrics = createMetrics()
+    const metrics = createMetrics({ webhookBacklog: () => webhookBacklog(handle.db) })
     const graph = createGraphClient()
     const secrets = createSecretsCache(handle.db, vault)
     rejections = createRejectionRecorder(handle.db)

@@ -6,7 +6,9 @@ import { type WebhookStatus, webhookStatus } from '../channels/webhook-config.ts
 import type { GraphTarget } from '../cloud-api/graph-client.ts'
 import type { PhoneNumber } from '../cloud-api/management-types.ts'
 import { readSandboxState } from '../sandbox/sandbox-state.ts'
+import { webhookBacklog } from '../webhooks/events-repo.ts'
 import { recentRejections } from '../webhooks/rejections.ts'
+import { backlogCheck } from './checks/backlog.ts'
 import {
   callbackCheck,
   inWabaCheck,
@@ -293,6 +295,7 @@ async function trafficChecks(
     })
   }
   checks.push(unroutedCheck(groups, known, subject))
+  if (!channel) checks.push(backlogCheck(await webhookBacklog(ctx.db), now))
 
   if (!scope.unknownChannel) {
     const since = now - 24 * hourMs

@@ -156,3 +156,16 @@ export async function replayUnroutedFor(db: Db, phoneNumberIds: readonly string[
     .map((r) => r.id)
   return ids.length > 0 ? replayEvents(db, { ids }) : []
 }
+
+export type WebhookBacklog = { pending: number; oldestReceivedAt: number | null }
+
+/** Events answered 200 but not processed yet, and when the oldest of them arrived. */
+export async function webhookBacklog(db: Db): Promise<WebhookBacklog> {
+  const row = await db
+    .selectFrom('webhook_events')
+    .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('received_at').as('oldest')])
+    .where('outcome', '=', 'pending')
+    .executeTakeFirst()
+  const oldest = row?.oldest
+  return { pending: Number(row?.pending ?? 0), oldestReceivedAt: oldest == null ? null : Number(oldest) }
+}

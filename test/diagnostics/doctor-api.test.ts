@@ -66,6 +66,7 @@ describe(`doctor from the API and the command line (${testDbKind})`, () => {
       'webhook.callback',
       'webhooks.arriving',
       'webhooks.unrouted',
+      'webhooks.backlog',
       'sends.failures',
     ]) {
       assert.ok(ids.has(id as never), `check ${id} is reported`)
