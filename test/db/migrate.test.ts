@@ -39,7 +39,7 @@ describe(`migrations (${testDbKind})`, () => {
     const db = await createTestDb({ migrate: false })
     try {
       const { applied } = await migrateToLatest(db)
-      assert.deepEqual(applied, ['0001-initial', '0002-sending'])
+      assert.deepEqual(applied, ['0001-initial', '0002-sending', '0004-inbox-indexes'])
       const tables = (await db.db.introspection.getTables()).map((t) => t.name)
       for (const table of expectedTables) assert.ok(tables.includes(table), `table ${table} was not created`)
     } finally {
@@ -68,7 +68,7 @@ describe(`migrations (${testDbKind})`, () => {
       const applied = results.flatMap((r) => JSON.parse(r.stdout).applied)
       assert.deepEqual(
         applied,
-        ['0001-initial', '0002-sending'],
+        ['0001-initial', '0002-sending', '0004-inbox-indexes'],
         'exactly one process applied the migrations',
       )
     } finally {
