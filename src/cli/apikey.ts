@@ -1,4 +1,4 @@
-import { createApiKey, listApiKeys, revokeApiKey } from '../channels/api-keys.ts'
+import { createApiKey, listApiKeys, revokeApiKey } from '../accounts/api-keys.ts'
 import { findTenant } from '../channels/tenants-repo.ts'
 import { cliActor, parseFlags, runAdmin, subcommand, table } from './admin-io.ts'
 import { type CliCommand, UsageError } from './command.ts'

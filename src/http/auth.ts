@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, FastifySchema, RouteOptions } from 'fastify'
-import type { Scope } from '../channels/api-keys.ts'
-import { actorOf, type Principal, principalFromKey, principalFromSession } from '../channels/principal.ts'
-import { csrfMatches, sessionCookieName } from '../channels/sessions.ts'
+import type { Scope } from '../accounts/api-keys.ts'
+import { actorOf, type Principal, principalFromKey, principalFromSession } from '../accounts/principal.ts'
+import { csrfMatches, sessionCookieName } from '../accounts/sessions.ts'
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
 

@@ -1,4 +1,4 @@
-import { createUser } from '../channels/users.ts'
+import { createUser } from '../accounts/users.ts'
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
 

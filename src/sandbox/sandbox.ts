@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { createApiKey } from '../channels/api-keys.ts'
+import { createApiKey } from '../accounts/api-keys.ts'
 import { addApp } from '../channels/apps.ts'
 import type { ChannelsContext } from '../channels/context.ts'
 import { importNumbers } from '../channels/numbers.ts'

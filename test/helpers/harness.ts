@@ -1,6 +1,6 @@
 import net from 'node:net'
 import { Writable } from 'node:stream'
-import { createApiKey } from '../../src/channels/api-keys.ts'
+import { createApiKey } from '../../src/accounts/api-keys.ts'
 import type { LogLevel } from '../../src/config.ts'
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.ts'
 import { createLogger } from '../../src/log.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { createUser } from '../../src/channels/users.ts'
+import { createUser } from '../../src/accounts/users.ts'
 import { type ApiRoute, apiRoutes } from '../../src/http/auth.ts'
 import { testDbKind } from '../helpers/db.ts'
 import {

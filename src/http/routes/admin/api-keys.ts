@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { createApiKey, listApiKeys, revokeApiKey } from '../../../channels/api-keys.ts'
+import { createApiKey, listApiKeys, revokeApiKey } from '../../../accounts/api-keys.ts'
 import type { AppDeps } from '../../app.ts'
 import { actorOfRequest } from '../../auth.ts'
 import { ApiKeySchema, presentApiKey } from '../../presenters/channels.ts'

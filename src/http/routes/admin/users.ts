@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { createUser, listUsers, removeUser, setUserDisabled } from '../../../channels/users.ts'
+import { createUser, listUsers, removeUser, setUserDisabled } from '../../../accounts/users.ts'
 import type { AppDeps } from '../../app.ts'
 import { actorOfRequest } from '../../auth.ts'
 import { presentUser, UserSchema } from '../../presenters/channels.ts'

@@ -1,8 +1,8 @@
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
 import { newId } from '../ids.ts'
-import { recordAudit } from './audit-repo.ts'
-import type { Actor } from './context.ts'
+import { recordAudit } from '../channels/audit-repo.ts'
+import type { Actor } from '../channels/context.ts'
 import {
   checkPasswordStrength,
   dummyHash,
@@ -10,7 +10,7 @@ import {
   hashPassword,
   verifyPassword,
 } from './passwords.ts'
-import { findTenant } from './tenants-repo.ts'
+import { findTenant } from '../channels/tenants-repo.ts'
 
 // Dashboard users: admins see everything; agents work one tenant's inbox (SPEC §10). A user
 // created without a password gets a one-time password, shown once, to be changed at first login.
