@@ -13,7 +13,7 @@ import {
   sendOk,
   startSendWorld,
   waitStatus,
-} from './helpers.ts'
+} from '../messaging/helpers.ts'
 
 // Every outcome forwarded to the tenant's callback URL (SPEC §6): signed with the tenant's
 // callback secret (X-Wahub-Signature-256 = HMAC-SHA256 of the body), retried when the URL
