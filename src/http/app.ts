@@ -16,15 +16,15 @@ import type { SecretsCache } from '../webhooks/secrets-cache.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { adminRoutes } from './routes/admin/index.ts'
-import { conversationRoutes } from './routes/conversations.ts'
-import { dashboardRoutes } from './routes/dashboard.ts'
-import { healthRoutes } from './routes/health.ts'
-import { liveRoutes } from './routes/live.ts'
-import { messageRoutes } from './routes/messages.ts'
-import { sessionRoutes } from './routes/session.ts'
-import { templateRoutes } from './routes/templates.ts'
-import { tenantRoutes } from './routes/tenant.ts'
-import { createWebhookFastPath, webhookRoutes } from './routes/webhooks.ts'
+import { conversationRoutes } from './routes/conversations/conversations.ts'
+import { dashboardRoutes } from './routes/dashboard/dashboard.ts'
+import { healthRoutes } from './routes/health/health.ts'
+import { liveRoutes } from './routes/live/live.ts'
+import { messageRoutes } from './routes/messages/messages.ts'
+import { sessionRoutes } from './routes/session/session.ts'
+import { templateRoutes } from './routes/templates/templates.ts'
+import { tenantRoutes } from './routes/tenant/tenant.ts'
+import { createWebhookFastPath, webhookRoutes } from './routes/webhooks/webhooks.ts'
 
 // Builds the Fastify app from its dependencies and wires the route plugins; it holds no rules.
 export type AppDeps = {
@@ -43,7 +43,7 @@ export type AppDeps = {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  // Webhook POSTs are answered before Fastify sees them (routes/webhooks.ts, decision 0016).
+  // Webhook POSTs are answered before Fastify sees them (routes/webhooks/webhooks.ts, decision 0016).
   let closing = false
   const webhookFastPath = createWebhookFastPath({ ...deps, closing: () => closing })
   const app = Fastify({

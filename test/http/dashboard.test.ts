@@ -5,9 +5,9 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { installErrorHandler } from '../../src/http/error-handler.ts'
-import { dashboardRoutes } from '../../src/http/routes/dashboard.ts'
+import { dashboardRoutes } from '../../src/http/routes/dashboard/dashboard.ts'
 
-// The dashboard's static serving (src/http/routes/dashboard.ts) against a build of its own: the
+// The dashboard's static serving (src/http/routes/dashboard/dashboard.ts) against a build of its own: the
 // app's pages answer index.html (revalidated), hashed assets are cached for a year, the server's
 // own paths never fall back to the app, and a missing build says how to make it.
 

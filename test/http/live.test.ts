@@ -7,7 +7,7 @@ import { testDbKind } from '../helpers/db.ts'
 import { type Harness, type Onboarded, onboardSeed, startHarness } from '../helpers/harness.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-// GET /api/v1/live (src/http/routes/live.ts): the dashboard's Server-Sent Events, read from the
+// GET /api/v1/live (src/http/routes/live/live.ts): the dashboard's Server-Sent Events, read from the
 // events table — so a stream on one instance carries what another instance recorded — scoped to
 // the caller's tenant, resumable after Last-Event-ID.
 

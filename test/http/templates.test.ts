@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { testDbKind } from '../helpers/db.ts'
 import { type Harness, type Onboarded, onboardSeed, startHarness } from '../helpers/harness.ts'
 
-// GET /api/v1/templates (src/http/routes/templates.ts): what a tenant may send — the templates of
+// GET /api/v1/templates (src/http/routes/templates/templates.ts): what a tenant may send — the templates of
 // its numbers' WABAs — for the dashboard's template picker and API clients.
 
 type Listed = { templates: { name: string; language: string; status: string; components: unknown[] }[] }

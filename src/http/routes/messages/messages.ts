@@ -2,20 +2,20 @@ import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { getNumber } from '../../channels/numbers.ts'
-import type { Db } from '../../db/connect.ts'
-import { WahubError } from '../../errors.ts'
-import { callbackInfo, rotateCallbackSecret } from '../../delivery/callback-secret.ts'
-import type { MessagingContext } from '../../messaging/context.ts'
-import { checkKey } from '../../messaging/idempotency.ts'
-import { markMessageRead } from '../../messaging/mark-read.ts'
-import { maxUploadBytes, uploadMedia } from '../../messaging/media-upload.ts'
-import { messageDetail, waitForAnswer } from '../../messaging/message-view.ts'
-import { retryMessage } from '../../messaging/retry.ts'
-import { SendRequestSchema } from '../../messaging/send-request.ts'
-import { queueMessage } from '../../messaging/send-service.ts'
-import type { AppDeps } from '../app.ts'
-import { actorOfRequest, principalOf, tenantIdOf } from '../auth.ts'
+import { getNumber } from '../../../channels/numbers.ts'
+import type { Db } from '../../../db/connect.ts'
+import { WahubError } from '../../../errors.ts'
+import { callbackInfo, rotateCallbackSecret } from '../../../delivery/callback-secret.ts'
+import type { MessagingContext } from '../../../messaging/context.ts'
+import { checkKey } from '../../../messaging/idempotency.ts'
+import { markMessageRead } from '../../../messaging/mark-read.ts'
+import { maxUploadBytes, uploadMedia } from '../../../messaging/media-upload.ts'
+import { messageDetail, waitForAnswer } from '../../../messaging/message-view.ts'
+import { retryMessage } from '../../../messaging/retry.ts'
+import { SendRequestSchema } from '../../../messaging/send-request.ts'
+import { queueMessage } from '../../../messaging/send-service.ts'
+import type { AppDeps } from '../../app.ts'
+import { actorOfRequest, principalOf, tenantIdOf } from '../../auth.ts'
 import {
   MessageDetailSchema,
   presentMessage,
@@ -24,8 +24,8 @@ import {
   presentUploadedMedia,
   SendAnswerSchema,
   UploadedMediaSchema,
-} from '../presenters/messages.ts'
-import { commonErrors, ErrorSchema, IdParams, Nullable } from '../presenters/schema-helpers.ts'
+} from '../../presenters/messages.ts'
+import { commonErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
 
 // The send API (SPEC §6): queue a message (202, or 422 with a code and a fix before Meta is
 // asked), read one with its history, retry an unknown one deliberately, mark a received one

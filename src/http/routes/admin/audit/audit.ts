@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { listAudit } from '../../../channels/audit-repo.ts'
-import type { AppDeps } from '../../app.ts'
-import { commonErrors, Millis, Nullable } from '../../presenters/schema-helpers.ts'
+import { listAudit } from '../../../../channels/audit-repo.ts'
+import type { AppDeps } from '../../../app.ts'
+import { commonErrors, Millis, Nullable } from '../../../presenters/schema-helpers.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 

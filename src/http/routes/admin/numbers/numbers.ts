@@ -1,20 +1,20 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { addNumber, getNumber, listNumbers, refreshNumber, removeNumber } from '../../../channels/numbers.ts'
-import { deregisterNumber, registerNumber } from '../../../channels/phone-registration.ts'
-import { getWaba } from '../../../channels/wabas.ts'
-import { webhookOverride, webhookStatus } from '../../../channels/webhook-config.ts'
-import type { AppDeps } from '../../app.ts'
-import { actorOfRequest } from '../../auth.ts'
+import { addNumber, getNumber, listNumbers, refreshNumber, removeNumber } from '../../../../channels/numbers.ts'
+import { deregisterNumber, registerNumber } from '../../../../channels/phone-registration.ts'
+import { getWaba } from '../../../../channels/wabas.ts'
+import { webhookOverride, webhookStatus } from '../../../../channels/webhook-config.ts'
+import type { AppDeps } from '../../../app.ts'
+import { actorOfRequest } from '../../../auth.ts'
 import {
   NumberSchema,
   presentNumber,
   presentWebhookStatus,
   WebhookStatusSchema,
-} from '../../presenters/channels.ts'
-import { commonErrors, ForceQuery, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
-import { channelsOf, localUrlOf } from './context.ts'
+} from '../../../presenters/channels.ts'
+import { commonErrors, ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { channelsOf, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: numbers']

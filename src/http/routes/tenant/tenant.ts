@@ -1,13 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { getChannelSettings } from '../../channels/channel-settings.ts'
-import { getNumber, tenantNumber, tenantNumbers } from '../../channels/numbers.ts'
-import { getTenant } from '../../channels/tenants.ts'
-import type { AppDeps } from '../app.ts'
-import { tenantIdOf } from '../auth.ts'
-import { NumberSchema, presentNumber } from '../presenters/channels.ts'
-import { authErrors, ErrorSchema, IdParams, Nullable } from '../presenters/schema-helpers.ts'
+import { getChannelSettings } from '../../../channels/channel-settings.ts'
+import { getNumber, tenantNumber, tenantNumbers } from '../../../channels/numbers.ts'
+import { getTenant } from '../../../channels/tenants.ts'
+import type { AppDeps } from '../../app.ts'
+import { tenantIdOf } from '../../auth.ts'
+import { NumberSchema, presentNumber } from '../../presenters/channels.ts'
+import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
 
 // What a tenant sees of its channel setup: its numbers and which one it sends from by default.
 // The tenant comes from the caller's key or session only (src/http/auth.ts).

@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { addApp, listApps, removeApp } from '../../../channels/apps.ts'
-import type { AppDeps } from '../../app.ts'
-import { actorOfRequest } from '../../auth.ts'
-import { AddAppResultSchema, AppSchema, presentAddApp, presentApp } from '../../presenters/channels.ts'
-import { commonErrors, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
-import { channelsOf, localUrlOf } from './context.ts'
+import { addApp, listApps, removeApp } from '../../../../channels/apps.ts'
+import type { AppDeps } from '../../../app.ts'
+import { actorOfRequest } from '../../../auth.ts'
+import { AddAppResultSchema, AppSchema, presentAddApp, presentApp } from '../../../presenters/channels.ts'
+import { commonErrors, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { channelsOf, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: apps']

@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { createUser, listUsers, removeUser, setUserDisabled } from '../../../accounts/users.ts'
-import type { AppDeps } from '../../app.ts'
-import { actorOfRequest } from '../../auth.ts'
-import { presentUser, UserSchema } from '../../presenters/channels.ts'
-import { commonErrors, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
+import { createUser, listUsers, removeUser, setUserDisabled } from '../../../../accounts/users.ts'
+import type { AppDeps } from '../../../app.ts'
+import { actorOfRequest } from '../../../auth.ts'
+import { presentUser, UserSchema } from '../../../presenters/channels.ts'
+import { commonErrors, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: users']

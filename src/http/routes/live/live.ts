@@ -2,12 +2,12 @@ import type { ServerResponse } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import type { Db } from '../../db/connect.ts'
-import { type EventRow, latestEventId, listEventsAfter } from '../../events/events-repo.ts'
-import type { Logger } from '../../log.ts'
-import type { AppDeps } from '../app.ts'
-import { principalOf } from '../auth.ts'
-import { authErrors, Millis, Nullable } from '../presenters/schema-helpers.ts'
+import type { Db } from '../../../db/connect.ts'
+import { type EventRow, latestEventId, listEventsAfter } from '../../../events/events-repo.ts'
+import type { Logger } from '../../../log.ts'
+import type { AppDeps } from '../../app.ts'
+import { principalOf } from '../../auth.ts'
+import { authErrors, Millis, Nullable } from '../../presenters/schema-helpers.ts'
 
 // GET /api/v1/live: the dashboard's live updates as Server-Sent Events (SPEC §10). The stream is
 // read from the events table, never from this process's memory, so an event recorded by any

@@ -5,11 +5,11 @@ import {
   getChannelSettings,
   setGlobalDefaultNumber,
   setGlobalWhatsapp,
-} from '../../../channels/channel-settings.ts'
-import type { AppDeps } from '../../app.ts'
-import { actorOfRequest } from '../../auth.ts'
-import { presentSettings, SettingsSchema } from '../../presenters/channels.ts'
-import { commonErrors, Nullable } from '../../presenters/schema-helpers.ts'
+} from '../../../../channels/channel-settings.ts'
+import type { AppDeps } from '../../../app.ts'
+import { actorOfRequest } from '../../../auth.ts'
+import { presentSettings, SettingsSchema } from '../../../presenters/channels.ts'
+import { commonErrors, Nullable } from '../../../presenters/schema-helpers.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: settings']

@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { getNumber, tenantNumber } from '../../channels/numbers.ts'
-import { listTemplates } from '../../templates/templates-repo.ts'
-import type { AppDeps } from '../app.ts'
-import { principalOf } from '../auth.ts'
-import { presentTemplate, TemplateSchema } from '../presenters/channels.ts'
-import { authErrors, ErrorSchema } from '../presenters/schema-helpers.ts'
+import { getNumber, tenantNumber } from '../../../channels/numbers.ts'
+import { listTemplates } from '../../../templates/templates-repo.ts'
+import type { AppDeps } from '../../app.ts'
+import { principalOf } from '../../auth.ts'
+import { presentTemplate, TemplateSchema } from '../../presenters/channels.ts'
+import { authErrors, ErrorSchema } from '../../presenters/schema-helpers.ts'
 
 // GET /api/v1/templates: the templates a tenant can send — those of the WABAs its numbers belong
 // to — as last synced. The dashboard's template picker reads it (an agent has no admin route);

@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { runDoctor } from '../../../diagnostics/doctor.ts'
-import { checkTitles } from '../../../diagnostics/types.ts'
-import type { AppDeps } from '../../app.ts'
-import { commonErrors, Millis, Nullable } from '../../presenters/schema-helpers.ts'
-import { channelsOf, localUrlOf } from './context.ts'
+import { runDoctor } from '../../../../diagnostics/doctor.ts'
+import { checkTitles } from '../../../../diagnostics/types.ts'
+import type { AppDeps } from '../../../app.ts'
+import { commonErrors, Millis, Nullable } from '../../../presenters/schema-helpers.ts'
+import { channelsOf, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const Status = Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')])

@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { getWaba } from '../../../channels/wabas.ts'
-import { listTemplates } from '../../../templates/templates-repo.ts'
-import type { AppDeps } from '../../app.ts'
-import { presentTemplate, TemplateSchema } from '../../presenters/channels.ts'
-import { commonErrors } from '../../presenters/schema-helpers.ts'
+import { getWaba } from '../../../../channels/wabas.ts'
+import { listTemplates } from '../../../../templates/templates-repo.ts'
+import type { AppDeps } from '../../../app.ts'
+import { presentTemplate, TemplateSchema } from '../../../presenters/channels.ts'
+import { commonErrors } from '../../../presenters/schema-helpers.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 

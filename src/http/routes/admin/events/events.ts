@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { WahubError } from '../../../errors.ts'
-import { listEvents, loadEvent, replayEvents, type WebhookOutcome } from '../../../webhooks/events-repo.ts'
-import type { AppDeps } from '../../app.ts'
-import { authErrors, ErrorSchema, IdParams, Millis, Nullable } from '../../presenters/schema-helpers.ts'
+import { WahubError } from '../../../../errors.ts'
+import { listEvents, loadEvent, replayEvents, type WebhookOutcome } from '../../../../webhooks/events-repo.ts'
+import type { AppDeps } from '../../../app.ts'
+import { authErrors, ErrorSchema, IdParams, Millis, Nullable } from '../../../presenters/schema-helpers.ts'
 
 // The raw webhooks Meta delivered (SPEC §4, §10 Events): what became of each, the body as
 // received, and replay — the same functions as `wahub events`.

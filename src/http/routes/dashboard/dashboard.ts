@@ -9,7 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 // (/inbox/…, /channels) survive a reload. Vite names assets by content hash: they are cached for
 // a year; index.html is revalidated on every load so a new build shows at once.
 
-export const webDist = path.resolve(import.meta.dirname, '../../../web/dist')
+export const webDist = path.resolve(import.meta.dirname, '../../../../web/dist')
 
 /** Paths that belong to the server: an unknown one is a JSON 404, never the app. */
 const serverPrefixes = ['/api/', '/docs', '/webhooks/', '/metrics', '/healthz', '/_emulator']

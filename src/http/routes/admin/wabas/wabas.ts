@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { importNumbers, refreshNumbers } from '../../../channels/numbers.ts'
-import { addWaba, getWaba, listWabas, removeWaba, replaceWabaToken } from '../../../channels/wabas.ts'
-import { webhookOverride, webhookStatus, webhookSubscribe } from '../../../channels/webhook-config.ts'
-import { syncTemplates } from '../../../templates/sync.ts'
-import type { AppDeps } from '../../app.ts'
-import { actorOfRequest } from '../../auth.ts'
+import { importNumbers, refreshNumbers } from '../../../../channels/numbers.ts'
+import { addWaba, getWaba, listWabas, removeWaba, replaceWabaToken } from '../../../../channels/wabas.ts'
+import { webhookOverride, webhookStatus, webhookSubscribe } from '../../../../channels/webhook-config.ts'
+import { syncTemplates } from '../../../../templates/sync.ts'
+import type { AppDeps } from '../../../app.ts'
+import { actorOfRequest } from '../../../auth.ts'
 import {
   ImportResultSchema,
   presentImport,
@@ -16,9 +16,9 @@ import {
   TokenInfoSchema,
   WabaSchema,
   WebhookStatusSchema,
-} from '../../presenters/channels.ts'
-import { commonErrors, ForceQuery, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
-import { channelsOf, localUrlOf } from './context.ts'
+} from '../../../presenters/channels.ts'
+import { commonErrors, ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { channelsOf, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: WABAs']

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyError, FastifyPluginAsync } from 'fastify'
-import { errorBody, WahubError } from '../../errors.ts'
-import { verifySignature } from '../../webhooks/signature.ts'
-import type { AppDeps } from '../app.ts'
+import { errorBody, WahubError } from '../../../errors.ts'
+import { verifySignature } from '../../../webhooks/signature.ts'
+import type { AppDeps } from '../../app.ts'
 
 // Meta's webhook (SPEC §5). The POST handler checks the signature on the raw bytes, commits
 // the raw event with its processing job, and answers 200 — nothing is parsed before the

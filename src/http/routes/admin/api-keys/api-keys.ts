@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { createApiKey, listApiKeys, revokeApiKey } from '../../../accounts/api-keys.ts'
-import type { AppDeps } from '../../app.ts'
-import { actorOfRequest } from '../../auth.ts'
-import { ApiKeySchema, presentApiKey } from '../../presenters/channels.ts'
-import { commonErrors, IdParams } from '../../presenters/schema-helpers.ts'
+import { createApiKey, listApiKeys, revokeApiKey } from '../../../../accounts/api-keys.ts'
+import type { AppDeps } from '../../../app.ts'
+import { actorOfRequest } from '../../../auth.ts'
+import { ApiKeySchema, presentApiKey } from '../../../presenters/channels.ts'
+import { commonErrors, IdParams } from '../../../presenters/schema-helpers.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: API keys']

@@ -1,14 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import { login } from '../../accounts/login.ts'
-import { csrfTokenFor, deleteSession, sessionCookieName, sessionMaxMs } from '../../accounts/sessions.ts'
-import { changePassword } from '../../accounts/users.ts'
-import { WahubError } from '../../errors.ts'
-import type { AppDeps } from '../app.ts'
-import { principalOf, sessionTokenOf } from '../auth.ts'
-import { presentUser, UserSchema } from '../presenters/channels.ts'
-import { authErrors, ErrorSchema, NoContent } from '../presenters/schema-helpers.ts'
+import { login } from '../../../accounts/login.ts'
+import { csrfTokenFor, deleteSession, sessionCookieName, sessionMaxMs } from '../../../accounts/sessions.ts'
+import { changePassword } from '../../../accounts/users.ts'
+import { WahubError } from '../../../errors.ts'
+import type { AppDeps } from '../../app.ts'
+import { principalOf, sessionTokenOf } from '../../auth.ts'
+import { presentUser, UserSchema } from '../../presenters/channels.ts'
+import { authErrors, ErrorSchema, NoContent } from '../../presenters/schema-helpers.ts'
 
 // Dashboard sign-in: POST /auth/login sets the `wahub_session` cookie (HttpOnly, SameSite=Lax,
 // Secure behind an https WAHUB_PUBLIC_URL) and answers the CSRF token the dashboard sends as
