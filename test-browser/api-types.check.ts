@@ -3,19 +3,16 @@
 // not type-check against the browser's libraries — decision 0014). A field renamed or retyped on
 // either side fails `npm run typecheck` here.
 import type { DoctorReport as ServerDoctorReport } from '../src/diagnostics/types.ts'
-import type {
-  presentAddApp,
-  presentApiKey,
-  presentApp,
-  presentNumber,
-  presentTemplate,
-  presentTenant,
-  presentUser,
-  presentWaba,
-  presentWebhookStatus,
-} from '../src/http/presenters/channels.ts'
-import type { MessageView } from '../src/http/presenters/messages.ts'
-import type { ConversationView } from '../src/inbox/conversations-query.ts'
+import type { presentApiKey } from '../src/http/presenters/api-key.ts'
+import type { presentAddApp, presentApp } from '../src/http/presenters/app.ts'
+import type { ConversationView } from '../src/http/presenters/conversation.ts'
+import type { MessageView } from '../src/http/presenters/message.ts'
+import type { presentNumber } from '../src/http/presenters/number.ts'
+import type { presentTemplate } from '../src/http/presenters/template.ts'
+import type { presentTenant } from '../src/http/presenters/tenant.ts'
+import type { presentUser } from '../src/http/presenters/user.ts'
+import type { presentWaba } from '../src/http/presenters/waba.ts'
+import type { presentWebhookStatus } from '../src/http/presenters/webhook-status.ts'
 import type * as Web from '../web/src/api-types.ts'
 
 /** Compiles only when the server's `S` can be used where the dashboard expects `C`. */

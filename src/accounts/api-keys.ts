@@ -1,10 +1,10 @@
-import type { Db } from '../db/connect.ts'
-import { WahubError } from '../errors.ts'
-import { newId } from '../ids.ts'
 import { recordAudit } from '../channels/audit-repo.ts'
 import type { Actor } from '../channels/context.ts'
 import { last4, randomToken, sha256Hex } from '../channels/secrets.ts'
 import { findTenant } from '../channels/tenants-repo.ts'
+import type { Db } from '../db/connect.ts'
+import { WahubError } from '../errors.ts'
+import { newId } from '../ids.ts'
 
 // API keys: `wh_` + 43 random characters, shown once, stored as a sha256 hash (a key has 256
 // bits of entropy, so a fast hash is enough; a slow one would cost on every request). A key

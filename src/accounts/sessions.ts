@@ -1,5 +1,5 @@
-import type { Db } from '../db/connect.ts'
 import { constantTimeEqual, randomToken, sha256Hex } from '../channels/secrets.ts'
+import type { Db } from '../db/connect.ts'
 import { toUser, type User } from './users.ts'
 
 // Dashboard sessions live in the database (SPEC §2: any instance serves any request). The

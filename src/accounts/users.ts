@@ -1,8 +1,9 @@
+import { recordAudit } from '../channels/audit-repo.ts'
+import type { Actor } from '../channels/context.ts'
+import { findTenant } from '../channels/tenants-repo.ts'
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
 import { newId } from '../ids.ts'
-import { recordAudit } from '../channels/audit-repo.ts'
-import type { Actor } from '../channels/context.ts'
 import {
   checkPasswordStrength,
   dummyHash,
@@ -10,7 +11,6 @@ import {
   hashPassword,
   verifyPassword,
 } from './passwords.ts'
-import { findTenant } from '../channels/tenants-repo.ts'
 
 // Dashboard users: admins see everything; agents work one tenant's inbox (SPEC §10). A user
 // created without a password gets a one-time password, shown once, to be changed at first login.

@@ -1,5 +1,5 @@
-import { findTenant } from '../channels/tenants-repo.ts'
 import { createUser, listUsers, removeUser, type UserRole } from '../accounts/users.ts'
+import { findTenant } from '../channels/tenants-repo.ts'
 import { cliActor, parseFlags, runAdmin, subcommand, table } from './admin-io.ts'
 import { type CliCommand, UsageError } from './command.ts'
 

@@ -19,7 +19,8 @@ export type ConversationFilter = {
   now?: number
 }
 
-export type ConversationView = {
+/** A conversation as the inbox reads it (http/presenters/conversation.ts picks what leaves the API). */
+export type Conversation = {
   id: string
   tenantId: string
   numberId: string
@@ -61,7 +62,7 @@ function baseQuery(db: Db) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number]
 
-function toView(row: Row, now: number): ConversationView {
+function toConversation(row: Row, now: number): Conversation {
   const closesAt = row.last_inbound_at === null ? null : row.last_inbound_at + windowMs
   return {
     id: row.id,
@@ -90,7 +91,7 @@ export function parseCursor(cursor: string | undefined): { at: number; id: strin
 export async function listConversations(
   db: Db,
   filter: ConversationFilter,
-): Promise<{ conversations: ConversationView[]; nextCursor: string | null }> {
+): Promise<{ conversations: Conversation[]; nextCursor: string | null }> {
   const now = filter.now ?? Date.now()
   let query = baseQuery(db)
   if (filter.tenantId) query = query.where('c.tenant_id', '=', filter.tenantId)
@@ -132,7 +133,7 @@ export async function listConversations(
   const page = rows.slice(0, filter.limit)
   const last = page[page.length - 1]
   return {
-    conversations: page.map((r) => toView(r, now)),
+    conversations: page.map((r) => toConversation(r, now)),
     nextCursor: rows.length > filter.limit && last ? `${last.last_message_at ?? 0}:${last.id}` : null,
   }
 }
@@ -142,11 +143,11 @@ export async function getConversation(
   tenantId: string | null,
   id: string,
   now = Date.now(),
-): Promise<ConversationView | undefined> {
+): Promise<Conversation | undefined> {
   let query = baseQuery(db).where('c.id', '=', id)
   if (tenantId) query = query.where('c.tenant_id', '=', tenantId)
   const row = await query.executeTakeFirst()
-  return row ? toView(row, now) : undefined
+  return row ? toConversation(row, now) : undefined
 }
 
 /** The agent has seen the conversation. */

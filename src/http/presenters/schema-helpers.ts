@@ -38,3 +38,6 @@ export const commonErrors = {
   409: ErrorSchema,
   422: ErrorSchema,
 } as const
+
+export const Str = Type.String()
+export const NStr = Nullable(Type.String())

@@ -4,14 +4,19 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { WahubError } from '../../../errors.ts'
-import { getConversation, listConversations, markConversationRead } from '../../../inbox/conversations-query.ts'
+import {
+  getConversation,
+  listConversations,
+  markConversationRead,
+} from '../../../inbox/conversations-query.ts'
 import { getMedia, mediaForMessages } from '../../../inbox/media-repo.ts'
 import { listThread } from '../../../inbox/messages-repo.ts'
 import { reactionsFor } from '../../../inbox/reactions-repo.ts'
 import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
-import { MessageSchema, presentMessage } from '../../presenters/messages.ts'
-import { authErrors, ErrorSchema, IdParams, Millis, Nullable } from '../../presenters/schema-helpers.ts'
+import { ConversationSchema, presentConversation } from '../../presenters/conversation.ts'
+import { MessageSchema, presentMessage } from '../../presenters/message.ts'
+import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
 
 // The inbox read API (SPEC §5, issue 5): conversations with their window, threads with media,
 // reactions and statuses, media files. A tenant's key or agent sees its own tenant only; an
@@ -19,30 +24,6 @@ import { authErrors, ErrorSchema, IdParams, Millis, Nullable } from '../../prese
 
 const read = { access: { scope: 'read', tenant: 'any' } } as const
 const tags = ['inbox']
-
-const ConversationSchema = Type.Object({
-  id: Type.String(),
-  tenantId: Type.String(),
-  numberId: Type.String({ description: "Wahub's id of the business number" }),
-  phoneNumberId: Type.String({ description: "Meta's phone_number_id" }),
-  displayPhoneNumber: Nullable(Type.String()),
-  contact: Type.Object({
-    id: Type.String(),
-    waId: Nullable(Type.String()),
-    userId: Nullable(Type.String({ description: 'Business-scoped user id (username users)' })),
-    name: Nullable(Type.String()),
-  }),
-  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
-  assigneeUserId: Nullable(Type.String()),
-  unreadCount: Type.Integer(),
-  lastMessageAt: Nullable(Millis),
-  lastMessagePreview: Nullable(Type.String()),
-  lastInboundAt: Nullable(Millis),
-  window: Type.Object({
-    open: Type.Boolean({ description: 'Free-form messages allowed (24 h since the last inbound message)' }),
-    closesAt: Nullable(Millis),
-  }),
-})
 
 /** The tenant a read acts for: the caller's own; an operator may name one or none (all). */
 function scopeOf(req: FastifyRequest, requested: string | undefined): string | null {
@@ -89,7 +70,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
     },
     async (req) => {
       const q = req.query
-      return listConversations(db, {
+      const page = await listConversations(db, {
         tenantId: scopeOf(req, q.tenant_id),
         status: q.status,
         unread: q.unread,
@@ -99,6 +80,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
         cursor: q.cursor,
         limit: q.limit ?? 50,
       })
+      return { conversations: page.conversations.map(presentConversation), nextCursor: page.nextCursor }
     },
   )
 
@@ -119,7 +101,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
         response: { 200: ConversationSchema, 404: ErrorSchema, ...authErrors },
       },
     },
-    async (req) => findConversation(req, req.params.id),
+    async (req) => presentConversation(await findConversation(req, req.params.id)),
   )
 
   app.get(
@@ -174,7 +156,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
     async (req) => {
       const conversation = await findConversation(req, req.params.id)
       await markConversationRead(db, conversation.tenantId, conversation.id)
-      return { ...conversation, unreadCount: 0 }
+      return presentConversation({ ...conversation, unreadCount: 0 })
     },
   )
 

@@ -4,8 +4,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { getNumber } from '../../../channels/numbers.ts'
 import type { Db } from '../../../db/connect.ts'
-import { WahubError } from '../../../errors.ts'
 import { callbackInfo, rotateCallbackSecret } from '../../../delivery/callback-secret.ts'
+import { WahubError } from '../../../errors.ts'
 import type { MessagingContext } from '../../../messaging/context.ts'
 import { checkKey } from '../../../messaging/idempotency.ts'
 import { markMessageRead } from '../../../messaging/mark-read.ts'
@@ -16,15 +16,14 @@ import { SendRequestSchema } from '../../../messaging/send-request.ts'
 import { queueMessage } from '../../../messaging/send-service.ts'
 import type { AppDeps } from '../../app.ts'
 import { actorOfRequest, principalOf, tenantIdOf } from '../../auth.ts'
+import { presentUploadedMedia, UploadedMediaSchema } from '../../presenters/media.ts'
 import {
   MessageDetailSchema,
   presentMessage,
   presentMessageDetail,
   presentSendAnswer,
-  presentUploadedMedia,
   SendAnswerSchema,
-  UploadedMediaSchema,
-} from '../../presenters/messages.ts'
+} from '../../presenters/message.ts'
 import { commonErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
 
 // The send API (SPEC §6): queue a message (202, or 422 with a code and a fix before Meta is

@@ -7,8 +7,8 @@ import { changePassword } from '../../../accounts/users.ts'
 import { WahubError } from '../../../errors.ts'
 import type { AppDeps } from '../../app.ts'
 import { principalOf, sessionTokenOf } from '../../auth.ts'
-import { presentUser, UserSchema } from '../../presenters/channels.ts'
 import { authErrors, ErrorSchema, NoContent } from '../../presenters/schema-helpers.ts'
+import { presentUser, UserSchema } from '../../presenters/user.ts'
 
 // Dashboard sign-in: POST /auth/login sets the `wahub_session` cookie (HttpOnly, SameSite=Lax,
 // Secure behind an https WAHUB_PUBLIC_URL) and answers the CSRF token the dashboard sends as

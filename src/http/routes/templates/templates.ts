@@ -5,8 +5,8 @@ import { getNumber, tenantNumber } from '../../../channels/numbers.ts'
 import { listTemplates } from '../../../templates/templates-repo.ts'
 import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
-import { presentTemplate, TemplateSchema } from '../../presenters/channels.ts'
 import { authErrors, ErrorSchema } from '../../presenters/schema-helpers.ts'
+import { presentTemplate, TemplateSchema } from '../../presenters/template.ts'
 
 // GET /api/v1/templates: the templates a tenant can send — those of the WABAs its numbers belong
 // to — as last synced. The dashboard's template picker reads it (an agent has no admin route);

@@ -6,7 +6,7 @@ import { getNumber, tenantNumber, tenantNumbers } from '../../../channels/number
 import { getTenant } from '../../../channels/tenants.ts'
 import type { AppDeps } from '../../app.ts'
 import { tenantIdOf } from '../../auth.ts'
-import { NumberSchema, presentNumber } from '../../presenters/channels.ts'
+import { NumberSchema, presentNumber } from '../../presenters/number.ts'
 import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
 
 // What a tenant sees of its channel setup: its numbers and which one it sends from by default.

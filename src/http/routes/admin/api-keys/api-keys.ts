@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../../../accounts/api-keys.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import { ApiKeySchema, presentApiKey } from '../../../presenters/channels.ts'
+import { ApiKeySchema, presentApiKey } from '../../../presenters/api-key.ts'
 import { commonErrors, IdParams } from '../../../presenters/schema-helpers.ts'
 
 const admin = { access: { scope: 'admin' } } as const

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { addApp, listApps, removeApp } from '../../../../channels/apps.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import { AddAppResultSchema, AppSchema, presentAddApp, presentApp } from '../../../presenters/channels.ts'
+import { AddAppResultSchema, AppSchema, presentAddApp, presentApp } from '../../../presenters/app.ts'
 import { commonErrors, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
 import { channelsOf, localUrlOf } from '../context.ts'
 

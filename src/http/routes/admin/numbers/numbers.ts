@@ -1,19 +1,21 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { addNumber, getNumber, listNumbers, refreshNumber, removeNumber } from '../../../../channels/numbers.ts'
+import {
+  addNumber,
+  getNumber,
+  listNumbers,
+  refreshNumber,
+  removeNumber,
+} from '../../../../channels/numbers.ts'
 import { deregisterNumber, registerNumber } from '../../../../channels/phone-registration.ts'
 import { getWaba } from '../../../../channels/wabas.ts'
 import { webhookOverride, webhookStatus } from '../../../../channels/webhook-config.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import {
-  NumberSchema,
-  presentNumber,
-  presentWebhookStatus,
-  WebhookStatusSchema,
-} from '../../../presenters/channels.ts'
+import { NumberSchema, presentNumber } from '../../../presenters/number.ts'
 import { commonErrors, ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
 import { channelsOf, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const

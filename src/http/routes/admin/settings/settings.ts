@@ -8,8 +8,8 @@ import {
 } from '../../../../channels/channel-settings.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import { presentSettings, SettingsSchema } from '../../../presenters/channels.ts'
 import { commonErrors, Nullable } from '../../../presenters/schema-helpers.ts'
+import { presentSettings, SettingsSchema } from '../../../presenters/settings.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: settings']

@@ -4,8 +4,8 @@ import { Type } from 'typebox'
 import { getWaba } from '../../../../channels/wabas.ts'
 import { listTemplates } from '../../../../templates/templates-repo.ts'
 import type { AppDeps } from '../../../app.ts'
-import { presentTemplate, TemplateSchema } from '../../../presenters/channels.ts'
 import { commonErrors } from '../../../presenters/schema-helpers.ts'
+import { presentTemplate, TemplateSchema } from '../../../presenters/template.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 

@@ -1,11 +1,23 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { addTenant, getTenant, listTenants, removeTenant, updateTenant } from '../../../../channels/tenants.ts'
+import {
+  addTenant,
+  getTenant,
+  listTenants,
+  removeTenant,
+  updateTenant,
+} from '../../../../channels/tenants.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import { presentTenant, TenantSchema } from '../../../presenters/channels.ts'
-import { commonErrors, ForceQuery, IdParams, NoContent, Nullable } from '../../../presenters/schema-helpers.ts'
+import {
+  commonErrors,
+  ForceQuery,
+  IdParams,
+  NoContent,
+  Nullable,
+} from '../../../presenters/schema-helpers.ts'
+import { presentTenant, TenantSchema } from '../../../presenters/tenant.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: tenants']

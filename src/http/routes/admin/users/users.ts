@@ -4,8 +4,8 @@ import { Type } from 'typebox'
 import { createUser, listUsers, removeUser, setUserDisabled } from '../../../../accounts/users.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import { presentUser, UserSchema } from '../../../presenters/channels.ts'
 import { commonErrors, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { presentUser, UserSchema } from '../../../presenters/user.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin: users']

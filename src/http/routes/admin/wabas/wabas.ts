@@ -7,17 +7,11 @@ import { webhookOverride, webhookStatus, webhookSubscribe } from '../../../../ch
 import { syncTemplates } from '../../../../templates/sync.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import {
-  ImportResultSchema,
-  presentImport,
-  presentTokenInfo,
-  presentWaba,
-  presentWebhookStatus,
-  TokenInfoSchema,
-  WabaSchema,
-  WebhookStatusSchema,
-} from '../../../presenters/channels.ts'
+import { ImportResultSchema, presentImport } from '../../../presenters/number.ts'
 import { commonErrors, ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { presentTokenInfo, TokenInfoSchema } from '../../../presenters/token-info.ts'
+import { presentWaba, WabaSchema } from '../../../presenters/waba.ts'
+import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
 import { channelsOf, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const

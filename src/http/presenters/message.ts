@@ -3,7 +3,6 @@ import { explainMetaError } from '../../cloud-api/error-catalogue.ts'
 import type { MediaRow } from '../../inbox/media-repo.ts'
 import type { MessageRow } from '../../inbox/messages-repo.ts'
 import type { ReactionView } from '../../inbox/reactions-repo.ts'
-import type { UploadedMedia } from '../../messaging/media-upload.ts'
 import type { MessageDetail } from '../../messaging/message-view.ts'
 import type { QueuedMessage } from '../../messaging/send-service.ts'
 import { Millis, Nullable } from './schema-helpers.ts'
@@ -194,19 +193,4 @@ export function presentMessageDetail(d: MessageDetail) {
         ]
       : [],
   }
-}
-
-export const UploadedMediaSchema = Type.Object({
-  id: Type.String({ description: "Meta's media id: use it as image.id, document.id… (valid 30 days)" }),
-  mimeType: Type.String(),
-  kind: Type.String({ description: 'image | audio | video | document | sticker' }),
-  size: Type.Integer(),
-  sha256: Type.String(),
-  filename: Type.String(),
-  from: Type.String({ description: "The number (Meta's phone_number_id) it was uploaded through" }),
-  expiresAt: Millis,
-})
-
-export function presentUploadedMedia(m: UploadedMedia) {
-  return { ...m }
 }

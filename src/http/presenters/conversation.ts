@@ -1,0 +1,51 @@
+import { Type } from 'typebox'
+import type { Conversation } from '../../inbox/conversations-query.ts'
+import { Millis, Nullable } from './schema-helpers.ts'
+
+// Every field of a conversation that leaves the API (the inbox list, one conversation, the
+// dashboard): a schema (OpenAPI; fast-json-stringify drops anything else) and a function picking
+// exactly those fields.
+
+export const ConversationSchema = Type.Object({
+  id: Type.String(),
+  tenantId: Type.String(),
+  numberId: Type.String({ description: "Wahub's id of the business number" }),
+  phoneNumberId: Type.String({ description: "Meta's phone_number_id" }),
+  displayPhoneNumber: Nullable(Type.String()),
+  contact: Type.Object({
+    id: Type.String(),
+    waId: Nullable(Type.String()),
+    userId: Nullable(Type.String({ description: 'Business-scoped user id (username users)' })),
+    name: Nullable(Type.String()),
+  }),
+  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  assigneeUserId: Nullable(Type.String()),
+  unreadCount: Type.Integer(),
+  lastMessageAt: Nullable(Millis),
+  lastMessagePreview: Nullable(Type.String()),
+  lastInboundAt: Nullable(Millis),
+  window: Type.Object({
+    open: Type.Boolean({ description: 'Free-form messages allowed (24 h since the last inbound message)' }),
+    closesAt: Nullable(Millis),
+  }),
+})
+
+export type ConversationView = ReturnType<typeof presentConversation>
+
+export function presentConversation(c: Conversation) {
+  return {
+    id: c.id,
+    tenantId: c.tenantId,
+    numberId: c.numberId,
+    phoneNumberId: c.phoneNumberId,
+    displayPhoneNumber: c.displayPhoneNumber,
+    contact: { id: c.contact.id, waId: c.contact.waId, userId: c.contact.userId, name: c.contact.name },
+    status: c.status,
+    assigneeUserId: c.assigneeUserId,
+    unreadCount: c.unreadCount,
+    lastMessageAt: c.lastMessageAt,
+    lastMessagePreview: c.lastMessagePreview,
+    lastInboundAt: c.lastInboundAt,
+    window: { open: c.window.open, closesAt: c.window.closesAt },
+  }
+}
