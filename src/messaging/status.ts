@@ -1,8 +1,8 @@
 import { explainMetaError } from '../cloud-api/error-catalogue.ts'
+import { metaTimeMs } from '../cloud-api/meta-time.ts'
 import type { MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
-import { metaTimeMs } from '../webhooks/parse.ts'
 
 // Message statuses (SPEC §5): every status webhook is kept once in message_status_events
 // (unique per number, wamid and status), statuses of wamids we never sent included; the message

@@ -124,9 +124,3 @@ export function parseWebhook(payload: unknown): WebhookItem[] {
   })
   return items
 }
-
-/** Meta's timestamps are unix seconds, as strings in messages/statuses: to epoch ms, or null. */
-export function metaTimeMs(value: unknown): number | null {
-  const n = typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : Number.NaN
-  return Number.isFinite(n) && n > 0 ? n * 1000 : null
-}

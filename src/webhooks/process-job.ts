@@ -1,5 +1,6 @@
 import { applyNumberField } from '../channels/number-updates.ts'
 import { knownPhoneNumberIds, type RoutedNumber, routeNumber } from '../channels/routing.ts'
+import { metaTimeMs } from '../cloud-api/meta-time.ts'
 import type { InboundMessage, MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
 import type { Db } from '../db/connect.ts'
 import type { DialectCapabilities } from '../db/dialect.ts'
@@ -11,7 +12,7 @@ import type { JobHandler } from '../jobs/types.ts'
 import { applyStatus } from '../messaging/status.ts'
 import { applyTemplateField } from '../templates/status-updates.ts'
 import { loadEvents, type StoredEvent, setEventOutcome, setEventsProcessed } from './events-repo.ts'
-import { metaTimeMs, parseWebhook, type WebhookItem } from './parse.ts'
+import { parseWebhook, type WebhookItem } from './parse.ts'
 
 // Processes one stored webhook event (SPEC §5), in one transaction: every item of every entry
 // and change. Routing is by metadata.phone_number_id; an item for a number Wahub does not know
