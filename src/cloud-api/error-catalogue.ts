@@ -7,8 +7,8 @@ import { templateErrors } from './meta-errors-template.ts'
 export type { MetaErrorCategory, MetaErrorInfo, MetaErrorRange, MetaErrorRetry } from './meta-error-info.ts'
 
 // The one place Wahub explains Meta's error codes (STYLE: Errors). Used by the send worker (retry
-// or not), the API (returned with the error), the dashboard and `wahub doctor`. Every code in
-// ../shared/cloud-api/FACTS.md is here; test/cloud-api/error-catalogue.test.ts checks that, and
+// or not), the API (returned with the error), the dashboard and `wahub doctor`. Every code Meta
+// documents (test/cloud-api/meta-documented.ts, with sources) is here; the catalogue test checks that, and
 // docs/meta-errors.md is rendered from it (`node src/cloud-api/render-errors-doc.ts --write`).
 export const metaErrors = {
   ...graphErrors,
