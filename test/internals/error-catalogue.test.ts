@@ -6,7 +6,11 @@ import {
   metaErrorRanges,
   metaErrors,
 } from '../../src/cloud-api/error-catalogue.ts'
-import { documentedErrorCodes, documentedErrorRanges, documentedHttpStatus } from './meta-documented.ts'
+import {
+  documentedErrorCodes,
+  documentedErrorRanges,
+  documentedHttpStatus,
+} from '../cloud-api/meta-documented.ts'
 
 // The catalogue against Meta's documented codes, kept as data in test/cloud-api/meta-documented.ts
 // (with their sources), so the repository needs nothing beside it.
