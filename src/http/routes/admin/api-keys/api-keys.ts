@@ -5,10 +5,10 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../../../accounts/ap
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { ApiKeySchema, presentApiKey } from '../../../presenters/api-key.ts'
-import { commonErrors, IdParams } from '../../../presenters/schema-helpers.ts'
+import { IdParams } from '../../../presenters/schema-helpers.ts'
+import { adminRoute } from '../context.ts'
 
-const admin = { access: { scope: 'admin' } } as const
-const tags = ['admin: API keys']
+const admin = adminRoute('admin: API keys')
 
 export const adminApiKeyRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>()
@@ -16,48 +16,39 @@ export const adminApiKeyRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
 
   app.get(
     '/api-keys',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'List API keys (never the keys themselves)',
-        querystring: Type.Object({
-          tenantId: Type.Optional(Type.String()),
-          includeRevoked: Type.Optional(Type.Boolean()),
-        }),
-        response: { 200: Type.Object({ apiKeys: Type.Array(ApiKeySchema) }), ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'List API keys (never the keys themselves)',
+      querystring: Type.Object({
+        tenantId: Type.Optional(Type.String()),
+        includeRevoked: Type.Optional(Type.Boolean()),
+      }),
+      response: { 200: Type.Object({ apiKeys: Type.Array(ApiKeySchema) }) },
+    }),
     async (req) => ({ apiKeys: (await listApiKeys(db, req.query)).map(presentApiKey) }),
   )
 
   app.post(
     '/api-keys',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Create an API key: a tenant key (send, read) or, without tenantId, an operator key (admin)',
-        description: 'The key is in this answer only; Wahub keeps a hash of it.',
-        body: Type.Object(
-          {
-            tenantId: Type.Optional(Type.String({ minLength: 1, description: 'Tenant id or name' })),
-            scopes: Type.Optional(
-              Type.Array(Type.Union([Type.Literal('send'), Type.Literal('read'), Type.Literal('admin')]), {
-                minItems: 1,
-                maxItems: 3,
-              }),
-            ),
-            name: Type.Optional(Type.String({ maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: Type.Object({ key: Type.String({ description: 'wh_…: shown once' }), apiKey: ApiKeySchema }),
-          ...commonErrors,
+    admin({
+      summary: 'Create an API key: a tenant key (send, read) or, without tenantId, an operator key (admin)',
+      description: 'The key is in this answer only; Wahub keeps a hash of it.',
+      body: Type.Object(
+        {
+          tenantId: Type.Optional(Type.String({ minLength: 1, description: 'Tenant id or name' })),
+          scopes: Type.Optional(
+            Type.Array(Type.Union([Type.Literal('send'), Type.Literal('read'), Type.Literal('admin')]), {
+              minItems: 1,
+              maxItems: 3,
+            }),
+          ),
+          name: Type.Optional(Type.String({ maxLength: 200 })),
         },
+        { additionalProperties: false },
+      ),
+      response: {
+        201: Type.Object({ key: Type.String({ description: 'wh_…: shown once' }), apiKey: ApiKeySchema }),
       },
-    },
+    }),
     async (req, reply) => {
       const { tenantId, ...rest } = req.body
       const r = await createApiKey(db, { ...rest, tenant: tenantId }, actorOfRequest(req))
@@ -67,15 +58,11 @@ export const adminApiKeyRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
 
   app.delete(
     '/api-keys/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Revoke an API key (at once, on every instance)',
-        params: IdParams,
-        response: { 200: ApiKeySchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Revoke an API key (at once, on every instance)',
+      params: IdParams,
+      response: { 200: ApiKeySchema },
+    }),
     async (req) => presentApiKey(await revokeApiKey(db, req.params.id, actorOfRequest(req))),
   )
 }

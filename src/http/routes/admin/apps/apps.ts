@@ -5,11 +5,10 @@ import { addApp, listApps, removeApp } from '../../../../channels/apps.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { AddAppResultSchema, AppSchema, presentAddApp, presentApp } from '../../../presenters/app.ts'
-import { commonErrors, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
-import { channelsOf, localUrlOf } from '../context.ts'
+import { IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { adminRoute, channelsOf, localUrlOf } from '../context.ts'
 
-const admin = { access: { scope: 'admin' } } as const
-const tags = ['admin: apps']
+const admin = adminRoute('admin: apps')
 
 export const adminAppRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>()
@@ -17,42 +16,34 @@ export const adminAppRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =>
 
   app.get(
     '/apps',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'List Meta apps',
-        response: { 200: Type.Object({ apps: Type.Array(AppSchema) }), ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'List Meta apps',
+      response: { 200: Type.Object({ apps: Type.Array(AppSchema) }) },
+    }),
     async () => ({ apps: (await listApps(ctx.db, ctx.vault)).map(presentApp) }),
   )
 
   app.post(
     '/apps',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Add a Meta app (or replace its secret)',
-        description:
-          'Answers the callback URL and, when generated or given now, the verify token to paste into the App Dashboard. The verify token is never shown again.',
-        body: Type.Object(
-          {
-            appId: Type.String({ pattern: '^\\d{5,25}$', examples: ['900000000000001'] }),
-            appSecret: Type.String({
-              minLength: 8,
-              maxLength: 256,
-              examples: ['0123456789abcdef0123456789abcdef'],
-            }),
-            verifyToken: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
-            name: Type.Optional(Type.String({ maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: AddAppResultSchema, 201: AddAppResultSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Add a Meta app (or replace its secret)',
+      description:
+        'Answers the callback URL and, when generated or given now, the verify token to paste into the App Dashboard. The verify token is never shown again.',
+      body: Type.Object(
+        {
+          appId: Type.String({ pattern: '^\\d{5,25}$', examples: ['900000000000001'] }),
+          appSecret: Type.String({
+            minLength: 8,
+            maxLength: 256,
+            examples: ['0123456789abcdef0123456789abcdef'],
+          }),
+          verifyToken: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: AddAppResultSchema, 201: AddAppResultSchema },
+    }),
     async (req, reply) => {
       const result = await addApp(ctx, req.body, actorOfRequest(req), localUrlOf(req))
       deps.secrets.invalidate() // the webhook receiver checks signatures with the new secret at once
@@ -62,15 +53,11 @@ export const adminAppRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =>
 
   app.delete(
     '/apps/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Remove a Meta app',
-        params: IdParams,
-        response: { 204: NoContent, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Remove a Meta app',
+      params: IdParams,
+      response: { 204: NoContent },
+    }),
     async (req, reply) => {
       await removeApp(ctx, req.params.id, actorOfRequest(req))
       deps.secrets.invalidate()

@@ -14,12 +14,11 @@ import { webhookOverride, webhookStatus } from '../../../../channels/webhook-con
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { NumberSchema, presentNumber } from '../../../presenters/number.ts'
-import { commonErrors, ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
 import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
-import { channelsOf, localUrlOf } from '../context.ts'
+import { adminRoute, channelsOf, localUrlOf } from '../context.ts'
 
-const admin = { access: { scope: 'admin' } } as const
-const tags = ['admin: numbers']
+const admin = adminRoute('admin: numbers')
 
 export const adminNumberRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>()
@@ -27,19 +26,15 @@ export const adminNumberRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
 
   app.get(
     '/numbers',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'List phone numbers',
-        querystring: Type.Object({
-          tenantId: Type.Optional(Type.String()),
-          wabaId: Type.Optional(Type.String({ description: "Meta's WABA id or Wahub's" })),
-          unassigned: Type.Optional(Type.Boolean()),
-        }),
-        response: { 200: Type.Object({ numbers: Type.Array(NumberSchema) }), ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'List phone numbers',
+      querystring: Type.Object({
+        tenantId: Type.Optional(Type.String()),
+        wabaId: Type.Optional(Type.String({ description: "Meta's WABA id or Wahub's" })),
+        unassigned: Type.Optional(Type.Boolean()),
+      }),
+      response: { 200: Type.Object({ numbers: Type.Array(NumberSchema) }) },
+    }),
     async (req) => {
       const wabaRowId = req.query.wabaId ? (await getWaba(ctx.db, req.query.wabaId)).id : undefined
       const numbers = await listNumbers(ctx.db, {
@@ -53,97 +48,73 @@ export const adminNumberRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
 
   app.post(
     '/numbers',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Add one phone number by id (it must belong to the WABA)',
-        body: Type.Object(
-          {
-            phoneNumberId: Type.String({ pattern: '^\\d{5,25}$', examples: ['110000000000001'] }),
-            wabaId: Type.String({ minLength: 1, examples: ['100000000000001'] }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: NumberSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Add one phone number by id (it must belong to the WABA)',
+      body: Type.Object(
+        {
+          phoneNumberId: Type.String({ pattern: '^\\d{5,25}$', examples: ['110000000000001'] }),
+          wabaId: Type.String({ minLength: 1, examples: ['100000000000001'] }),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: NumberSchema },
+    }),
     async (req, reply) =>
       reply.code(201).send(presentNumber(await addNumber(ctx, req.body, actorOfRequest(req)))),
   )
 
   app.get(
     '/numbers/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'One phone number',
-        params: IdParams,
-        response: { 200: NumberSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'One phone number',
+      params: IdParams,
+      response: { 200: NumberSchema },
+    }),
     async (req) => presentNumber(await getNumber(ctx.db, req.params.id)),
   )
 
   app.post(
     '/numbers/:id/refresh',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Refresh the number from Graph',
-        params: IdParams,
-        response: { 200: NumberSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Refresh the number from Graph',
+      params: IdParams,
+      response: { 200: NumberSchema },
+    }),
     async (req) => presentNumber(await refreshNumber(ctx, req.params.id)),
   )
 
   app.post(
     '/numbers/:id/register',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Register the number for the Cloud API with its two-step PIN',
-        description: 'A wrong PIN is answered with meta_error and Meta code 133005, explained.',
-        params: IdParams,
-        body: Type.Object(
-          { pin: Type.String({ pattern: '^\\d{6}$', examples: ['123456'] }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: NumberSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Register the number for the Cloud API with its two-step PIN',
+      description: 'A wrong PIN is answered with meta_error and Meta code 133005, explained.',
+      params: IdParams,
+      body: Type.Object(
+        { pin: Type.String({ pattern: '^\\d{6}$', examples: ['123456'] }) },
+        { additionalProperties: false },
+      ),
+      response: { 200: NumberSchema },
+    }),
     async (req) => presentNumber(await registerNumber(ctx, req.params.id, req.body.pin, actorOfRequest(req))),
   )
 
   app.post(
     '/numbers/:id/deregister',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Deregister the number',
-        params: IdParams,
-        response: { 200: NumberSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Deregister the number',
+      params: IdParams,
+      response: { 200: NumberSchema },
+    }),
     async (req) => presentNumber(await deregisterNumber(ctx, req.params.id, actorOfRequest(req))),
   )
 
   app.get(
     '/numbers/:id/webhook',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Which callback Meta uses for this number, and whether it is Wahub',
-        params: IdParams,
-        response: { 200: WebhookStatusSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Which callback Meta uses for this number, and whether it is Wahub',
+      params: IdParams,
+      response: { 200: WebhookStatusSchema },
+    }),
     async (req) => {
       const n = await getNumber(ctx.db, req.params.id)
       return presentWebhookStatus(
@@ -154,22 +125,18 @@ export const adminNumberRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
 
   app.post(
     '/numbers/:id/webhook/override',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Point the number at Wahub with a number-level callback override (or remove it)',
-        params: IdParams,
-        body: Type.Object(
-          {
-            remove: Type.Optional(Type.Boolean()),
-            url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: WebhookStatusSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Point the number at Wahub with a number-level callback override (or remove it)',
+      params: IdParams,
+      body: Type.Object(
+        {
+          remove: Type.Optional(Type.Boolean()),
+          url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: WebhookStatusSchema },
+    }),
     async (req) => {
       const n = await getNumber(ctx.db, req.params.id)
       return presentWebhookStatus(
@@ -185,16 +152,12 @@ export const adminNumberRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
 
   app.delete(
     '/numbers/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Remove a phone number',
-        params: IdParams,
-        querystring: ForceQuery,
-        response: { 204: NoContent, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Remove a phone number',
+      params: IdParams,
+      querystring: ForceQuery,
+      response: { 204: NoContent },
+    }),
     async (req, reply) => {
       await removeNumber(ctx, req.params.id, actorOfRequest(req), { force: req.query.force })
       return reply.code(204).send(null)

@@ -8,11 +8,11 @@ import {
 } from '../../../../channels/channel-settings.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import { commonErrors, Nullable } from '../../../presenters/schema-helpers.ts'
+import { Nullable } from '../../../presenters/schema-helpers.ts'
 import { presentSettings, SettingsSchema } from '../../../presenters/settings.ts'
+import { adminRoute } from '../context.ts'
 
-const admin = { access: { scope: 'admin' } } as const
-const tags = ['admin: settings']
+const admin = adminRoute('admin: settings')
 
 export const adminSettingsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>()
@@ -20,35 +20,26 @@ export const adminSettingsRoutes: FastifyPluginAsync<AppDeps> = async (base, dep
 
   app.get(
     '/settings',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Global default number and WhatsApp on/off',
-        response: { 200: SettingsSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Global default number and WhatsApp on/off',
+      response: { 200: SettingsSchema },
+    }),
     async () => presentSettings(await getChannelSettings(db)),
   )
 
   app.patch(
     '/settings',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary:
-          'Set the global default number (used by tenants without one) or turn WhatsApp on/off for all',
-        body: Type.Object(
-          {
-            defaultNumber: Type.Optional(Nullable(Type.String({ minLength: 1 }))),
-            whatsappEnabled: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: SettingsSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Set the global default number (used by tenants without one) or turn WhatsApp on/off for all',
+      body: Type.Object(
+        {
+          defaultNumber: Type.Optional(Nullable(Type.String({ minLength: 1 }))),
+          whatsappEnabled: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: SettingsSchema },
+    }),
     async (req) => {
       const actor = actorOfRequest(req)
       if (req.body.defaultNumber !== undefined)

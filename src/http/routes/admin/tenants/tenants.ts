@@ -10,17 +10,11 @@ import {
 } from '../../../../channels/tenants.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import {
-  commonErrors,
-  ForceQuery,
-  IdParams,
-  NoContent,
-  Nullable,
-} from '../../../presenters/schema-helpers.ts'
+import { ForceQuery, IdParams, NoContent, Nullable } from '../../../presenters/schema-helpers.ts'
 import { presentTenant, TenantSchema } from '../../../presenters/tenant.ts'
+import { adminRoute } from '../context.ts'
 
-const admin = { access: { scope: 'admin' } } as const
-const tags = ['admin: tenants']
+const admin = adminRoute('admin: tenants')
 
 const NumberRefs = Type.Array(Type.String({ minLength: 1 }), {
   description: "Phone numbers: Meta's phone_number_id or Wahub's id",
@@ -41,83 +35,63 @@ export const adminTenantRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
 
   app.get(
     '/tenants',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'List tenants',
-        response: { 200: Type.Object({ tenants: Type.Array(TenantSchema) }), ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'List tenants',
+      response: { 200: Type.Object({ tenants: Type.Array(TenantSchema) }) },
+    }),
     async () => ({ tenants: (await listTenants(db)).map(presentTenant) }),
   )
 
   app.post(
     '/tenants',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Add a tenant, optionally with numbers and a default number',
-        body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 100, examples: ['acme'] }), ...TenantFields },
-          { additionalProperties: false },
-        ),
-        response: { 201: TenantSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Add a tenant, optionally with numbers and a default number',
+      body: Type.Object(
+        { name: Type.String({ minLength: 1, maxLength: 100, examples: ['acme'] }), ...TenantFields },
+        { additionalProperties: false },
+      ),
+      response: { 201: TenantSchema },
+    }),
     async (req, reply) =>
       reply.code(201).send(presentTenant(await addTenant(db, req.body, actorOfRequest(req)))),
   )
 
   app.get(
     '/tenants/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'One tenant',
-        params: IdParams,
-        response: { 200: TenantSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'One tenant',
+      params: IdParams,
+      response: { 200: TenantSchema },
+    }),
     async (req) => presentTenant(await getTenant(db, req.params.id)),
   )
 
   app.patch(
     '/tenants/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Change a tenant: name, numbers, default number, enabled, WhatsApp on/off',
-        params: IdParams,
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            ...TenantFields,
-            removeNumbers: Type.Optional(NumberRefs),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: TenantSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Change a tenant: name, numbers, default number, enabled, WhatsApp on/off',
+      params: IdParams,
+      body: Type.Object(
+        {
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          ...TenantFields,
+          removeNumbers: Type.Optional(NumberRefs),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: TenantSchema },
+    }),
     async (req) => presentTenant(await updateTenant(db, req.params.id, req.body, actorOfRequest(req))),
   )
 
   app.delete(
     '/tenants/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Remove a tenant (its numbers stay, unassigned)',
-        params: IdParams,
-        querystring: ForceQuery,
-        response: { 204: NoContent, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Remove a tenant (its numbers stay, unassigned)',
+      params: IdParams,
+      querystring: ForceQuery,
+      response: { 204: NoContent },
+    }),
     async (req, reply) => {
       await removeTenant(db, req.params.id, actorOfRequest(req), { force: req.query.force })
       return reply.code(204).send(null)

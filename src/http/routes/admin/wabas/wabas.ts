@@ -8,14 +8,13 @@ import { syncTemplates } from '../../../../templates/sync.ts'
 import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { ImportResultSchema, presentImport } from '../../../presenters/number.ts'
-import { commonErrors, ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
 import { presentTokenInfo, TokenInfoSchema } from '../../../presenters/token-info.ts'
 import { presentWaba, WabaSchema } from '../../../presenters/waba.ts'
 import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
-import { channelsOf, localUrlOf } from '../context.ts'
+import { adminRoute, channelsOf, localUrlOf } from '../context.ts'
 
-const admin = { access: { scope: 'admin' } } as const
-const tags = ['admin: WABAs']
+const admin = adminRoute('admin: WABAs')
 
 const AddWabaResult = Type.Object({ waba: WabaSchema, created: Type.Boolean(), token: TokenInfoSchema })
 const TokenBody = Type.Object(
@@ -29,41 +28,33 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.get(
     '/wabas',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'List WABAs',
-        response: { 200: Type.Object({ wabas: Type.Array(WabaSchema) }), ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'List WABAs',
+      response: { 200: Type.Object({ wabas: Type.Array(WabaSchema) }) },
+    }),
     async () => ({ wabas: (await listWabas(ctx.db)).map(presentWaba) }),
   )
 
   app.post(
     '/wabas',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Add a WABA (or replace its token)',
-        description:
-          'The token is checked against Graph first: a token Meta refuses (190 invalid or expired, 10/200 missing permission) is not saved, and the answer says how to fix it. Adding a WABA that exists replaces its token; sends use the new token from their next request.',
-        body: Type.Object(
-          {
-            wabaId: Type.String({ pattern: '^\\d{5,25}$', examples: ['100000000000001'] }),
-            token: TokenBody.properties.token,
-            appId: Type.Optional(Type.String({ description: "Meta's app id or Wahub's app id" })),
-            apiVersion: Type.Optional(Type.String({ pattern: '^v\\d+\\.\\d+$' })),
-            graphUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
-            name: Type.Optional(Type.String({ maxLength: 200 })),
-            tenantId: Type.Optional(Type.String({ description: 'A tenant that brought its own WABA' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: AddWabaResult, 201: AddWabaResult, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Add a WABA (or replace its token)',
+      description:
+        'The token is checked against Graph first: a token Meta refuses (190 invalid or expired, 10/200 missing permission) is not saved, and the answer says how to fix it. Adding a WABA that exists replaces its token; sends use the new token from their next request.',
+      body: Type.Object(
+        {
+          wabaId: Type.String({ pattern: '^\\d{5,25}$', examples: ['100000000000001'] }),
+          token: TokenBody.properties.token,
+          appId: Type.Optional(Type.String({ description: "Meta's app id or Wahub's app id" })),
+          apiVersion: Type.Optional(Type.String({ pattern: '^v\\d+\\.\\d+$' })),
+          graphUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+          tenantId: Type.Optional(Type.String({ description: 'A tenant that brought its own WABA' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: AddWabaResult, 201: AddWabaResult },
+    }),
     async (req, reply) => {
       const { tenantId, ...rest } = req.body
       const r = await addWaba(ctx, { ...rest, tenant: tenantId }, actorOfRequest(req))
@@ -75,27 +66,20 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.get(
     '/wabas/:id',
-    {
-      config: admin,
-      schema: { tags, summary: 'One WABA', params: IdParams, response: { 200: WabaSchema, ...commonErrors } },
-    },
+    admin({ summary: 'One WABA', params: IdParams, response: { 200: WabaSchema } }),
     async (req) => presentWaba(await getWaba(ctx.db, req.params.id)),
   )
 
   app.put(
     '/wabas/:id/token',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: "Replace a WABA's access token",
-        description:
-          'Checked against Graph first; takes effect for the next send on every instance, without a restart.',
-        params: IdParams,
-        body: TokenBody,
-        response: { 200: AddWabaResult, ...commonErrors },
-      },
-    },
+    admin({
+      summary: "Replace a WABA's access token",
+      description:
+        'Checked against Graph first; takes effect for the next send on every instance, without a restart.',
+      params: IdParams,
+      body: TokenBody,
+      response: { 200: AddWabaResult },
+    }),
     async (req) => {
       const r = await replaceWabaToken(ctx, req.params.id, req.body.token, actorOfRequest(req))
       return { waba: presentWaba(r.waba), created: r.created, token: presentTokenInfo(r.token) }
@@ -104,16 +88,12 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.delete(
     '/wabas/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Remove a WABA with its numbers and templates',
-        params: IdParams,
-        querystring: ForceQuery,
-        response: { 204: NoContent, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Remove a WABA with its numbers and templates',
+      params: IdParams,
+      querystring: ForceQuery,
+      response: { 204: NoContent },
+    }),
     async (req, reply) => {
       await removeWaba(ctx, req.params.id, actorOfRequest(req), { force: req.query.force })
       return reply.code(204).send(null)
@@ -122,29 +102,21 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.post(
     '/wabas/:id/numbers/import',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Import every number of the WABA from Graph',
-        params: IdParams,
-        response: { 200: ImportResultSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Import every number of the WABA from Graph',
+      params: IdParams,
+      response: { 200: ImportResultSchema },
+    }),
     async (req) => presentImport(await importNumbers(ctx, req.params.id, actorOfRequest(req))),
   )
 
   app.post(
     '/wabas/:id/numbers/refresh',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: "Refresh the WABA's numbers (quality, messaging limit, throughput) from Graph",
-        params: IdParams,
-        response: { 200: ImportResultSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: "Refresh the WABA's numbers (quality, messaging limit, throughput) from Graph",
+      params: IdParams,
+      response: { 200: ImportResultSchema },
+    }),
     async (req) => {
       const { results } = await refreshNumbers(ctx, { waba: req.params.id })
       return presentImport(results[0])
@@ -153,54 +125,42 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.get(
     '/wabas/:id/webhook',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Which callback Meta uses for each number, and whether it is Wahub',
-        description:
-          "Reads subscribed_apps and each number's webhook_configuration. Meta's priority: number override > WABA override > the app's callback URL.",
-        params: IdParams,
-        response: { 200: WebhookStatusSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Which callback Meta uses for each number, and whether it is Wahub',
+      description:
+        "Reads subscribed_apps and each number's webhook_configuration. Meta's priority: number override > WABA override > the app's callback URL.",
+      params: IdParams,
+      response: { 200: WebhookStatusSchema },
+    }),
     async (req) =>
       presentWebhookStatus(await webhookStatus(ctx, req.params.id, { localUrl: localUrlOf(req) })),
   )
 
   app.post(
     '/wabas/:id/webhook/subscribe',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Subscribe the app to the WABA (also removes a WABA-level override)',
-        params: IdParams,
-        response: { 200: WebhookStatusSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Subscribe the app to the WABA (also removes a WABA-level override)',
+      params: IdParams,
+      response: { 200: WebhookStatusSchema },
+    }),
     async (req) =>
       presentWebhookStatus(await webhookSubscribe(ctx, req.params.id, actorOfRequest(req), localUrlOf(req))),
   )
 
   app.post(
     '/wabas/:id/webhook/override',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Point the WABA at Wahub with a callback override (or remove it)',
-        params: IdParams,
-        body: Type.Object(
-          {
-            remove: Type.Optional(Type.Boolean()),
-            url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: WebhookStatusSchema, ...commonErrors },
-      },
-    },
+    admin({
+      summary: 'Point the WABA at Wahub with a callback override (or remove it)',
+      params: IdParams,
+      body: Type.Object(
+        {
+          remove: Type.Optional(Type.Boolean()),
+          url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: WebhookStatusSchema },
+    }),
     async (req) =>
       presentWebhookStatus(
         await webhookOverride(
@@ -214,23 +174,18 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.post(
     '/wabas/:id/templates/sync',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: "Sync the WABA's templates from Graph",
-        params: IdParams,
-        response: {
-          200: Type.Object({
-            wabaId: Type.String(),
-            synced: Type.Integer(),
-            deleted: Type.Integer(),
-            byStatus: Type.Record(Type.String(), Type.Integer()),
-          }),
-          ...commonErrors,
-        },
+    admin({
+      summary: "Sync the WABA's templates from Graph",
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          wabaId: Type.String(),
+          synced: Type.Integer(),
+          deleted: Type.Integer(),
+          byStatus: Type.Record(Type.String(), Type.Integer()),
+        }),
       },
-    },
+    }),
     async (req) => syncTemplates(ctx, req.params.id, actorOfRequest(req)),
   )
 }
