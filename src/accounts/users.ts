@@ -95,7 +95,7 @@ export async function createUser(
   if (exists) throw new WahubError('conflict', `A user with email ${email} exists.`)
   const generated = input.password === undefined ? generatePassword() : undefined
   const id = newId('usr')
-  await db
+  const inserted = await db
     .insertInto('users')
     .values({
       id,
@@ -108,7 +108,12 @@ export async function createUser(
       created_at: Date.now(),
       last_login_at: null,
     })
-    .execute()
+    // Two creations of one email at once (e.g. instances starting together on an empty
+    // database): the loser inserts nothing and gets the same conflict as the check above.
+    .onConflict((oc) => oc.column('email').doNothing())
+    .executeTakeFirst()
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1)
+    throw new WahubError('conflict', `A user with email ${email} exists.`)
   await recordAudit(db, {
     actor,
     action: 'user.create',
