@@ -89,6 +89,14 @@ export const errorDefinitions = {
     status: 422,
     fix: 'Give each component exactly the parameters the template defines (details.expected lists count, type and, for named templates, the parameter_name of each).',
   },
+  template_invalid: {
+    status: 422,
+    fix: "Change the field named in details.field as the message says (Meta's template rules: docs/templates.md), then submit again.",
+  },
+  template_edit_refused: {
+    status: 422,
+    fix: 'Meta lets an APPROVED template change once a day and 10 times in 30 days, never its name, language or category; REJECTED and PAUSED ones freely. Wait, or create a new template.',
+  },
   media_too_large: {
     status: 422,
     fix: "Send a smaller file: Meta's limits are image 5 MB, audio and video 16 MB, document 100 MB, sticker 500 KB (animated) / 100 KB (static).",

@@ -73,6 +73,28 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): Flags {
   }
 }
 
+/**
+ * Flags that may repeat and whose values may hold commas or spaces (`--param "€250,50"`), taken
+ * out before parseFlags; the rest is returned for it.
+ */
+export function takeRepeated(
+  argv: readonly string[],
+  names: readonly string[],
+): { rest: string[]; taken: Record<string, string[]> } {
+  const rest: string[] = []
+  const taken: Record<string, string[]> = Object.fromEntries(names.map((n) => [n, []]))
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`))
+    if (!name) rest.push(arg)
+    else if (arg === `--${name}`) {
+      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`)
+      taken[name].push(argv[++i])
+    } else taken[name].push(arg.slice(name.length + 3))
+  }
+  return { rest, taken }
+}
+
 export type AdminSession = ChannelsContext & { close(): Promise<void> }
 
 /** Opens the database of the configuration (migrated), the vault and a Graph client. */

@@ -10,9 +10,13 @@ import { createRateLanes } from '../messaging/rate-lanes.ts'
 import { parseSendRequest } from '../messaging/send-checks.ts'
 import { queueMessage } from '../messaging/send-service.ts'
 import { createSendWorker } from '../messaging/send-worker.ts'
-import { parseFlags } from './admin-io.ts'
+import { parseFlags, takeRepeated } from './admin-io.ts'
 import { type CliCommand, exitCodes, UsageError } from './command.ts'
 import { commandConfig, commandLogger } from './context.ts'
+import { templateComponents } from './send-template.ts'
+import { expectedFlags } from './template-print.ts'
+
+const headerFlags = ['header-text', 'header-image', 'header-video', 'header-document']
 
 // `wahub send`: one message through the same service as POST /api/v1/messages (policy,
 // outbox, rate lanes), then a send worker in this process until Meta has answered — the
@@ -20,38 +24,31 @@ import { commandConfig, commandLogger } from './context.ts'
 // the explained error (Wahub's code and fix, or Meta's code with the catalogue's explanation).
 
 const usage = `wahub send --from PNID --to NUMBER (--text TEXT | --template NAME --lang LANG [--param VALUE]…)
-           [--tenant NAME] [--wait SECONDS] [--json]
+           [--header-text VALUE | --header-image URL|MEDIA_ID | --header-video … | --header-document …]
+           [--button INDEX=VALUE]… [--tenant NAME] [--wait SECONDS] [--json]
 
   --from      Meta's phone_number_id to send from (its tenant sends); without it, --tenant's default number
   --to        the recipient: +34612345678, 34612345678, or a national number with the tenant's default country
   --text      a text message (needs the customer's 24-hour window open)
   --template  an approved template; --lang is its exact language (es, en_US…); each --param fills the
-              next body parameter, in order
+              next body parameter, in order, or names it (--param customer_name=Sheena) in a NAMED template
+  --header-*  the header's parameter: a text, or an image/video/document by URL or uploaded media id
+  --button    the parameter of button INDEX: a URL's variable, a copy-code coupon, a quick reply payload
+              (\`wahub templates show --name NAME\` prints what a template expects)
   --wait      seconds to wait for Meta's answer (default 30)
 Exit code 0 when Meta accepted the message, 1 when it was refused or failed.`
-
-/** --param may repeat and its values may hold commas or spaces: taken out before parseFlags. */
-function takeParams(argv: string[]): { rest: string[]; params: string[] } {
-  const rest: string[] = []
-  const params: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    if (arg === '--param') {
-      if (i + 1 >= argv.length) throw new UsageError('--param needs a value')
-      params.push(argv[++i])
-    } else if (arg.startsWith('--param=')) params.push(arg.slice('--param='.length))
-    else rest.push(arg)
-  }
-  return { rest, params }
-}
 
 export const sendCommand: CliCommand = {
   name: 'send',
   summary: 'Send one message (text or template) and print the result or the explained error',
   usage,
   async run(argv, io) {
-    const { rest, params } = takeParams(argv)
-    const f = parseFlags(rest, { values: ['from', 'to', 'text', 'template', 'lang', 'tenant', 'wait'] })
+    const { rest, taken } = takeRepeated(argv, ['param', 'button'])
+    const { param: params, button: buttons } = taken
+    const f = parseFlags(rest, {
+      values: ['from', 'to', 'text', 'template', 'lang', 'tenant', 'wait', ...headerFlags],
+    })
+    const media = (['image', 'video', 'document'] as const).find((k) => f.value(`header-${k}`) !== undefined)
     const to = f.required('to')
     const text = f.value('text')
     const template = f.value('template')
@@ -59,7 +56,9 @@ export const sendCommand: CliCommand = {
       throw new UsageError('give either --text or --template')
     if (template && !f.value('lang'))
       throw new UsageError('--template needs --lang (the exact language, e.g. es or en_US)')
-    if (params.length > 0 && !template) throw new UsageError('--param goes with --template')
+    const templateOnly =
+      params.length > 0 || buttons.length > 0 || headerFlags.some((h) => f.value(h) !== undefined)
+    if (templateOnly && !template) throw new UsageError('--param, --button and --header-* go with --template')
     const from = f.value('from')
     if (!from && !f.value('tenant')) throw new UsageError('give --from (a phone_number_id) or --tenant')
     const waitSeconds = Number(f.value('wait') ?? 30)
@@ -78,6 +77,14 @@ export const sendCommand: CliCommand = {
       const ctx = { db, vault, graph: createGraphClient(), config, log }
       try {
         const tenantId = await tenantFor(db, f.value('tenant'), from)
+        const components = template
+          ? await templateComponents(db, tenantId, template, f.value('lang') as string, {
+              params,
+              buttons,
+              headerText: f.value('header-text'),
+              headerMedia: media ? { kind: media, value: f.value(`header-${media}`) as string } : undefined,
+            })
+          : []
         const request = parseSendRequest({
           ...(from ? { from } : {}),
           to,
@@ -88,13 +95,7 @@ export const sendCommand: CliCommand = {
                 template: {
                   name: template,
                   language: f.value('lang'),
-                  ...(params.length > 0
-                    ? {
-                        components: [
-                          { type: 'body', parameters: params.map((p) => ({ type: 'text', text: p })) },
-                        ],
-                      }
-                    : {}),
+                  ...(components.length > 0 ? { components } : {}),
                 },
               }),
         })
@@ -153,7 +154,14 @@ export const sendCommand: CliCommand = {
             io.stderr(`approved templates: ${templates.map((t) => `${t.name} (${t.language})`).join(', ')}\n`)
         }
         if (err.code === 'template_params_mismatch') {
-          for (const p of (err.details as { problems?: string[] })?.problems ?? []) io.stderr(`  - ${p}\n`)
+          const d = err.details as { problems?: string[]; expected?: Parameters<typeof expectedFlags>[0] }
+          for (const p of d?.problems ?? []) io.stderr(`  - ${p}\n`)
+          if (d?.expected)
+            io.stderr(
+              `expected parameters:\n${expectedFlags(d.expected)
+                .map((l) => `  ${l}\n`)
+                .join('')}`,
+            )
         }
         return exitCodes.failed
       }

@@ -18,6 +18,7 @@ import type {
   CreateTemplateRequest,
   CreateTemplateResponse,
   DebugTokenResponse,
+  EditTemplateRequest,
   ListTemplatesQuery,
   MediaInfo,
   MediaUploadResponse,
@@ -153,6 +154,32 @@ export function createGraphClient(options?: GraphClientOptions) {
         json: template,
         ...call,
       }),
+
+    /** POST /{template-id}: new components (or category) send it back to review. */
+    editTemplate: (target: GraphTarget, templateId: string, edit: EditTemplateRequest, call?: CallOptions) =>
+      json<SuccessResponse>(target, 'POST', templateId, { json: edit, ...call }),
+
+    /**
+     * Resumable Upload API (a template's media header example): opens a session for the app,
+     * sends the bytes from offset 0 and answers the handle to put in `example.header_handle`.
+     */
+    uploadResumable: async (
+      target: GraphTarget,
+      appId: string,
+      file: UploadMediaInput,
+      call?: CallOptions,
+    ): Promise<string> => {
+      const session = await json<{ id: string }>(target, 'POST', `${appId}/uploads`, {
+        query: { file_name: file.filename, file_length: file.bytes.byteLength, file_type: file.mimeType },
+        ...call,
+      })
+      const done = await json<{ h?: string }>(target, 'POST', session.id, {
+        raw: { bytes: file.bytes, headers: { file_offset: '0', 'content-type': 'application/octet-stream' } },
+        ...call,
+      })
+      if (!done.h) throw new Error(`resumable upload ${session.id} did not answer a handle`)
+      return done.h
+    },
 
     /** By name: every language. With `hsmId`: that one template only. */
     deleteTemplate: (target: GraphTarget, wabaId: string, name: string, hsmId?: string, call?: CallOptions) =>

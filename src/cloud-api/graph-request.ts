@@ -21,6 +21,8 @@ export type GraphRequestInit = {
   query?: Record<string, string | number | boolean | readonly string[] | undefined>
   json?: unknown
   form?: FormData
+  /** Raw bytes (a resumable upload's chunk) with the headers that go with them. */
+  raw?: { bytes: Uint8Array; headers: Record<string, string> }
   signal?: AbortSignal
 }
 
@@ -114,8 +116,13 @@ async function send(
     'user-agent': settings.userAgent,
     accept: 'application/json',
   }
-  let body: string | FormData | undefined
-  if (init.form)
+  let body: string | FormData | Uint8Array | undefined
+  if (init.raw) {
+    // Resumable Upload API: Meta documents the OAuth scheme for these calls.
+    headers.authorization = `OAuth ${target.token}`
+    Object.assign(headers, init.raw.headers)
+    body = init.raw.bytes
+  } else if (init.form)
     body = init.form // fetch sets the multipart boundary
   else if (init.json !== undefined) {
     headers['content-type'] = 'application/json'

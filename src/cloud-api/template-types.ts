@@ -91,6 +91,9 @@ export type CreateTemplateRequest = {
   components: TemplateComponent[]
 }
 
+/** POST /{template-id}: Meta edits components and (not when APPROVED) the category. */
+export type EditTemplateRequest = { components?: TemplateComponent[]; category?: TemplateCategory }
+
 export type CreateTemplateResponse = { id: string; status: TemplateStatus; category: TemplateCategory }
 
 export type ListTemplatesQuery = { name?: string; status?: TemplateStatus }

@@ -16,6 +16,7 @@ import { mediaDownloadRoute, mediaRoutes } from './graph-routes/media.ts'
 import { messageRoutes } from './graph-routes/messages.ts'
 import { objectRoutes } from './graph-routes/objects.ts'
 import { phoneNumberRoutes } from './graph-routes/phone-numbers.ts'
+import { uploadRoutes } from './graph-routes/uploads.ts'
 import { wabaRoutes } from './graph-routes/waba.ts'
 import { requestInfo } from './request-info.ts'
 
@@ -115,6 +116,7 @@ async function graphPlugin(app: FastifyInstance, { ctx }: { ctx: EmulatorContext
     phoneNumberRoutes,
     wabaRoutes,
     businessProfileRoutes,
+    uploadRoutes,
     objectRoutes,
   ]) {
     await app.register(routes, { ctx })
@@ -152,7 +154,10 @@ export async function buildEmulatorApp(ctx: EmulatorContext, control: Control): 
     done(null, parseForm(String(body))),
   )
   // Anything else reaches the route without a body; the route answers 100 for what is missing.
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined))
+  // Resumable uploads (POST /upload:{id}) carry raw file bytes; they keep them.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) =>
+    done(null, req.url.includes('/upload:') ? body : undefined),
+  )
   await app.register(multipart)
 
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {

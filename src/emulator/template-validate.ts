@@ -11,10 +11,16 @@ function creationError(subcode: number, details: string): GraphError {
   return new GraphError(100, details, { subcode })
 }
 
+export type ValidateOptions = {
+  /** True when a media header's example handle came from this emulator's resumable uploads. */
+  knownHandle?: (handle: string) => boolean
+}
+
 export function validateTemplateComponents(
   value: unknown,
   category: string,
   parameterFormat: 'POSITIONAL' | 'NAMED',
+  options: ValidateOptions = {},
 ): TemplateComponent[] {
   const components = requireArray(value, 'components')
   if (components.length === 0) throw invalidParam('Param components must not be empty.')
@@ -61,6 +67,19 @@ export function validateTemplateComponents(
         const text = requireString(c.text, fieldPath('components', i, 'text'), { max: 60 })
         if (placeholdersOf(text, fmt).length > 1)
           throw creationError(2388072, 'A text header takes at most one parameter.')
+      } else if (format !== 'LOCATION') {
+        const example = isObject(c.example) ? c.example : {}
+        const handles = example.header_handle
+        if (!Array.isArray(handles) || typeof handles[0] !== 'string' || handles[0] === '') {
+          throw invalidParam(
+            `Param components[${i}].example.header_handle is required for a ${format} header: upload a sample with the Resumable Upload API.`,
+          )
+        }
+        if (options.knownHandle && !options.knownHandle(handles[0])) {
+          throw invalidParam(
+            `Param components[${i}].example.header_handle is not a handle of a completed resumable upload.`,
+          )
+        }
       }
       out.push({ ...c, type, format })
       return

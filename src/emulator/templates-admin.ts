@@ -2,6 +2,7 @@ import type { EmulatorContext } from './context.ts'
 import { selectFields } from './fields.ts'
 import { GraphError, invalidParam } from './graph-errors.ts'
 import { newObjectId } from './ids.ts'
+import { uploadedFile } from './resumable-uploads.ts'
 import { validateTemplateComponents } from './template-validate.ts'
 import type { JsonObject, Template, TemplateCategory, TemplateStatus, Waba } from './types.ts'
 import { oneOf, requireString } from './validate-helpers.ts'
@@ -72,7 +73,12 @@ export function setTemplateStatus(
   ctx.webhooks.emit({
     wabaId: template.wabaId,
     field: 'message_template_status_update',
-    value: templateStatusValue(template, status, next === 'REJECTED' ? template.rejectedReason : 'NONE'),
+    value: templateStatusValue(
+      template,
+      status,
+      next === 'REJECTED' ? template.rejectedReason : 'NONE',
+      next === 'PAUSED' ? reason : undefined,
+    ),
   })
 }
 
@@ -103,7 +109,9 @@ export function createTemplate(
     params.parameter_format === undefined
       ? 'POSITIONAL'
       : oneOf(String(params.parameter_format).toUpperCase(), 'parameter_format', ['POSITIONAL', 'NAMED'])
-  const components = validateTemplateComponents(params.components, category, parameterFormat)
+  const components = validateTemplateComponents(params.components, category, parameterFormat, {
+    knownHandle: (h) => uploadedFile(ctx, h) !== undefined,
+  })
   for (const t of ctx.state.templates.values()) {
     if (t.wabaId === waba.id && t.name === name && t.language === language && t.status !== 'DELETED') {
       throw new GraphError(100, `Content in this language already exists: ${name} (${language}).`, {
@@ -138,6 +146,37 @@ export function createTemplate(
   return { id: template.id, status: 'PENDING', category }
 }
 
+const dayMs = 24 * 3600_000
+const editableStatuses: readonly string[] = ['APPROVED', 'REJECTED', 'PAUSED']
+
+/**
+ * Meta's edit rules: only APPROVED, REJECTED or PAUSED templates; an APPROVED one at most once in
+ * 24 hours and 10 times in 30 days, and never its category; name and language never change.
+ */
+function checkEditAllowed(template: Template, params: Record<string, unknown>, now: number): void {
+  if (!editableStatuses.includes(template.status)) {
+    throw invalidParam(
+      `Message template ${template.name} is ${template.status}: only APPROVED, REJECTED or PAUSED templates can be edited.`,
+    )
+  }
+  for (const field of ['name', 'language', 'parameter_format']) {
+    if (params[field] !== undefined)
+      throw invalidParam(`The ${field} of a message template cannot be edited.`)
+  }
+  if (template.status !== 'APPROVED') return
+  if (params.category !== undefined && String(params.category).toUpperCase() !== template.category) {
+    throw invalidParam('The category of an approved message template cannot be edited.')
+  }
+  const edits = (template.approvedEdits ?? []).filter((t) => t > now - 30 * dayMs)
+  if (edits.some((t) => t > now - dayMs)) {
+    throw new GraphError(100, 'An approved message template can be edited once in 24 hours.')
+  }
+  if (edits.length >= 10) {
+    throw new GraphError(100, 'An approved message template can be edited 10 times in 30 days.')
+  }
+  template.approvedEdits = [...edits, now]
+}
+
 /** POST /{template-id}: new components send the template back to review. */
 export function editTemplate(
   ctx: EmulatorContext,
@@ -147,6 +186,7 @@ export function editTemplate(
   if (params.components === undefined && params.category === undefined) {
     throw invalidParam('The parameter components is required.')
   }
+  checkEditAllowed(template, params, Date.now())
   if (params.category !== undefined) {
     template.category = oneOf(String(params.category).toUpperCase(), 'category', [
       'MARKETING',
@@ -159,11 +199,17 @@ export function editTemplate(
       params.components,
       template.category,
       template.parameterFormat,
+      { knownHandle: (h) => uploadedFile(ctx, h) !== undefined || sameHandle(template, h) },
     )
   }
   template.status = 'PENDING'
   scheduleReview(ctx, template)
   return { success: true }
+}
+
+/** An edit may keep the media header example the template already had. */
+function sameHandle(template: Template, handle: string): boolean {
+  return JSON.stringify(template.components).includes(JSON.stringify(handle))
 }
 
 /** DELETE ?name= (all languages) or ?hsm_id=&name= (one template). */

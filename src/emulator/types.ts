@@ -101,6 +101,8 @@ export type Template = {
   rejectedReason: string
   qualityScore: string
   createdAt: number
+  /** ms epochs of edits made while APPROVED (Meta's limits: 1 a day, 10 in 30 days). */
+  approvedEdits?: number[]
 }
 
 export type Media = {

@@ -56,6 +56,8 @@ export function templateStatusValue(
   template: Template,
   event: string,
   reason: string | null,
+  /** PAUSED: other_info.title (FIRST_PAUSE, SECOND_PAUSE, RATE_LIMITING_PAUSE). */
+  pauseTitle = 'FIRST_PAUSE',
 ): TemplateStatusUpdateValue {
   const value: TemplateStatusUpdateValue = {
     event,
@@ -67,7 +69,7 @@ export function templateStatusValue(
   }
   if (event === 'PAUSED') {
     value.other_info = {
-      title: 'FIRST_PAUSE',
+      title: pauseTitle,
       description: 'Your template has been paused for 3 hours because of low quality (emulated).',
     }
   }

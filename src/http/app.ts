@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health/health.ts'
 import { liveRoutes } from './routes/live/live.ts'
 import { messageRoutes } from './routes/messages/messages.ts'
 import { sessionRoutes } from './routes/session/session.ts'
+import { adminTemplateAuthoringRoutes, templatePreviewRoutes } from './routes/templates/authoring.ts'
 import { templateRoutes } from './routes/templates/templates.ts'
 import { tenantRoutes } from './routes/tenant/tenant.ts'
 import { createWebhookFastPath, webhookRoutes } from './routes/webhooks/webhooks.ts'
@@ -108,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
   await app.register(liveRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(templateRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(templatePreviewRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(adminTemplateAuthoringRoutes, { ...deps, prefix: '/api/v1/admin' })
   // The dashboard answers every GET no other route matches (its pages) with the app.
   await app.register(dashboardRoutes)
   return app

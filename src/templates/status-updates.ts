@@ -6,6 +6,7 @@ import { newId } from '../ids.ts'
 // template Wahub has not synced yet gets a row, so its state is known before the next sync.
 
 type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const s = (v: unknown): string | null =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null
 
@@ -93,8 +94,13 @@ export async function applyTemplateField(
   let changes: Parameters<typeof upsertTemplate>[3] = {}
   if (field === 'message_template_status_update') {
     const event = s(value.event) ?? 'UNKNOWN'
-    const reason = s(value.reason)
-    changes = { status: event, rejected_reason: reason && reason !== 'NONE' ? reason : null }
+    // The most specific reason Meta gives: rejection_info (INVALID_FORMAT), other_info for
+    // pauses (FIRST_PAUSE, SECOND_PAUSE…), else `reason` (PROMOTIONAL, SCAM…; NONE = none).
+    const rejection = isObj(value.rejection_info) ? s(value.rejection_info.reason) : null
+    const other = isObj(value.other_info) ? s(value.other_info.title) : null
+    const plain = s(value.reason)
+    const reason = rejection ?? other ?? (plain && plain !== 'NONE' ? plain : null)
+    changes = { status: event, rejected_reason: reason }
     const category = s(value.message_template_category)
     if (category) changes.category = category
   } else if (field === 'message_template_quality_update') {

@@ -136,3 +136,32 @@ export async function listTemplates(db: Db, filter: TemplateFilter = {}): Promis
   }
   return (await q.execute()).map(toTemplate)
 }
+
+/** One template by our id (`tpl_…`) or Meta's template id. */
+export async function findTemplate(db: Db, id: string): Promise<StoredTemplate | undefined> {
+  const row = await db
+    .selectFrom('templates')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', id), eb('meta_template_id', '=', id)]))
+    .executeTakeFirst()
+  return row ? toTemplate(row) : undefined
+}
+
+/** After a delete at Meta: the rows stay (history) as DELETED. */
+export async function markTemplatesDeleted(
+  db: Db,
+  wabaRowId: string,
+  name: string,
+  metaTemplateId?: string,
+  now = Date.now(),
+): Promise<number> {
+  let q = db
+    .updateTable('templates')
+    .set({ status: 'DELETED', updated_at: now })
+    .where('waba_id', '=', wabaRowId)
+    .where('name', '=', name)
+    .where('status', '!=', 'DELETED')
+  if (metaTemplateId) q = q.where('meta_template_id', '=', metaTemplateId)
+  const result = await q.executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}

@@ -4,6 +4,7 @@ import { selectFields } from '../fields.ts'
 import { unknownObject } from '../graph-errors.ts'
 import { kindOfId, mediaFor, numberFor, templateFor, wabaFor } from '../lookup.ts'
 import { graphParams } from '../request-info.ts'
+import { isUploadId, uploadChunk, uploadStatus } from '../resumable-uploads.ts'
 import { editTemplate, presentTemplate } from '../templates-admin.ts'
 import { presentMedia } from './media.ts'
 import { presentNumber, updateNumber } from './phone-numbers.ts'
@@ -14,6 +15,7 @@ import { presentNumber, updateNumber } from './phone-numbers.ts'
 export async function objectRoutes(app: FastifyInstance, { ctx }: { ctx: EmulatorContext }) {
   app.get('/:id', async (req) => {
     const { id } = req.params as { id: string }
+    if (isUploadId(id)) return uploadStatus(ctx, req, id)
     const params = graphParams(req)
     switch (kindOfId(ctx, id)) {
       case 'number':
@@ -46,6 +48,7 @@ export async function objectRoutes(app: FastifyInstance, { ctx }: { ctx: Emulato
 
   app.post('/:id', async (req) => {
     const { id } = req.params as { id: string }
+    if (isUploadId(id)) return uploadChunk(ctx, req, id)
     const params = graphParams(req)
     switch (kindOfId(ctx, id)) {
       case 'number':
