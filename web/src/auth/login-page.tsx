@@ -1,25 +1,21 @@
 import { type FormEvent, useState } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import { post } from '../api.ts'
 import type { Session } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
+import { useAction } from '../ui/server-state.ts'
 
 export function LoginPage(props: { notice: string | null; onSignedIn: (s: Session) => void }) {
+  const { t } = useTranslation('auth')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const signIn = useAction()
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
+    void signIn.run('sign-in', async () => {
       props.onSignedIn(await post<Session>('/api/v1/auth/login', { email: email.trim(), password }))
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -28,13 +24,13 @@ export function LoginPage(props: { notice: string | null; onSignedIn: (s: Sessio
         <div className="auth-brand" aria-hidden="true">
           <span className="brand-mark">W</span> Wahub
         </div>
-        <h1 id="login-title">Sign in</h1>
+        <h1 id="login-title">{t('login.title')}</h1>
         {props.notice ? (
           <p className="notice" role="status">
             {props.notice}
           </p>
         ) : null}
-        <label htmlFor="login-email">Email</label>
+        <label htmlFor="login-email">{t('login.email')}</label>
         <input
           id="login-email"
           type="email"
@@ -43,7 +39,7 @@ export function LoginPage(props: { notice: string | null; onSignedIn: (s: Sessio
           value={email}
           onChange={(e) => setEmail(e.target.value)}
         />
-        <label htmlFor="login-password">Password</label>
+        <label htmlFor="login-password">{t('login.password')}</label>
         <input
           id="login-password"
           type="password"
@@ -52,13 +48,12 @@ export function LoginPage(props: { notice: string | null; onSignedIn: (s: Sessio
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <ErrorBox error={error} title="Could not sign in" />
-        <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <ErrorBox error={signIn.error} title={t('login.failed')} />
+        <button type="submit" disabled={signIn.busy !== null}>
+          {signIn.busy ? t('login.busy') : t('login.submit')}
         </button>
         <p className="hint">
-          First run? The one-time password of the admin user was printed when Wahub started (
-          <code>wahub serve</code>); you choose your own at first sign-in.
+          <Trans t={t} i18nKey="login.firstRun" components={{ code: <code /> }} />
         </p>
       </form>
     </main>

@@ -1,44 +1,37 @@
-import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { get, post } from '../api.ts'
 import type { Template, Waba } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
 import { useLive } from '../live.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
-import { useDebounced, useLoad } from '../ui/hooks.ts'
+import { useDebounced } from '../ui/hooks.ts'
+import { useAction, useLoad } from '../ui/server-state.ts'
 
 // Templates as last synced from each WABA, with their status (approved, pending, rejected with
 // the reason, paused) and quality; a sync reads them from Meta again.
 
 export function TemplatesPage() {
-  const { data, error, reload } = useLoad(async () => {
-    const [t, w] = await Promise.all([
+  const { t } = useTranslation('templates')
+  const { data, error, reload } = useLoad(['templates'], async () => {
+    const [list, w] = await Promise.all([
       get<{ templates: Template[] }>('/api/v1/admin/templates'),
       get<{ wabas: Waba[] }>('/api/v1/admin/wabas'),
     ])
-    return { templates: t.templates, wabas: w.wabas }
-  }, [])
-  const [busy, setBusy] = useState<string | null>(null)
-  const [actionError, setActionError] = useState<unknown>()
-  const [done, setDone] = useState<string | null>(null)
+    return { templates: list.templates, wabas: w.wabas }
+  })
+  const action = useAction()
+  const busy = action.busy
   const refresh = useDebounced(() => void reload(), 500)
   useLive(refresh, ['template.status', 'template.quality', 'template.category'])
 
-  const sync = async (w: Waba) => {
-    setBusy(w.id)
-    setActionError(undefined)
-    setDone(null)
-    try {
+  const sync = (w: Waba) =>
+    action.run(w.id, async () => {
       const r = await post<{ synced: number }>(
         `/api/v1/admin/wabas/${encodeURIComponent(w.id)}/templates/sync`,
       )
-      setDone(`${r.synced} template(s) synced from WABA ${w.wabaId}.`)
       await reload()
-    } catch (err) {
-      setActionError(err)
-    } finally {
-      setBusy(null)
-    }
-  }
+      return t('synced', { count: r.synced, wabaId: w.wabaId })
+    })
   const statusClass = (s: string) =>
     ({
       APPROVED: 'pass',
@@ -52,10 +45,10 @@ export function TemplatesPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Templates</h1>
-        <p className="muted">Outside the 24-hour window only approved templates are delivered.</p>
+        <h1>{t('title')}</h1>
+        <p className="muted">{t('intro')}</p>
       </div>
-      <ErrorBox error={error} title="Could not load the templates" />
+      <ErrorBox error={error} title={t('loadFailed')} />
       <div className="toolbar">
         {data?.wabas.map((w) => (
           <button
@@ -65,52 +58,55 @@ export function TemplatesPage() {
             disabled={busy !== null}
             onClick={() => void sync(w)}
           >
-            {busy === w.id ? 'Syncing…' : `Sync ${w.name ?? w.wabaId}`}
+            {busy === w.id ? t('syncing') : t('sync', { name: w.name ?? w.wabaId })}
           </button>
         ))}
       </div>
-      {done ? (
+      {action.done ? (
         <p className="success" role="status">
-          {done}
+          {action.done}
         </p>
       ) : null}
-      <ErrorBox error={actionError} title="Sync failed" />
+      <ErrorBox error={action.error} title={t('syncFailed')} />
       <div className="table-wrap card">
         <table>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Language</th>
-              <th scope="col">Category</th>
-              <th scope="col">Status</th>
-              <th scope="col">Synced</th>
+              <th scope="col">{t('name')}</th>
+              <th scope="col">{t('language')}</th>
+              <th scope="col">{t('category')}</th>
+              <th scope="col">{t('status')}</th>
+              <th scope="col">{t('syncedAt')}</th>
             </tr>
           </thead>
           <tbody>
             {data?.templates.length === 0 ? (
               <tr>
                 <td colSpan={5} className="muted">
-                  No template synced yet.
+                  {t('none')}
                 </td>
               </tr>
             ) : null}
-            {data?.templates.map((t) => (
-              <tr key={t.id}>
+            {data?.templates.map((x) => (
+              <tr key={x.id}>
                 <td>
-                  <strong>{t.name}</strong>
+                  <strong>{x.name}</strong>
                 </td>
-                <td>{t.language}</td>
-                <td>{t.category?.toLowerCase() ?? ''}</td>
+                <td>{x.language}</td>
+                <td>{x.category?.toLowerCase() ?? ''}</td>
                 <td>
-                  <span className={`status-pill ${statusClass(t.status)}`}>{t.status.toLowerCase()}</span>
-                  {t.rejectedReason && t.rejectedReason !== 'NONE' ? (
-                    <span className="muted small"> {t.rejectedReason}</span>
+                  <span className={`status-pill ${statusClass(x.status)}`}>{x.status.toLowerCase()}</span>
+                  {x.rejectedReason && x.rejectedReason !== 'NONE' ? (
+                    <span className="muted small"> {x.rejectedReason}</span>
                   ) : null}
-                  {t.qualityScore ? (
-                    <span className="muted small"> · quality {t.qualityScore.toLowerCase()}</span>
+                  {x.qualityScore ? (
+                    <span className="muted small">
+                      {' '}
+                      · {t('quality', { score: x.qualityScore.toLowerCase() })}
+                    </span>
                   ) : null}
                 </td>
-                <td>{formatDateTime(t.syncedAt)}</td>
+                <td>{formatDateTime(x.syncedAt)}</td>
               </tr>
             ))}
           </tbody>
