@@ -3,8 +3,9 @@ import { Trans, useTranslation } from 'react-i18next'
 import { del, get, qs } from '../api.ts'
 import type { ApiKey, Tenant } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
-import { ErrorBox } from '../ui/error-box.tsx'
+import { PageHead } from '../ui/page-head.tsx'
 import { useAction, useLoad } from '../ui/server-state.ts'
+import { TableHead } from '../ui/table-head.tsx'
 import { CreateKey } from './create-key.tsx'
 
 // API keys: a tenant's (send, read) or an operator's (admin). The key is shown once, when it is
@@ -34,13 +35,12 @@ export function ApiKeysPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('title')}</h1>
-        <p className="muted">
-          <Trans t={t} i18nKey="intro" components={{ code: <code /> }} />
-        </p>
-      </div>
-      <ErrorBox error={error} title={t('loadFailed')} />
+      <PageHead
+        title={t('title')}
+        intro={<Trans t={t} i18nKey="intro" components={{ code: <code /> }} />}
+        error={error}
+        errorTitle={t('loadFailed')}
+      />
       <CreateKey tenants={data?.tenants ?? []} action={action} onCreated={reload} />
       <section className="card" aria-labelledby="keys-title">
         <div className="card-head">
@@ -52,18 +52,10 @@ export function ApiKeysPage() {
         </div>
         <div className="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('key')}</th>
-                <th scope="col">{t('create.for')}</th>
-                <th scope="col">{t('scopes')}</th>
-                <th scope="col">{t('created')}</th>
-                <th scope="col">{t('lastUsed')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[t('key'), t('create.for'), t('scopes'), t('created'), t('lastUsed')]}
+              actions={t('actions')}
+            />
             <tbody>
               {data?.keys.map((k) => (
                 <tr key={k.id} className={k.revokedAt ? 'revoked' : undefined}>

@@ -5,6 +5,7 @@ import type { ApiKey, Tenant } from '../api-types.ts'
 import { CopyField } from '../ui/copy-field.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import type { Action } from '../ui/server-state.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 type Scope = 'send' | 'read' | 'admin'
 
@@ -59,12 +60,11 @@ export function CreateKey(props: { tenants: Tenant[]; action: Action; onCreated:
             ))}
           </fieldset>
         ) : null}
-        <label htmlFor={`${ids}-name`}>{t('create.name')}</label>
-        <input
-          id={`${ids}-name`}
+        <TextField
+          label={t('create.name')}
           value={name}
-          onChange={(e) => setName(e.target.value)}
           placeholder={t('create.namePlaceholder')}
+          onValue={setName}
         />
         <button type="submit">{t('create.submit')}</button>
       </form>

@@ -4,6 +4,7 @@ import { post } from '../api.ts'
 import type { Session } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 export function LoginPage(props: { notice: string | null; onSignedIn: (s: Session) => void }) {
   const { t } = useTranslation('auth')
@@ -30,23 +31,21 @@ export function LoginPage(props: { notice: string | null; onSignedIn: (s: Sessio
             {props.notice}
           </p>
         ) : null}
-        <label htmlFor="login-email">{t('login.email')}</label>
-        <input
-          id="login-email"
+        <TextField
+          label={t('login.email')}
           type="email"
           autoComplete="username"
           required
           value={email}
-          onChange={(e) => setEmail(e.target.value)}
+          onValue={setEmail}
         />
-        <label htmlFor="login-password">{t('login.password')}</label>
-        <input
-          id="login-password"
+        <TextField
+          label={t('login.password')}
           type="password"
           autoComplete="current-password"
           required
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
         />
         <ErrorBox error={signIn.error} title={t('login.failed')} />
         <button type="submit" disabled={signIn.busy !== null}>

@@ -4,6 +4,7 @@ import { post } from '../api.ts'
 import type { User } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 /** The first-run change: a user with a one-time password must choose their own before anything else. */
 export function PasswordPage(props: { user: User; onChanged: () => void; onSignOut: () => void }) {
@@ -36,37 +37,34 @@ export function PasswordPage(props: { user: User; onChanged: () => void; onSignO
             components={{ strong: <strong /> }}
           />
         </p>
-        <label htmlFor="pw-current">{t('password.current')}</label>
-        <input
-          id="pw-current"
+        <TextField
+          label={t('password.current')}
           type="password"
           autoComplete="current-password"
           required
           value={current}
-          onChange={(e) => setCurrent(e.target.value)}
+          onValue={setCurrent}
         />
-        <label htmlFor="pw-new">{t('password.new')}</label>
-        <input
-          id="pw-new"
+        <TextField
+          label={t('password.new')}
           type="password"
           autoComplete="new-password"
           required
           value={next}
-          onChange={(e) => setNext(e.target.value)}
           aria-describedby="pw-rule"
+          onValue={setNext}
         />
         <p id="pw-rule" className="hint">
           {t('password.rule')}
         </p>
-        <label htmlFor="pw-confirm">{t('password.confirm')}</label>
-        <input
-          id="pw-confirm"
+        <TextField
+          label={t('password.confirm')}
           type="password"
           autoComplete="new-password"
           required
           value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
           aria-invalid={mismatch}
+          onValue={setConfirm}
         />
         {mismatch ? <p className="field-error">{t('password.mismatch')}</p> : null}
         <ErrorBox error={save.error} title={t('password.failed')} />

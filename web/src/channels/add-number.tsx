@@ -4,6 +4,7 @@ import { post } from '../api.ts'
 import type { PhoneNumber, Waba } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 /** Step 3: one number added to a WABA later, by its phone number ID. */
 export function AddNumber(props: { wabas: Waba[]; onChanged: () => Promise<void> }) {
@@ -31,13 +32,12 @@ export function AddNumber(props: { wabas: Waba[]; onChanged: () => Promise<void>
       <h3>{t('number.title')}</h3>
       <p className="muted">{t('number.intro')}</p>
       <form onSubmit={submit} className="stack-form" aria-label={t('number.formLabel')}>
-        <label htmlFor={`${ids}-pn`}>{t('number.phoneNumberId')}</label>
-        <input
-          id={`${ids}-pn`}
+        <TextField
+          label={t('number.phoneNumberId')}
           inputMode="numeric"
           required
           value={phoneNumberId}
-          onChange={(e) => setPhoneNumberId(e.target.value)}
+          onValue={setPhoneNumberId}
         />
         <label htmlFor={`${ids}-waba`}>{t('number.waba')}</label>
         <select id={`${ids}-waba`} value={waba} onChange={(e) => setWaba(e.target.value)}>

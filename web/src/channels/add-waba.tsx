@@ -1,16 +1,16 @@
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { post } from '../api.ts'
 import type { PhoneNumber, Waba } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 type Connected = { waba: Waba; imported: number; warnings: string[] }
 
 /** Step 2: a WABA with its token (Meta checks it first), then its numbers imported. */
 export function AddWaba(props: { onChanged: () => Promise<void> }) {
   const { t } = useTranslation('channels')
-  const ids = useId()
   const [wabaId, setWabaId] = useState('')
   const [token, setToken] = useState('')
   const [name, setName] = useState('')
@@ -38,25 +38,16 @@ export function AddWaba(props: { onChanged: () => Promise<void> }) {
       <h3>{t('waba.title')}</h3>
       <p className="muted">{t('waba.intro')}</p>
       <form onSubmit={submit} className="stack-form" aria-label={t('waba.formLabel')}>
-        <label htmlFor={`${ids}-waba`}>{t('waba.wabaId')}</label>
-        <input
-          id={`${ids}-waba`}
-          inputMode="numeric"
-          required
-          value={wabaId}
-          onChange={(e) => setWabaId(e.target.value)}
-        />
-        <label htmlFor={`${ids}-token`}>{t('waba.token')}</label>
-        <input
-          id={`${ids}-token`}
+        <TextField label={t('waba.wabaId')} inputMode="numeric" required value={wabaId} onValue={setWabaId} />
+        <TextField
+          label={t('waba.token')}
           type="password"
           autoComplete="off"
           required
           value={token}
-          onChange={(e) => setToken(e.target.value)}
+          onValue={setToken}
         />
-        <label htmlFor={`${ids}-name`}>{t('waba.name')}</label>
-        <input id={`${ids}-name`} value={name} onChange={(e) => setName(e.target.value)} />
+        <TextField label={t('waba.name')} value={name} onValue={setName} />
         <ErrorBox error={connect.error} title={t('waba.failed')} />
         <button type="submit" disabled={connect.busy !== null}>
           {connect.busy ? t('waba.checking') : t('waba.connect')}

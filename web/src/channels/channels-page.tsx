@@ -2,8 +2,9 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get } from '../api.ts'
 import type { MetaApp, PhoneNumber, Tenant, Waba } from '../api-types.ts'
-import { ErrorBox } from '../ui/error-box.tsx'
+import { PageHead } from '../ui/page-head.tsx'
 import { useLoad } from '../ui/server-state.ts'
+import { TableHead } from '../ui/table-head.tsx'
 import { AddNumber } from './add-number.tsx'
 import { AddWaba } from './add-waba.tsx'
 import { DoctorPanel } from './doctor-report.tsx'
@@ -36,11 +37,7 @@ export function ChannelsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('title')}</h1>
-        <p className="muted">{t('intro')}</p>
-      </div>
-      <ErrorBox error={error} title={t('loadFailed')} />
+      <PageHead title={t('title')} intro={t('intro')} error={error} errorTitle={t('loadFailed')} />
 
       <section className="card" aria-labelledby="doctor-title">
         <h2 id="doctor-title">{t('doctor.title')}</h2>
@@ -55,19 +52,17 @@ export function ChannelsPage() {
           <div className="table-wrap">
             <table className="numbers-table">
               <caption className="visually-hidden">{t('numbers.caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('numbers.number')}</th>
-                  <th scope="col">{t('numbers.quality')}</th>
-                  <th scope="col">{t('numbers.limit')}</th>
-                  <th scope="col">{t('numbers.throughput')}</th>
-                  <th scope="col">{t('numbers.registration')}</th>
-                  <th scope="col">{t('numbers.tenant')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('numbers.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('numbers.number'),
+                  t('numbers.quality'),
+                  t('numbers.limit'),
+                  t('numbers.throughput'),
+                  t('numbers.registration'),
+                  t('numbers.tenant'),
+                ]}
+                actions={t('numbers.actions')}
+              />
               <tbody>
                 {data.numbers.map((n) => (
                   <NumberRow

@@ -5,6 +5,7 @@ import type { AddAppResult, MetaApp } from '../api-types.ts'
 import { CopyField } from '../ui/copy-field.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 const callbackFallback = () => `${window.location.origin}/webhooks/whatsapp`
 
@@ -63,30 +64,21 @@ export function MetaAppStep(props: { apps: MetaApp[]; onChanged: () => Promise<v
       <details className="disclosure">
         <summary>{props.apps.length ? t('app.addAnother') : t('app.add')}</summary>
         <form onSubmit={submit} className="stack-form">
-          <label htmlFor={`${ids}-app`}>{t('app.appId')}</label>
-          <input
-            id={`${ids}-app`}
-            inputMode="numeric"
-            required
-            value={appId}
-            onChange={(e) => setAppId(e.target.value)}
-          />
-          <label htmlFor={`${ids}-secret`}>{t('app.secret')}</label>
-          <input
-            id={`${ids}-secret`}
+          <TextField label={t('app.appId')} inputMode="numeric" required value={appId} onValue={setAppId} />
+          <TextField
+            label={t('app.secret')}
             type="password"
             autoComplete="off"
             required
             value={secret}
-            onChange={(e) => setSecret(e.target.value)}
+            onValue={setSecret}
           />
-          <label htmlFor={`${ids}-verify`}>{t('app.verifyToken')}</label>
-          <input
-            id={`${ids}-verify`}
+          <TextField
+            label={t('app.verifyToken')}
             autoComplete="off"
             value={verifyToken}
-            onChange={(e) => setVerifyToken(e.target.value)}
             aria-describedby={`${ids}-verify-hint`}
+            onValue={setVerifyToken}
           />
           <p id={`${ids}-verify-hint`} className="hint">
             {t('app.verifyHint')}

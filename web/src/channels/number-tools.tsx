@@ -4,6 +4,7 @@ import { get, post } from '../api.ts'
 import type { PhoneNumber, WebhookStatus } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
+import { Success } from '../ui/success.tsx'
 import { DoctorPanel } from './doctor-report.tsx'
 import { WebhookStatusView } from './webhook-status.tsx'
 
@@ -110,11 +111,7 @@ export function NumberTools(props: { number: PhoneNumber; onChanged: () => Promi
           {busy === 'refresh' ? t('tools.refreshing') : t('tools.refreshButton')}
         </button>
       </div>
-      {action.done ? (
-        <p className="success" role="status">
-          {action.done}
-        </p>
-      ) : null}
+      <Success message={action.done} />
       <ErrorBox error={action.error} title={t('tools.metaSaidNo')} />
       <div className="tool wide">
         <h3>{t('tools.doctorTitle')}</h3>

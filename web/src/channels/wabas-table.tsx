@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { Waba } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
+import { TableHead } from '../ui/table-head.tsx'
 
 /** The connected WhatsApp Business Accounts: numbers, token (last 4, type, expiry), tenant. */
 export function WabasTable(props: { wabas: Waba[]; tenantName: (id: string | null) => string | null }) {
@@ -10,14 +11,7 @@ export function WabasTable(props: { wabas: Waba[]; tenantName: (id: string | nul
       <h2 id="wabas-title">{t('wabas.title')}</h2>
       <div className="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('wabas.waba')}</th>
-              <th scope="col">{t('wabas.numbers')}</th>
-              <th scope="col">{t('wabas.token')}</th>
-              <th scope="col">{t('wabas.tenant')}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('wabas.waba'), t('wabas.numbers'), t('wabas.token'), t('wabas.tenant')]} />
           <tbody>
             {props.wabas.map((w) => (
               <tr key={w.id}>

@@ -6,7 +6,10 @@ import { formatBytes, formatDateTime } from '../format.ts'
 import { useLive } from '../live.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useDebounced } from '../ui/hooks.ts'
+import { PageHead } from '../ui/page-head.tsx'
 import { useAction, useLoad } from '../ui/server-state.ts'
+import { Success } from '../ui/success.tsx'
+import { TableHead } from '../ui/table-head.tsx'
 
 // The raw webhooks Meta delivered, newest first, with what became of each; unrouted ones (a
 // number Wahub does not know, or not assigned to a tenant) can be replayed once fixed.
@@ -52,11 +55,7 @@ export function EventsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('title')}</h1>
-        <p className="muted">{t('intro')}</p>
-      </div>
-      <ErrorBox error={error} title={t('loadFailed')} />
+      <PageHead title={t('title')} intro={t('intro')} error={error} errorTitle={t('loadFailed')} />
       <div className="toolbar">
         <label htmlFor={`${ids}-outcome`}>{t('outcome')}</label>
         <select id={`${ids}-outcome`} value={outcome} onChange={(e) => setOutcome(e.target.value)}>
@@ -73,25 +72,14 @@ export function EventsPage() {
           {t('refresh')}
         </button>
       </div>
-      {action.done ? (
-        <p className="success" role="status">
-          {action.done}
-        </p>
-      ) : null}
+      <Success message={action.done} />
       <ErrorBox error={action.error} title={t('notDone')} />
       <div className="table-wrap card">
         <table className="events-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('received')}</th>
-              <th scope="col">{t('outcome')}</th>
-              <th scope="col">{t('numbers')}</th>
-              <th scope="col">{t('size')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('actions')}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[t('received'), t('outcome'), t('numbers'), t('size')]}
+            actions={t('actions')}
+          />
           <tbody>
             {data?.length === 0 ? (
               <tr>

@@ -5,7 +5,10 @@ import { formatDateTime } from '../format.ts'
 import { useLive } from '../live.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useDebounced } from '../ui/hooks.ts'
+import { PageHead } from '../ui/page-head.tsx'
 import { useAction, useLoad } from '../ui/server-state.ts'
+import { Success } from '../ui/success.tsx'
+import { TableHead } from '../ui/table-head.tsx'
 
 // Templates as last synced from each WABA, with their status (approved, pending, rejected with
 // the reason, paused) and quality; a sync reads them from Meta again.
@@ -44,11 +47,7 @@ export function TemplatesPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('title')}</h1>
-        <p className="muted">{t('intro')}</p>
-      </div>
-      <ErrorBox error={error} title={t('loadFailed')} />
+      <PageHead title={t('title')} intro={t('intro')} error={error} errorTitle={t('loadFailed')} />
       <div className="toolbar">
         {data?.wabas.map((w) => (
           <button
@@ -62,23 +61,11 @@ export function TemplatesPage() {
           </button>
         ))}
       </div>
-      {action.done ? (
-        <p className="success" role="status">
-          {action.done}
-        </p>
-      ) : null}
+      <Success message={action.done} />
       <ErrorBox error={action.error} title={t('syncFailed')} />
       <div className="table-wrap card">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('name')}</th>
-              <th scope="col">{t('language')}</th>
-              <th scope="col">{t('category')}</th>
-              <th scope="col">{t('status')}</th>
-              <th scope="col">{t('syncedAt')}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('name'), t('language'), t('category'), t('status'), t('syncedAt')]} />
           <tbody>
             {data?.templates.length === 0 ? (
               <tr>

@@ -1,9 +1,11 @@
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get, post } from '../api.ts'
 import type { PhoneNumber, Tenant, User } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
+import { PageHead } from '../ui/page-head.tsx'
 import { useAction, useLoad } from '../ui/server-state.ts'
+import { TextField } from '../ui/text-field.tsx'
 import { TenantCard } from './tenant-card.tsx'
 import { Users } from './users.tsx'
 
@@ -27,11 +29,7 @@ export function TenantsPage() {
   const { data, error, reload } = useLoad(['tenants'], load)
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('title')}</h1>
-        <p className="muted">{t('intro')}</p>
-      </div>
-      <ErrorBox error={error} title={t('loadFailed')} />
+      <PageHead title={t('title')} intro={t('intro')} error={error} errorTitle={t('loadFailed')} />
       <section className="card" aria-labelledby="tenants-title">
         <h2 id="tenants-title">{t('tenants')}</h2>
         <AddTenant onChanged={reload} />
@@ -51,7 +49,6 @@ export function TenantsPage() {
 
 function AddTenant(props: { onChanged: () => Promise<void> }) {
   const { t } = useTranslation('tenants')
-  const ids = useId()
   const [name, setName] = useState('')
   const add = useAction()
   const submit = (e: FormEvent) => {
@@ -64,14 +61,7 @@ function AddTenant(props: { onChanged: () => Promise<void> }) {
   }
   return (
     <form className="inline-form" onSubmit={submit}>
-      <label htmlFor={`${ids}-name`}>{t('add.label')}</label>
-      <input
-        id={`${ids}-name`}
-        required
-        maxLength={100}
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-      />
+      <TextField label={t('add.label')} required maxLength={100} value={name} onValue={setName} />
       <button type="submit">{t('add.submit')}</button>
       <ErrorBox error={add.error} title={t('add.failed')} />
     </form>

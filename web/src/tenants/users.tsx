@@ -6,6 +6,8 @@ import { formatDateTime } from '../format.ts'
 import { CopyField } from '../ui/copy-field.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
+import { TableHead } from '../ui/table-head.tsx'
+import { TextField } from '../ui/text-field.tsx'
 
 /** Dashboard users: the list (enable, disable, remove) and the form adding one. */
 export function Users(props: { users: User[]; tenants: Tenant[]; onChanged: () => Promise<void> }) {
@@ -47,17 +49,10 @@ export function Users(props: { users: User[]; tenants: Tenant[]; onChanged: () =
     <>
       <div className="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('users.email')}</th>
-              <th scope="col">{t('users.role')}</th>
-              <th scope="col">{t('users.tenant')}</th>
-              <th scope="col">{t('users.lastSignIn')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('users.actions')}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[t('users.email'), t('users.role'), t('users.tenant'), t('users.lastSignIn')]}
+            actions={t('users.actions')}
+          />
           <tbody>
             {props.users.map((u) => (
               <tr key={u.id}>
@@ -97,14 +92,7 @@ export function Users(props: { users: User[]; tenants: Tenant[]; onChanged: () =
         </table>
       </div>
       <form className="inline-form wrap" onSubmit={submit} aria-label={t('users.addLabel')}>
-        <label htmlFor={`${ids}-email`}>{t('users.email')}</label>
-        <input
-          id={`${ids}-email`}
-          type="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
+        <TextField label={t('users.email')} type="email" required value={email} onValue={setEmail} />
         <label htmlFor={`${ids}-role`}>{t('users.role')}</label>
         <select
           id={`${ids}-role`}

@@ -29,7 +29,7 @@ export function useLoad<T>(key: readonly unknown[], fn: (signal: AbortSignal) =>
   return { data: q.data, error: q.error ?? undefined, loading: q.isFetching, reload }
 }
 
-type Run = { what: string; fn: () => Promise<string | undefined | void> }
+type Run = { what: string; fn: () => Promise<unknown> }
 
 export type Action = {
   /** What is running (the `what` given to `run`), or null. */
@@ -38,7 +38,7 @@ export type Action = {
   /** The sentence the last successful run returned, for a success notice. */
   done: string | null
   /** Runs `fn`; a string it returns becomes `done`; an error becomes `error`. Never throws. */
-  run: (what: string, fn: () => Promise<string | undefined | void>) => Promise<boolean>
+  run: (what: string, fn: () => Promise<unknown>) => Promise<boolean>
   /** Shows an error found before any request (a form's own check). */
   fail: (error: unknown) => void
   reset: () => void
@@ -46,7 +46,12 @@ export type Action = {
 
 /** One button's or form's request: busy while it runs, its error, its success sentence. */
 export function useAction(): Action {
-  const m = useMutation({ mutationFn: async (r: Run) => (await r.fn()) ?? null })
+  const m = useMutation({
+    mutationFn: async (r: Run) => {
+      const said = await r.fn()
+      return typeof said === 'string' ? said : null
+    },
+  })
   const { mutateAsync, reset } = m
   const run = useCallback(
     async (what: string, fn: Run['fn']) => {
