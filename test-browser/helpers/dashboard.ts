@@ -38,8 +38,8 @@ export type Dashboard = {
   h: Harness
   seed: Onboarded
   browser: Browser
-  /** A fresh browser context (own cookies) with a page at the given size. */
-  newPage(viewport?: { width: number; height: number }): Promise<Page>
+  /** A fresh browser context (own cookies) with a page at the given size, in the browser language given. */
+  newPage(viewport?: { width: number; height: number }, options?: { locale?: string }): Promise<Page>
   close(): Promise<void>
 }
 
@@ -55,8 +55,9 @@ export async function startDashboard(options: { onboard?: boolean } = {}): Promi
       h,
       seed,
       browser: b,
-      async newPage(viewport = desktop) {
-        const context = await b.newContext({ viewport, baseURL: h.url, locale: 'en-GB', timezoneId: 'UTC' })
+      async newPage(viewport = desktop, options = {}) {
+        const locale = options.locale ?? 'en-GB'
+        const context = await b.newContext({ viewport, baseURL: h.url, locale, timezoneId: 'UTC' })
         contexts.push(context)
         const page = await context.newPage()
         page.setDefaultTimeout(15_000)

@@ -1,31 +1,38 @@
 import { useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ApiError, get, post, setCsrfToken, setSessionEndedHandler } from './api.ts'
+import { ApiKeysPage } from './api-keys/api-keys-page.tsx'
 import type { Session, User } from './api-types.ts'
+import { LoginPage } from './auth/login-page.tsx'
+import { PasswordPage } from './auth/password-page.tsx'
+import { ChannelsPage } from './channels/channels-page.tsx'
+import { EventsPage } from './events/events-page.tsx'
+import { i18n } from './i18n/index.ts'
+import { InboxPage } from './inbox/inbox-page.tsx'
 import { LiveProvider, useLiveState } from './live.tsx'
-import { ApiKeysPage } from './pages/api-keys.tsx'
-import { ChannelsPage } from './pages/channels.tsx'
-import { EventsPage } from './pages/events.tsx'
-import { InboxPage } from './pages/inbox.tsx'
-import { LoginPage } from './pages/login.tsx'
-import { PasswordPage } from './pages/password.tsx'
-import { TemplatesPage } from './pages/templates.tsx'
-import { TenantsPage } from './pages/tenants.tsx'
 import { Link, navigate, usePath } from './router.tsx'
+import { TemplatesPage } from './templates/templates-page.tsx'
+import { TenantsPage } from './tenants/tenants-page.tsx'
 
 // The shell: who is signed in (GET /auth/me), the forced first-run password change, the
 // navigation by role (admin: everything; agent: the inbox of their tenant) and the pages.
 
-type Nav = { href: string; label: string; admin?: boolean }
+type Nav = {
+  href: string
+  label: 'nav.inbox' | 'nav.channels' | 'nav.templates' | 'nav.tenants' | 'nav.apiKeys' | 'nav.events'
+  admin?: boolean
+}
 const nav: Nav[] = [
-  { href: '/inbox', label: 'Inbox' },
-  { href: '/channels', label: 'Channels', admin: true },
-  { href: '/templates', label: 'Templates', admin: true },
-  { href: '/tenants', label: 'Tenants & users', admin: true },
-  { href: '/api-keys', label: 'API keys', admin: true },
-  { href: '/events', label: 'Events', admin: true },
+  { href: '/inbox', label: 'nav.inbox' },
+  { href: '/channels', label: 'nav.channels', admin: true },
+  { href: '/templates', label: 'nav.templates', admin: true },
+  { href: '/tenants', label: 'nav.tenants', admin: true },
+  { href: '/api-keys', label: 'nav.apiKeys', admin: true },
+  { href: '/events', label: 'nav.events', admin: true },
 ]
 
 export function App() {
+  const { t } = useTranslation()
   const [session, setSession] = useState<Session | null | undefined>(undefined)
   const [notice, setNotice] = useState<string | null>(null)
 
@@ -46,7 +53,7 @@ export function App() {
     setSessionEndedHandler(() => {
       setCsrfToken(null)
       setSession(null)
-      setNotice('Your session has ended: sign in again.')
+      setNotice(i18n.t('session.ended'))
     })
     return () => setSessionEndedHandler(null)
   }, [refresh])
@@ -62,7 +69,7 @@ export function App() {
   if (session === undefined) {
     return (
       <main className="center-page" aria-busy="true">
-        <p>Loading…</p>
+        <p>{t('loading')}</p>
       </main>
     )
   }
@@ -92,6 +99,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   const path = usePath()
   const isAdmin = props.user.role === 'admin'
   const live = useLiveState()
+  const { t } = useTranslation()
   useEffect(() => {
     if (path === '/' || path === '/login') navigate('/inbox', { replace: true })
   }, [path])
@@ -99,8 +107,8 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   const allowed = nav.filter((n) => isAdmin || !n.admin)
   const current = allowed.find((n) => n.href === section)
   useEffect(() => {
-    document.title = current ? `${current.label} · Wahub` : 'Wahub'
-  }, [current])
+    document.title = current ? `${t(current.label)} · Wahub` : 'Wahub'
+  }, [current, t])
 
   let page: React.ReactNode
   if (section === '/inbox') page = <InboxPage user={props.user} path={path} />
@@ -115,37 +123,41 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   return (
     <div className={`shell section-${section.slice(1) || 'home'}`}>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('skipToContent')}
       </a>
       <header className="topbar">
-        <Link href="/inbox" className="brand" aria-label="Wahub, inbox">
+        <Link href="/inbox" className="brand" aria-label={t('brandLabel')}>
           <span aria-hidden="true" className="brand-mark">
             W
           </span>
           <span className="brand-name">Wahub</span>
         </Link>
-        <nav aria-label="Main" className="main-nav">
+        <nav aria-label={t('nav.label')} className="main-nav">
           <ul>
             {allowed.map((n) => (
               <li key={n.href}>
                 <Link href={n.href} aria-current={n.href === section ? 'page' : undefined}>
-                  {n.label}
+                  {t(n.label)}
                 </Link>
               </li>
             ))}
           </ul>
         </nav>
         <div className="account">
-          <span className={`live-dot live-${live}`} role="status" title={`Live updates: ${live}`}>
-            <span className="visually-hidden">Live updates: </span>
-            {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+          <span
+            className={`live-dot live-${live}`}
+            role="status"
+            title={t('live.title', { state: t(`live.${live}`) })}
+          >
+            <span className="visually-hidden">{t('live.prefix')}</span>
+            {t(`live.${live}`)}
           </span>
           <span className="who">
             <span className="who-email">{props.user.email}</span>
-            <span className="role-badge">{props.user.role}</span>
+            <span className="role-badge">{t(`role.${props.user.role}`)}</span>
           </span>
           <button type="button" className="secondary small" onClick={props.onSignOut}>
-            Sign out
+            {t('signOut')}
           </button>
         </div>
       </header>
@@ -157,20 +169,22 @@ function Shell(props: { user: User; onSignOut: () => void }) {
 }
 
 function Forbidden() {
+  const { t } = useTranslation()
   return (
     <section className="page narrow">
-      <h1>Not available</h1>
-      <p>This page is for administrators. Your account works the inbox of your tenant.</p>
-      <Link href="/inbox">Go to the inbox</Link>
+      <h1>{t('forbidden.title')}</h1>
+      <p>{t('forbidden.body')}</p>
+      <Link href="/inbox">{t('goToInbox')}</Link>
     </section>
   )
 }
 
 function NotFound() {
+  const { t } = useTranslation()
   return (
     <section className="page narrow">
-      <h1>Page not found</h1>
-      <Link href="/inbox">Go to the inbox</Link>
+      <h1>{t('notFound.title')}</h1>
+      <Link href="/inbox">{t('goToInbox')}</Link>
     </section>
   )
 }

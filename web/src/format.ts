@@ -1,4 +1,8 @@
-// Formatting helpers: pure functions, no React.
+// Formatting helpers: pure functions, no React. Dates and numbers in the chosen language.
+
+import i18next from 'i18next'
+
+const locale = () => i18next.language || 'en'
 
 const minute = 60_000
 const hour = 60 * minute
@@ -8,14 +12,14 @@ export function formatTime(ms: number | null | undefined, now = Date.now()): str
   if (!ms) return ''
   const d = new Date(ms)
   const sameDay = new Date(now).toDateString() === d.toDateString()
-  if (sameDay) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-  if (now - ms < 6 * day) return d.toLocaleDateString(undefined, { weekday: 'short' })
-  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: '2-digit' })
+  if (sameDay) return d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' })
+  if (now - ms < 6 * day) return d.toLocaleDateString(locale(), { weekday: 'short' })
+  return d.toLocaleDateString(locale(), { day: 'numeric', month: 'short', year: '2-digit' })
 }
 
 export function formatDateTime(ms: number | null | undefined): string {
   if (!ms) return ''
-  return new Date(ms).toLocaleString(undefined, {
+  return new Date(ms).toLocaleString(locale(), {
     day: 'numeric',
     month: 'short',
     hour: '2-digit',
@@ -35,11 +39,24 @@ export function formatCountdown(ms: number): string {
   return `${s} s`
 }
 
+/** "Today", "Yesterday" (given in the chosen language) or the full date. */
+export function formatDay(ms: number, today: string, yesterday: string, now = Date.now()): string {
+  const d = new Date(ms)
+  if (d.toDateString() === new Date(now).toDateString()) return today
+  if (d.toDateString() === new Date(now - 86_400_000).toDateString()) return yesterday
+  return d.toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+}
+
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return ''
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
-  return `${(n / 1024 / 1024).toFixed(1)} MB`
+  if (n < 1024) return `${number(n)} B`
+  if (n < 1024 * 1024) return `${number(n / 1024, 1)} KB`
+  return `${number(n / 1024 / 1024, 1)} MB`
+}
+
+/** A number in the chosen language ("1,234.5", "1.234,5"), with `digits` decimals. */
+export function number(n: number, digits = 0): string {
+  return n.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits })
 }
 
 export type TextPart = { text: string; href?: string }

@@ -1,9 +1,11 @@
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import { ApiError, post } from '../api.ts'
 import type { Conversation } from '../api-types.ts'
 import { formatBytes, formatCountdown } from '../format.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useNow } from '../ui/hooks.ts'
+import { useAction } from '../ui/server-state.ts'
 import { TemplatePicker } from './template-picker.tsx'
 
 // The composer knows the 24-hour rule: free-form text and attachments while the customer-service
@@ -20,13 +22,14 @@ function mediaKind(mime: string): 'image' | 'video' | 'audio' | 'document' {
 }
 
 export function Composer(props: { conversation: Conversation; onSent: (id: string) => void }) {
+  const { t } = useTranslation('inbox')
   const { conversation } = props
   const ids = useId()
   const now = useNow(1000)
   const [text, setText] = useState('')
   const [file, setFile] = useState<File | null>(null)
-  const [sending, setSending] = useState(false)
-  const [error, setError] = useState<unknown>()
+  const action = useAction()
+  const sending = action.busy !== null
   const [forceTemplate, setForceTemplate] = useState(false)
   const fileInput = useRef<HTMLInputElement>(null)
 
@@ -36,21 +39,18 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
   const to = conversation.contact.waId ?? conversation.contact.userId ?? ''
   const base = { from: conversation.phoneNumberId, to }
 
-  async function send(body: Record<string, unknown>): Promise<boolean> {
-    setSending(true)
-    setError(undefined)
+  // A send (and an attachment's upload before it); a refusal because the window has closed
+  // switches to the template picker.
+  async function queue(body: Record<string, unknown>): Promise<void> {
     try {
       const queued = await post<Queued>('/api/v1/messages', { ...base, ...body })
       props.onSent(queued.id)
-      return true
     } catch (err) {
-      setError(err)
       if (err instanceof ApiError && err.code === 'window_closed') setForceTemplate(true)
-      return false
-    } finally {
-      setSending(false)
+      throw err
     }
   }
+  const send = (body: Record<string, unknown>) => action.run('send', () => queue(body))
 
   async function sendFree(e?: FormEvent) {
     e?.preventDefault()
@@ -58,24 +58,17 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
     if (!body && !file) return
     if (file) {
       const kind = mediaKind(file.type)
-      setSending(true)
-      setError(undefined)
-      let mediaId: string
-      try {
+      const sent = await action.run('send', async () => {
         const form = new FormData()
         form.set('from', conversation.phoneNumberId)
         form.set('file', file, file.name)
         const uploaded = await post<{ id: string }>('/api/v1/media', form)
-        mediaId = uploaded.id
-      } catch (err) {
-        setError(err)
-        setSending(false)
-        return
-      }
-      const media: Record<string, string> = { id: mediaId }
-      if (body && kind !== 'audio') media.caption = body
-      if (kind === 'document') media.filename = file.name
-      if (await send({ type: kind, [kind]: media })) {
+        const media: Record<string, string> = { id: uploaded.id }
+        if (body && kind !== 'audio') media.caption = body
+        if (kind === 'document') media.filename = file.name
+        await queue({ type: kind, [kind]: media })
+      })
+      if (sent) {
         setFile(null)
         setText('')
         if (fileInput.current) fileInput.current.value = ''
@@ -93,13 +86,18 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
   }
 
   return (
-    <section className="composer" aria-label="Reply">
-      <ErrorBox error={error} title="Not sent" onDismiss={() => setError(undefined)} />
+    <section className="composer" aria-label={t('composer.label')}>
+      <ErrorBox error={action.error} title={t('composer.notSent')} onDismiss={action.reset} />
       {windowOpen ? (
         <form onSubmit={sendFree} className="free-form">
           <p className="window-countdown" id={`${ids}-window`}>
-            <span className="dot open" aria-hidden="true" /> Window open: free-form replies for{' '}
-            <strong role="timer">{formatCountdown(left)}</strong>
+            <span className="dot open" aria-hidden="true" />{' '}
+            <Trans
+              t={t}
+              i18nKey="composer.windowOpen"
+              values={{ left: formatCountdown(left) }}
+              components={{ timer: <strong role="timer" /> }}
+            />
           </p>
           {file ? (
             <p className="attachment-chip">
@@ -113,7 +111,7 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
                   if (fileInput.current) fileInput.current.value = ''
                 }}
               >
-                Remove
+                {t('composer.remove')}
               </button>
             </p>
           ) : null}
@@ -126,7 +124,7 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
               accept="image/jpeg,image/png,image/webp,video/mp4,video/3gpp,audio/aac,audio/mp4,audio/mpeg,audio/amr,audio/ogg,application/pdf,text/plain,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.ms-excel,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               onChange={(e) => setFile(e.target.files?.[0] ?? null)}
             />
-            <label htmlFor={`${ids}-file`} className="button secondary attach" title="Attach a file">
+            <label htmlFor={`${ids}-file`} className="button secondary attach" title={t('composer.attach')}>
               <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
                 <path
                   d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5"
@@ -136,25 +134,23 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
                   strokeLinecap="round"
                 />
               </svg>
-              <span className="visually-hidden">Attach a file</span>
+              <span className="visually-hidden">{t('composer.attach')}</span>
             </label>
             <label htmlFor={`${ids}-text`} className="visually-hidden">
-              {file ? 'Caption' : 'Message'}
+              {file ? t('composer.caption') : t('composer.message')}
             </label>
             <textarea
               id={`${ids}-text`}
               rows={2}
               value={text}
-              placeholder={
-                file ? 'Add a caption (optional)' : 'Write a reply… (Enter sends, Shift+Enter new line)'
-              }
+              placeholder={file ? t('composer.captionPlaceholder') : t('composer.placeholder')}
               onChange={(e) => setText(e.target.value)}
               onKeyDown={onKeyDown}
               aria-describedby={`${ids}-window`}
               maxLength={4096}
             />
             <button type="submit" disabled={sending || (!text.trim() && !file)}>
-              {sending ? 'Sending…' : 'Send'}
+              {sending ? t('composer.sending') : t('composer.send')}
             </button>
           </div>
         </form>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { get, qs } from '../api.ts'
 import type { Conversation, Tenant } from '../api-types.ts'
 import { contactLabel, contactNumber, formatCountdown, formatTime, initials } from '../format.ts'
@@ -21,6 +22,7 @@ export function ConversationList(props: {
   selectedId: string | null
   tenants: Map<string, Tenant> | null
 }) {
+  const { t } = useTranslation('inbox')
   const { filters } = props
   const [items, setItems] = useState<Conversation[]>([])
   const [cursor, setCursor] = useState<string | null>(null)
@@ -111,16 +113,16 @@ export function ConversationList(props: {
 
   return (
     <div className="conversation-list">
-      <ErrorBox error={error} title="Could not load the conversations" />
-      {loading && items.length === 0 ? <p className="empty">Loading conversations…</p> : null}
+      <ErrorBox error={error} title={t('list.loadFailed')} />
+      {loading && items.length === 0 ? <p className="empty">{t('list.loading')}</p> : null}
       {!loading && items.length === 0 && !error ? (
         <p className="empty">
           {filters.q || filters.open || filters.unread || filters.windowOpen
-            ? 'No conversation matches these filters.'
-            : 'No conversations yet. When a customer writes to one of your numbers, the conversation appears here.'}
+            ? t('list.noMatch')
+            : t('list.empty')}
         </p>
       ) : null}
-      <ul aria-label="Conversations" className="conversations">
+      <ul aria-label={t('list.label')} className="conversations">
         {items.map((c) => {
           const label = contactLabel(c.contact)
           const left = c.window.closesAt ? c.window.closesAt - now : 0
@@ -160,12 +162,12 @@ export function ConversationList(props: {
                     {c.unreadCount > 0 ? (
                       <span className="unread-badge">
                         {c.unreadCount}
-                        <span className="visually-hidden"> unread</span>
+                        <span className="visually-hidden"> {t('list.unread')}</span>
                       </span>
                     ) : null}
                   </span>
                   <span className={`window-badge ${open ? 'open' : 'closed'}`}>
-                    {open ? `Window open · ${formatCountdown(left)} left` : 'Window closed'}
+                    {open ? t('list.windowOpen', { left: formatCountdown(left) }) : t('list.windowClosed')}
                   </span>
                 </span>
               </Link>
@@ -176,7 +178,7 @@ export function ConversationList(props: {
       {cursor ? (
         <div ref={sentinel} className="load-more">
           <button type="button" className="secondary" onClick={() => void loadMore()}>
-            Load more conversations
+            {t('list.loadMore')}
           </button>
         </div>
       ) : null}

@@ -1,19 +1,12 @@
+import i18next from 'i18next'
 import { type CSSProperties, useEffect, useId, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import type { Message } from '../api-types.ts'
 
 // Delivery ticks of an outgoing message. Failed and unknown ones are buttons: hover, focus or tap
 // shows why (Meta's code and Wahub's explanation from the error catalogue).
 
-const labels: Record<string, string> = {
-  queued: 'Queued',
-  sending: 'Sending',
-  accepted: 'Accepted by Meta',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  read: 'Read',
-  failed: 'Failed',
-  unknown: 'Outcome unknown',
-}
+const tr = (key: string, values?: Record<string, unknown>) => i18next.t(`inbox:status.${key}`, values ?? {})
 
 function glyph(status: string): string {
   switch (status) {
@@ -34,17 +27,18 @@ function glyph(status: string): string {
 export function explanationOf(message: Message): string {
   const e = message.error
   if (message.status === 'unknown' && !e) {
-    return 'Wahub got no answer from Meta for this send (timeout or connection lost), so it may or may not have been delivered. It is never re-sent on its own: check with the customer, then retry if needed.'
+    return tr('unknownExplained')
   }
-  if (!e) return 'Meta reported a failure without details.'
-  const parts = [e.explanation || e.title || 'Meta refused the message.']
-  if (e.details && e.details !== e.explanation) parts.push(`Meta: ${e.details}`)
+  if (!e) return tr('noDetails')
+  const parts = [e.explanation || e.title || tr('refused')]
+  if (e.details && e.details !== e.explanation) parts.push(tr('metaSays', { details: e.details }))
   return parts.join(' ')
 }
 
 export function StatusTick(props: { message: Message }) {
+  const { t } = useTranslation('inbox')
   const { status } = props.message
-  const label = labels[status] ?? status
+  const label = t(`status.${status}`, { defaultValue: status })
   const problem = status === 'failed' || status === 'unknown'
   const [hovered, setHovered] = useState(false)
   const [focused, setFocused] = useState(false)
@@ -120,12 +114,12 @@ export function StatusTick(props: { message: Message }) {
         onBlur={() => setFocused(false)}
       >
         <span aria-hidden="true">{glyph(status)}</span> {label}
-        {code ? <span className="visually-hidden"> (Meta error {code})</span> : null}
+        {code ? <span className="visually-hidden"> ({t('status.metaError', { code })})</span> : null}
       </button>
       <span id={id} role="tooltip" className={`tick-popover${open ? ' open' : ''}`} style={place}>
         <strong>
           {label}
-          {code ? ` · Meta error ${code}` : ''}
+          {code ? ` · ${t('status.metaError', { code })}` : ''}
         </strong>
         <span className="explanation">{explanationOf(props.message)}</span>
       </span>

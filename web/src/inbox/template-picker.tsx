@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { get, qs } from '../api.ts'
 import type { Conversation, Template } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
-import { useLoad } from '../ui/hooks.ts'
+import { useLoad } from '../ui/server-state.ts'
 import { buildComponents, missingValues, paramFields, preview, type Values } from './template-params.ts'
 
 // Outside the 24-hour window WhatsApp only delivers approved templates: pick one of the number's
@@ -22,12 +23,15 @@ export function TemplatePicker(props: {
   sending: boolean
   onSend: (template: { name: string; language: { code: string }; components: unknown[] }) => Promise<boolean>
 }) {
+  const { t } = useTranslation('inbox')
   const ids = useId()
   const {
     data: templates,
     error,
     loading,
-  } = useLoad(() => approvedTemplates(props.conversation), [props.conversation.numberId])
+  } = useLoad(['approved-templates', props.conversation.numberId], () =>
+    approvedTemplates(props.conversation),
+  )
   const languages = useMemo(() => [...new Set((templates ?? []).map((t) => t.language))].sort(), [templates])
   const [language, setLanguage] = useState('')
   const [templateId, setTemplateId] = useState('')
@@ -37,8 +41,8 @@ export function TemplatePicker(props: {
   useEffect(() => {
     if (!language && languages.length) setLanguage(languages.includes('en_US') ? 'en_US' : languages[0])
   }, [languages, language])
-  const choices = (templates ?? []).filter((t) => t.language === language)
-  const template = choices.find((t) => t.id === templateId) ?? null
+  const choices = (templates ?? []).filter((x) => x.language === language)
+  const template = choices.find((x) => x.id === templateId) ?? null
   useEffect(() => {
     if (template === null && choices.length) setTemplateId(choices[0].id)
   }, [template, choices])
@@ -66,27 +70,19 @@ export function TemplatePicker(props: {
     <form className="template-picker" onSubmit={submit} aria-labelledby={`${ids}-title`}>
       <div className="template-head">
         <h2 id={`${ids}-title`} className="composer-title">
-          Send a template
+          {t('picker.title')}
         </h2>
-        <p className="window-note">
-          The 24-hour window is closed: WhatsApp delivers only approved templates until the customer writes
-          again.
-        </p>
+        <p className="window-note">{t('picker.windowClosed')}</p>
       </div>
-      <ErrorBox error={error} title="Could not load the templates" />
-      {loading && !templates ? <p className="muted">Loading templates…</p> : null}
-      {templates && templates.length === 0 ? (
-        <p className="notice">
-          This number's WhatsApp Business Account has no approved template. Create one in WhatsApp Manager,
-          then sync the templates (Templates page).
-        </p>
-      ) : null}
+      <ErrorBox error={error} title={t('picker.loadFailed')} />
+      {loading && !templates ? <p className="muted">{t('picker.loading')}</p> : null}
+      {templates && templates.length === 0 ? <p className="notice">{t('picker.none')}</p> : null}
       {templates && templates.length > 0 ? (
         <div className="template-grid">
           <div className="template-form">
             <div className="field-row">
               <div className="field">
-                <label htmlFor={`${ids}-lang`}>Language</label>
+                <label htmlFor={`${ids}-lang`}>{t('picker.language')}</label>
                 <select
                   id={`${ids}-lang`}
                   value={language}
@@ -104,7 +100,7 @@ export function TemplatePicker(props: {
                 </select>
               </div>
               <div className="field grow">
-                <label htmlFor={`${ids}-template`}>Template</label>
+                <label htmlFor={`${ids}-template`}>{t('picker.template')}</label>
                 <select
                   id={`${ids}-template`}
                   value={template?.id ?? ''}
@@ -114,17 +110,15 @@ export function TemplatePicker(props: {
                     setTried(false)
                   }}
                 >
-                  {choices.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name} ({t.category?.toLowerCase() ?? 'template'})
+                  {choices.map((x) => (
+                    <option key={x.id} value={x.id}>
+                      {x.name} ({x.category?.toLowerCase() ?? t('picker.templateWord')})
                     </option>
                   ))}
                 </select>
               </div>
             </div>
-            {fields.length === 0 && template ? (
-              <p className="muted small">This template has no parameters.</p>
-            ) : null}
+            {fields.length === 0 && template ? <p className="muted small">{t('picker.noParams')}</p> : null}
             {fields.map((f) => {
               const invalid = tried && !(values[f.key] ?? '').trim()
               return (
@@ -134,26 +128,26 @@ export function TemplatePicker(props: {
                     id={`${ids}-${f.key}`}
                     type={f.kind === 'text' ? 'text' : 'url'}
                     value={values[f.key] ?? ''}
-                    placeholder={f.example ? `e.g. ${f.example}` : undefined}
+                    placeholder={f.example ? t('picker.example', { example: f.example }) : undefined}
                     aria-invalid={invalid}
                     aria-describedby={invalid ? `${ids}-${f.key}-err` : undefined}
                     onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
                   />
                   {invalid ? (
                     <span id={`${ids}-${f.key}-err`} className="field-error">
-                      Required
+                      {t('picker.required')}
                     </span>
                   ) : null}
                 </div>
               )
             })}
             <button type="submit" disabled={props.sending || !template}>
-              {props.sending ? 'Sending…' : 'Send template'}
+              {props.sending ? t('composer.sending') : t('picker.send')}
             </button>
           </div>
           {view ? (
-            <figure className="template-preview" aria-label="Preview">
-              <figcaption className="muted small">Preview</figcaption>
+            <figure className="template-preview" aria-label={t('picker.preview')}>
+              <figcaption className="muted small">{t('picker.preview')}</figcaption>
               <div className="bubble preview-bubble">
                 {view.header?.text ? <p className="preview-header">{view.header.text}</p> : null}
                 {view.header?.media ? (
@@ -175,7 +169,7 @@ export function TemplatePicker(props: {
                 </p>
                 {view.footer ? <p className="preview-footer">{view.footer}</p> : null}
                 {view.buttons.length ? (
-                  <ul className="button-row" aria-label="Buttons">
+                  <ul className="button-row" aria-label={t('picker.buttons')}>
                     {view.buttons.map((b) => (
                       <li key={b}>{b}</li>
                     ))}

@@ -1,124 +1,42 @@
-import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import { get, post, qs } from '../api.ts'
-import type { Conversation, Message, Tenant } from '../api-types.ts'
-import { contactLabel, contactNumber } from '../format.ts'
-import { openedKind, useLive } from '../live.tsx'
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Message, Tenant } from '../api-types.ts'
+import { contactLabel, contactNumber, formatDay } from '../format.ts'
 import { Link } from '../router.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
-import { useDebounced } from '../ui/hooks.ts'
 import { Composer } from './composer.tsx'
-import { conversationReadEvent } from './conversation-list.tsx'
 import { MessageView } from './message-view.tsx'
+import { useThread } from './use-thread.ts'
 
 // One conversation: the messages oldest to newest, older pages loaded when you scroll to the top
-// (keeping your place), new ones and status changes live, marked read while you look at it.
-
-type Page = { messages: Message[]; nextCursor: string | null }
-const pageSize = 30
-const pending = new Set(['queued', 'sending', 'accepted', 'throttled', 'retrying', 'requeued'])
-
-function byTime(a: Message, b: Message): number {
-  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-}
-
-function merge(old: Message[], fresh: Message[]): Message[] {
-  const map = new Map(old.map((m) => [m.id, m]))
-  for (const m of fresh) map.set(m.id, m)
-  return [...map.values()].sort(byTime)
-}
-
-function dayLabel(ms: number): string {
-  const d = new Date(ms)
-  const today = new Date()
-  const yesterday = new Date(Date.now() - 86_400_000)
-  if (d.toDateString() === today.toDateString()) return 'Today'
-  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday'
-  return d.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
-}
+// (keeping your place), new ones at the bottom as they come. What is loaded, and when, is
+// useThread's (use-thread.ts); this view keeps the reader's place and renders.
 
 export function Thread(props: {
   conversationId: string
   isAdmin: boolean
   tenants: Map<string, Tenant> | null
 }) {
-  const { conversationId } = props
-  const [conversation, setConversation] = useState<Conversation>()
-  const [messages, setMessages] = useState<Message[]>([])
-  const [older, setOlder] = useState<string | null>(null)
-  const [loadingOlder, setLoadingOlder] = useState(false)
-  const [error, setError] = useState<unknown>()
-  const [loaded, setLoaded] = useState(false)
+  const { t } = useTranslation('inbox')
+  const thread = useThread(props.conversationId)
+  const { conversation, messages, loaded, error } = thread
   const scroller = useRef<HTMLDivElement>(null)
   const keepFromBottom = useRef<number | null>(null)
   const stickToBottom = useRef(true)
-  const base = `/api/v1/conversations/${encodeURIComponent(conversationId)}`
-
-  const loadConversation = useCallback(async () => {
-    const c = await get<Conversation>(base)
-    setConversation(c)
-    return c
-  }, [base])
-
-  const markRead = useCallback(async () => {
-    try {
-      await post(`${base}/read`)
-      window.dispatchEvent(new CustomEvent(conversationReadEvent, { detail: conversationId }))
-    } catch {
-      // reading stays possible; the badge updates next time
-    }
-  }, [base, conversationId])
-
-  const loadNewest = useCallback(async () => {
-    const page = await get<Page>(`${base}/messages${qs({ limit: pageSize })}`)
-    setMessages((old) => merge(old, page.messages))
-    return page
-  }, [base])
-
-  // First load of this conversation.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new conversation starts at the bottom
   useEffect(() => {
-    let cancelled = false
-    setConversation(undefined)
-    setMessages([])
-    setOlder(null)
-    setLoaded(false)
-    setError(undefined)
     stickToBottom.current = true
-    ;(async () => {
-      try {
-        const [c, page] = await Promise.all([
-          get<Conversation>(base),
-          get<Page>(`${base}/messages${qs({ limit: pageSize })}`),
-        ])
-        if (cancelled) return
-        setConversation(c)
-        setMessages((old) => merge(old, page.messages)) // a live refresh may have landed first
-        setOlder(page.nextCursor)
-        setLoaded(true)
-        if (c.unreadCount > 0) void markRead()
-      } catch (err) {
-        if (!cancelled) setError(err)
-      }
-    })()
-    return () => {
-      cancelled = true
-    }
-  }, [base, markRead])
+  }, [props.conversationId])
 
-  const loadOlder = useCallback(async () => {
-    if (!older || loadingOlder) return
-    setLoadingOlder(true)
-    const el = scroller.current
-    try {
-      const page = await get<Page>(`${base}/messages${qs({ before: older, limit: pageSize })}`)
-      if (el) keepFromBottom.current = el.scrollHeight - el.scrollTop
-      setMessages((old) => merge(old, page.messages))
-      setOlder(page.nextCursor)
-    } catch (err) {
-      setError(err)
-    } finally {
-      setLoadingOlder(false)
-    }
-  }, [base, older, loadingOlder])
+  const { loadOlder: loadOlderPage } = thread
+  const loadOlder = useCallback(
+    () =>
+      loadOlderPage(() => {
+        const el = scroller.current
+        if (el) keepFromBottom.current = el.scrollHeight - el.scrollTop
+      }),
+    [loadOlderPage],
+  )
 
   // Keep the reader's place when older messages are prepended; follow new ones at the bottom.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs after each change of the list
@@ -142,7 +60,7 @@ export function Thread(props: {
   const top = useRef<HTMLLIElement>(null)
   useEffect(() => {
     const el = top.current
-    if (!el || !older || !loaded) return
+    if (!el || !thread.hasOlder || !loaded) return
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting)) void loadOlder()
@@ -151,47 +69,11 @@ export function Thread(props: {
     )
     observer.observe(el)
     return () => observer.disconnect()
-  }, [older, loaded, loadOlder])
-
-  // Live: a new message here, or a status change of one of ours.
-  const ids = useMemo(() => new Set(messages.map((m) => m.id)), [messages])
-  const refresh = useDebounced(async () => {
-    try {
-      const [c] = await Promise.all([loadConversation(), loadNewest()])
-      if (c.unreadCount > 0 && document.visibilityState === 'visible') void markRead()
-    } catch (err) {
-      setError(err)
-    }
-  }, 150)
-  useLive(
-    (event) => {
-      const p = event.payload ?? {}
-      if (event.kind === openedKind) refresh()
-      if (event.kind === 'message.received' && p.conversationId === conversationId) refresh()
-      if (event.kind === 'message.status' && typeof p.messageId === 'string' && ids.has(p.messageId))
-        refresh()
-    },
-    ['message.received', 'message.status'],
-  )
-
-  // Polled while something changes without an event: our own sends until Meta has answered (the
-  // worker's steps before Meta's first status webhook), and media still downloading.
-  const sending = messages.some((m) => m.direction === 'out' && pending.has(m.status))
-  const downloading = messages.some((m) => m.media?.state === 'pending')
-  const pollMs = sending ? 1500 : downloading ? 2000 : 0
-  useEffect(() => {
-    if (!pollMs) return
-    const t = setInterval(() => void loadNewest().catch(() => {}), pollMs)
-    return () => clearInterval(t)
-  }, [pollMs, loadNewest])
+  }, [thread.hasOlder, loaded, loadOlder])
 
   const onSent = async () => {
     stickToBottom.current = true
-    try {
-      await Promise.all([loadNewest(), loadConversation()])
-    } catch (err) {
-      setError(err)
-    }
+    await thread.reloadAfterSend()
   }
 
   const byWamid = useMemo(() => {
@@ -214,10 +96,10 @@ export function Thread(props: {
       <section className="thread">
         <div className="thread-header">
           <Link href="/inbox" className="back-link">
-            ← Conversations
+            {t('thread.backToList')}
           </Link>
         </div>
-        <ErrorBox error={error} title="Could not open the conversation" />
+        <ErrorBox error={error} title={t('thread.openFailed')} />
       </section>
     )
   }
@@ -227,11 +109,11 @@ export function Thread(props: {
   return (
     <section
       className="thread"
-      aria-label={name ? `Conversation with ${name}` : 'Conversation'}
+      aria-label={name ? t('thread.labelWith', { name }) : t('thread.label')}
       aria-busy={!loaded}
     >
       <header className="thread-header">
-        <Link href="/inbox" className="back-link" aria-label="Back to the conversations">
+        <Link href="/inbox" className="back-link" aria-label={t('thread.back')}>
           ←
         </Link>
         {conversation ? (
@@ -239,20 +121,20 @@ export function Thread(props: {
             <h1>{name}</h1>
             <p className="muted small">
               {conversation.contact.name ? `${contactNumber(conversation.contact)} · ` : ''}
-              to {conversation.displayPhoneNumber ?? conversation.phoneNumberId}
+              {t('thread.to', { number: conversation.displayPhoneNumber ?? conversation.phoneNumberId })}
               {props.tenants
-                ? ` · tenant ${props.tenants.get(conversation.tenantId)?.name ?? conversation.tenantId}`
+                ? ` · ${t('thread.tenant', { name: props.tenants.get(conversation.tenantId)?.name ?? conversation.tenantId })}`
                 : ''}
             </p>
           </div>
         ) : (
           <div className="thread-title">
-            <h1>Loading…</h1>
+            <h1>{t('common:loading')}</h1>
           </div>
         )}
       </header>
       {error ? (
-        <ErrorBox error={error} title="Could not refresh" onDismiss={() => setError(undefined)} />
+        <ErrorBox error={error} title={t('thread.refreshFailed')} onDismiss={thread.dismissError} />
       ) : null}
       <div className="messages-scroll" ref={scroller} onScroll={onScroll}>
         <ol
@@ -260,20 +142,20 @@ export function Thread(props: {
           role="log"
           aria-live="polite"
           aria-relevant="additions"
-          aria-label="Messages"
+          aria-label={t('thread.messages')}
         >
           <li ref={top} className="history-edge">
-            {older ? (
+            {thread.hasOlder ? (
               <button
                 type="button"
                 className="secondary small"
                 onClick={() => void loadOlder()}
-                disabled={loadingOlder}
+                disabled={thread.loadingOlder}
               >
-                {loadingOlder ? 'Loading older messages…' : 'Load older messages'}
+                {thread.loadingOlder ? t('thread.loadingOlder') : t('thread.loadOlder')}
               </button>
             ) : loaded ? (
-              <span className="muted small">Beginning of the conversation</span>
+              <span className="muted small">{t('thread.beginning')}</span>
             ) : null}
           </li>
           {messages.map((m) => {
@@ -284,7 +166,7 @@ export function Thread(props: {
               <Fragment key={m.id}>
                 {separator ? (
                   <li className="day-separator">
-                    <span>{dayLabel(m.createdAt)}</span>
+                    <span>{formatDay(m.createdAt, t('thread.today'), t('thread.yesterday'))}</span>
                   </li>
                 ) : null}
                 <MessageView

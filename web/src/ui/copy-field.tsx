@@ -1,7 +1,9 @@
 import { useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 
 /** A read-only value with a Copy button (callback URL, verify token, a new API key). */
 export function CopyField(props: { label: string; value: string }) {
+  const { t } = useTranslation()
   const id = useId()
   const [copied, setCopied] = useState(false)
   const copy = async () => {
@@ -25,8 +27,8 @@ export function CopyField(props: { label: string; value: string }) {
           onFocus={(e) => e.currentTarget.select()}
           spellCheck={false}
         />
-        <button type="button" onClick={copy} aria-label={`Copy ${props.label}`}>
-          {copied ? 'Copied' : 'Copy'}
+        <button type="button" onClick={copy} aria-label={`${t('copy.copy')} ${props.label}`}>
+          {copied ? t('copy.copied') : t('copy.copy')}
         </button>
       </div>
     </div>

@@ -1,9 +1,10 @@
 import { useEffect, useId, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { get } from '../api.ts'
 import type { Tenant, User } from '../api-types.ts'
-import { ConversationList, type Filters } from '../inbox/conversation-list.tsx'
-import { Thread } from '../inbox/thread.tsx'
-import { useLoad } from '../ui/hooks.ts'
+import { useLoad } from '../ui/server-state.ts'
+import { ConversationList, type Filters } from './conversation-list.tsx'
+import { Thread } from './thread.tsx'
 
 // The team inbox: conversations on the left, the open conversation on the right; at phone width
 // one or the other (the URL says which). Admins read every tenant's inbox (with a tenant filter);
@@ -12,14 +13,14 @@ import { useLoad } from '../ui/hooks.ts'
 const initial: Filters = { q: '', open: false, unread: false, windowOpen: false, tenantId: '' }
 
 export function InboxPage(props: { user: User; path: string }) {
+  const { t } = useTranslation('inbox')
   const ids = useId()
   const selected = props.path.split('/')[2] || null
   const isAdmin = props.user.role === 'admin'
   const [search, setSearch] = useState('')
   const [filters, setFilters] = useState<Filters>(initial)
-  const tenants = useLoad(
-    async () => (isAdmin ? (await get<{ tenants: Tenant[] }>('/api/v1/admin/tenants')).tenants : []),
-    [isAdmin],
+  const tenants = useLoad(['inbox-tenants', isAdmin], async () =>
+    isAdmin ? (await get<{ tenants: Tenant[] }>('/api/v1/admin/tenants')).tenants : [],
   )
   const tenantMap = useMemo(
     () => (isAdmin ? new Map((tenants.data ?? []).map((t) => [t.id, t])) : null),
@@ -34,28 +35,28 @@ export function InboxPage(props: { user: User; path: string }) {
 
   const toggle = (key: 'open' | 'unread' | 'windowOpen') => setFilters((f) => ({ ...f, [key]: !f[key] }))
   const chips: { key: 'open' | 'unread' | 'windowOpen'; label: string }[] = [
-    { key: 'open', label: 'Open' },
-    { key: 'unread', label: 'Unread' },
-    { key: 'windowOpen', label: 'Window open' },
+    { key: 'open', label: t('filters.open') },
+    { key: 'unread', label: t('filters.unread') },
+    { key: 'windowOpen', label: t('filters.windowOpen') },
   ]
 
   return (
     <div className={`inbox${selected ? ' has-selection' : ''}`}>
-      <aside className="inbox-list" aria-label="Conversation list">
+      <aside className="inbox-list" aria-label={t('list.asideLabel')}>
         <div className="inbox-tools">
-          <h1 className="visually-hidden">Inbox</h1>
+          <h1 className="visually-hidden">{t('common:nav.inbox')}</h1>
           <label htmlFor={`${ids}-q`} className="visually-hidden">
-            Search by name or number
+            {t('filters.searchLabel')}
           </label>
           <input
             id={`${ids}-q`}
             type="search"
-            placeholder="Search name or number"
+            placeholder={t('filters.searchPlaceholder')}
             value={search}
             onChange={(e) => setSearch(e.target.value)}
           />
           <fieldset className="chips">
-            <legend className="visually-hidden">Filters</legend>
+            <legend className="visually-hidden">{t('filters.legend')}</legend>
             {chips.map((c) => (
               <button
                 key={c.key}
@@ -70,16 +71,16 @@ export function InboxPage(props: { user: User; path: string }) {
           </fieldset>
           {isAdmin ? (
             <div className="tenant-filter">
-              <label htmlFor={`${ids}-tenant`}>Tenant</label>
+              <label htmlFor={`${ids}-tenant`}>{t('filters.tenant')}</label>
               <select
                 id={`${ids}-tenant`}
                 value={filters.tenantId}
                 onChange={(e) => setFilters((f) => ({ ...f, tenantId: e.target.value }))}
               >
-                <option value="">All tenants</option>
-                {(tenants.data ?? []).map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
+                <option value="">{t('filters.allTenants')}</option>
+                {(tenants.data ?? []).map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
                   </option>
                 ))}
               </select>
@@ -93,7 +94,7 @@ export function InboxPage(props: { user: User; path: string }) {
           <Thread key={selected} conversationId={selected} isAdmin={isAdmin} tenants={tenantMap} />
         ) : (
           <div className="thread-empty">
-            <p>Choose a conversation to read and reply.</p>
+            <p>{t('choose')}</p>
           </div>
         )}
       </div>

@@ -1,25 +1,22 @@
 import { type FormEvent, useState } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import { post } from '../api.ts'
 import type { Session } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
+import { useAction } from '../ui/server-state.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 export function LoginPage(props: { notice: string | null; onSignedIn: (s: Session) => void }) {
+  const { t } = useTranslation('auth')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const signIn = useAction()
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
+    void signIn.run('sign-in', async () => {
       props.onSignedIn(await post<Session>('/api/v1/auth/login', { email: email.trim(), password }))
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -28,37 +25,34 @@ export function LoginPage(props: { notice: string | null; onSignedIn: (s: Sessio
         <div className="auth-brand" aria-hidden="true">
           <span className="brand-mark">W</span> Wahub
         </div>
-        <h1 id="login-title">Sign in</h1>
+        <h1 id="login-title">{t('login.title')}</h1>
         {props.notice ? (
           <p className="notice" role="status">
             {props.notice}
           </p>
         ) : null}
-        <label htmlFor="login-email">Email</label>
-        <input
-          id="login-email"
+        <TextField
+          label={t('login.email')}
           type="email"
           autoComplete="username"
           required
           value={email}
-          onChange={(e) => setEmail(e.target.value)}
+          onValue={setEmail}
         />
-        <label htmlFor="login-password">Password</label>
-        <input
-          id="login-password"
+        <TextField
+          label={t('login.password')}
           type="password"
           autoComplete="current-password"
           required
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
         />
-        <ErrorBox error={error} title="Could not sign in" />
-        <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <ErrorBox error={signIn.error} title={t('login.failed')} />
+        <button type="submit" disabled={signIn.busy !== null}>
+          {signIn.busy ? t('login.busy') : t('login.submit')}
         </button>
         <p className="hint">
-          First run? The one-time password of the admin user was printed when Wahub started (
-          <code>wahub serve</code>); you choose your own at first sign-in.
+          <Trans t={t} i18nKey="login.firstRun" components={{ code: <code /> }} />
         </p>
       </form>
     </main>

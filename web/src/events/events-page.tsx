@@ -1,10 +1,15 @@
 import { useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { get, post, qs } from '../api.ts'
 import type { WebhookEvent } from '../api-types.ts'
 import { formatBytes, formatDateTime } from '../format.ts'
 import { useLive } from '../live.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
-import { useDebounced, useLoad } from '../ui/hooks.ts'
+import { useDebounced } from '../ui/hooks.ts'
+import { PageHead } from '../ui/page-head.tsx'
+import { useAction, useLoad } from '../ui/server-state.ts'
+import { Success } from '../ui/success.tsx'
+import { TableHead } from '../ui/table-head.tsx'
 
 // The raw webhooks Meta delivered, newest first, with what became of each; unrouted ones (a
 // number Wahub does not know, or not assigned to a tenant) can be replayed once fixed.
@@ -12,103 +17,74 @@ import { useDebounced, useLoad } from '../ui/hooks.ts'
 const outcomes = ['', 'unrouted', 'failed', 'rejected', 'pending', 'processed']
 
 export function EventsPage() {
+  const { t } = useTranslation('events')
   const ids = useId()
   const [outcome, setOutcome] = useState('')
   const { data, error, reload } = useLoad(
+    ['events', outcome],
     async () =>
       (await get<{ events: WebhookEvent[] }>(`/api/v1/admin/events${qs({ outcome, limit: 100 })}`)).events,
-    [outcome],
   )
   const [openId, setOpenId] = useState<string | null>(null)
   const [body, setBody] = useState<string>('')
-  const [actionError, setActionError] = useState<unknown>()
-  const [replayed, setReplayed] = useState<string | null>(null)
+  const action = useAction()
   const refresh = useDebounced(() => void reload(), 500)
   useLive(refresh, ['message.received', 'message.status', 'webhook.unrouted'])
 
   const show = async (id: string) => {
     if (openId === id) return setOpenId(null)
     setOpenId(id)
-    setBody('Loading…')
-    try {
+    setBody(t('common:loading'))
+    const ok = await action.run('body', async () => {
       const e = await get<{ body: string }>(`/api/v1/admin/events/${encodeURIComponent(id)}`)
       try {
         setBody(JSON.stringify(JSON.parse(e.body), null, 2))
       } catch {
         setBody(e.body)
       }
-    } catch (err) {
-      setBody('')
-      setActionError(err)
-    }
+    })
+    if (!ok) setBody('')
   }
-  const replay = async (input: { ids?: string[]; unrouted?: boolean }) => {
-    setActionError(undefined)
-    setReplayed(null)
-    try {
+  const replay = (input: { ids?: string[]; unrouted?: boolean }) =>
+    action.run('replay', async () => {
       const r = await post<{ replayed: string[] }>('/api/v1/admin/events/replay', input)
-      setReplayed(
-        r.replayed.length
-          ? `${r.replayed.length} event(s) queued to be processed again.`
-          : 'Nothing to replay.',
-      )
       await reload()
-    } catch (err) {
-      setActionError(err)
-    }
-  }
+      return r.replayed.length ? t('replayed', { count: r.replayed.length }) : t('nothingToReplay')
+    })
   const unrouted = (data ?? []).filter((e) => e.outcome === 'unrouted').length
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>Events</h1>
-        <p className="muted">
-          Every webhook Meta delivered, stored before it was answered. “Unrouted” means the phone number was
-          unknown or not assigned to a tenant: add or assign it (Channels, Tenants), then replay.
-        </p>
-      </div>
-      <ErrorBox error={error} title="Could not load the events" />
+      <PageHead title={t('title')} intro={t('intro')} error={error} errorTitle={t('loadFailed')} />
       <div className="toolbar">
-        <label htmlFor={`${ids}-outcome`}>Outcome</label>
+        <label htmlFor={`${ids}-outcome`}>{t('outcome')}</label>
         <select id={`${ids}-outcome`} value={outcome} onChange={(e) => setOutcome(e.target.value)}>
           {outcomes.map((o) => (
             <option key={o} value={o}>
-              {o || 'All'}
+              {o ? t(`outcomes.${o}`) : t('all')}
             </option>
           ))}
         </select>
         <button type="button" onClick={() => void replay({ unrouted: true })}>
-          Replay all unrouted{unrouted ? ` (${unrouted} shown)` : ''}
+          {unrouted ? t('replayAllShown', { count: unrouted }) : t('replayAll')}
         </button>
         <button type="button" className="secondary" onClick={() => void reload()}>
-          Refresh
+          {t('refresh')}
         </button>
       </div>
-      {replayed ? (
-        <p className="success" role="status">
-          {replayed}
-        </p>
-      ) : null}
-      <ErrorBox error={actionError} title="Not done" />
+      <Success message={action.done} />
+      <ErrorBox error={action.error} title={t('notDone')} />
       <div className="table-wrap card">
         <table className="events-table">
-          <thead>
-            <tr>
-              <th scope="col">Received</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Numbers</th>
-              <th scope="col">Size</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[t('received'), t('outcome'), t('numbers'), t('size')]}
+            actions={t('actions')}
+          />
           <tbody>
             {data?.length === 0 ? (
               <tr>
                 <td colSpan={5} className="muted">
-                  No webhook yet.
+                  {t('none')}
                 </td>
               </tr>
             ) : null}
@@ -136,6 +112,7 @@ function EventRow(props: {
   onShow: () => void
   onReplay: () => void
 }) {
+  const { t } = useTranslation('events')
   const e = props.event
   const cls =
     e.outcome === 'processed'
@@ -150,18 +127,20 @@ function EventRow(props: {
       <tr data-event-id={e.id} data-outcome={e.outcome}>
         <td>{formatDateTime(e.receivedAt)}</td>
         <td>
-          <span className={`status-pill ${cls}`}>{e.outcome}</span>
+          <span className={`status-pill ${cls}`}>
+            {t(`outcomes.${e.outcome}`, { defaultValue: e.outcome })}
+          </span>
           {e.outcomeReason ? <span className="muted small"> {e.outcomeReason}</span> : null}
         </td>
         <td className="mono small">{e.phoneNumberIds.join(', ')}</td>
         <td>{formatBytes(e.size)}</td>
         <td className="row-actions">
           <button type="button" className="link-button" aria-expanded={props.open} onClick={props.onShow}>
-            {props.open ? 'Hide body' : 'Body'}
+            {props.open ? t('hideBody') : t('body')}
           </button>
           {e.outcome === 'unrouted' || e.outcome === 'failed' ? (
             <button type="button" className="link-button" onClick={props.onReplay}>
-              Replay
+              {t('replay')}
             </button>
           ) : null}
         </td>

@@ -1,0 +1,86 @@
+import enApiKeys from './en/api-keys.json'
+import enAuth from './en/auth.json'
+import enChannels from './en/channels.json'
+import enCommon from './en/common.json'
+import enErrors from './en/errors.json'
+import enEvents from './en/events.json'
+import enInbox from './en/inbox.json'
+import enTemplates from './en/templates.json'
+import enTenants from './en/tenants.json'
+import esApiKeys from './es/api-keys.json'
+import esAuth from './es/auth.json'
+import esChannels from './es/channels.json'
+import esCommon from './es/common.json'
+import esErrors from './es/errors.json'
+import esEvents from './es/events.json'
+import esInbox from './es/inbox.json'
+import esTemplates from './es/templates.json'
+import esTenants from './es/tenants.json'
+import ptApiKeys from './pt-BR/api-keys.json'
+import ptAuth from './pt-BR/auth.json'
+import ptChannels from './pt-BR/channels.json'
+import ptCommon from './pt-BR/common.json'
+import ptErrors from './pt-BR/errors.json'
+import ptEvents from './pt-BR/events.json'
+import ptInbox from './pt-BR/inbox.json'
+import ptTemplates from './pt-BR/templates.json'
+import ptTenants from './pt-BR/tenants.json'
+import thApiKeys from './th/api-keys.json'
+import thAuth from './th/auth.json'
+import thChannels from './th/channels.json'
+import thCommon from './th/common.json'
+import thErrors from './th/errors.json'
+import thEvents from './th/events.json'
+import thInbox from './th/inbox.json'
+import thTemplates from './th/templates.json'
+import thTenants from './th/tenants.json'
+
+// Every locale file, by language and feature (namespace). English is complete; a key missing in
+// another language falls back to English. A new feature adds its file here for each language.
+
+export const resources = {
+  en: {
+    'api-keys': enApiKeys,
+    auth: enAuth,
+    channels: enChannels,
+    common: enCommon,
+    errors: enErrors,
+    events: enEvents,
+    inbox: enInbox,
+    templates: enTemplates,
+    tenants: enTenants,
+  },
+  es: {
+    'api-keys': esApiKeys,
+    auth: esAuth,
+    channels: esChannels,
+    common: esCommon,
+    errors: esErrors,
+    events: esEvents,
+    inbox: esInbox,
+    templates: esTemplates,
+    tenants: esTenants,
+  },
+  'pt-BR': {
+    'api-keys': ptApiKeys,
+    auth: ptAuth,
+    channels: ptChannels,
+    common: ptCommon,
+    errors: ptErrors,
+    events: ptEvents,
+    inbox: ptInbox,
+    templates: ptTemplates,
+    tenants: ptTenants,
+  },
+  th: {
+    'api-keys': thApiKeys,
+    auth: thAuth,
+    channels: thChannels,
+    common: thCommon,
+    errors: thErrors,
+    events: thEvents,
+    inbox: thInbox,
+    templates: thTemplates,
+    tenants: thTenants,
+  },
+}

@@ -1,0 +1,102 @@
+import { useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { patch } from '../api.ts'
+import type { PhoneNumber, Tenant } from '../api-types.ts'
+import { ErrorBox } from '../ui/error-box.tsx'
+import { useAction } from '../ui/server-state.ts'
+
+const numberLabel = (n: { displayPhoneNumber: string | null; phoneNumberId: string }) =>
+  n.displayPhoneNumber ?? n.phoneNumberId
+
+/** One tenant: its numbers (default, unassign, assign a free one) and on/off. */
+export function TenantCard(props: {
+  tenant: Tenant
+  numbers: PhoneNumber[]
+  onChanged: () => Promise<void>
+}) {
+  const { t } = useTranslation('tenants')
+  const tenant = props.tenant
+  const ids = useId()
+  const [assign, setAssign] = useState('')
+  const action = useAction()
+  const free = props.numbers.filter((n) => n.tenantId === null)
+  const change = (body: Record<string, unknown>) =>
+    action.run('change', async () => {
+      await patch(`/api/v1/admin/tenants/${encodeURIComponent(tenant.id)}`, body)
+      await props.onChanged()
+    })
+  return (
+    <article className="tenant-card" aria-labelledby={`${ids}-h`}>
+      <header>
+        <h3 id={`${ids}-h`}>{tenant.name}</h3>
+        <span className={`status-pill ${tenant.enabled ? 'pass' : 'fail'}`}>
+          {tenant.enabled ? t('card.enabled') : t('card.disabled')}
+        </span>
+      </header>
+      <p className="muted small mono">{tenant.id}</p>
+      <h4>{t('card.numbers')}</h4>
+      {tenant.numbers.length === 0 ? <p className="muted">{t('card.noNumber')}</p> : null}
+      <ul className="plain-list">
+        {tenant.numbers.map((n) => (
+          <li key={n.id} className="number-line">
+            <span>
+              {numberLabel(n)}
+              {tenant.defaultNumberId === n.id ? <span className="badge">{t('card.default')}</span> : null}
+            </span>
+            <span className="row-actions">
+              {tenant.defaultNumberId !== n.id ? (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => void change({ defaultNumber: n.id })}
+                >
+                  {t('card.makeDefault')}
+                </button>
+              ) : null}
+              <button
+                type="button"
+                className="link-button danger"
+                onClick={() => void change({ removeNumbers: [n.id] })}
+              >
+                {t('card.unassign')}
+                <span className="visually-hidden"> {numberLabel(n)}</span>
+              </button>
+            </span>
+          </li>
+        ))}
+      </ul>
+      {free.length ? (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault()
+            if (assign) void change({ numbers: [assign] }).then((ok) => ok && setAssign(''))
+          }}
+        >
+          <label htmlFor={`${ids}-assign`}>{t('card.assignLabel')}</label>
+          <select id={`${ids}-assign`} value={assign} onChange={(e) => setAssign(e.target.value)}>
+            <option value="">{t('card.choose')}</option>
+            {free.map((n) => (
+              <option key={n.id} value={n.id}>
+                {numberLabel(n)} {n.verifiedName ? `(${n.verifiedName})` : ''}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="secondary" disabled={!assign}>
+            {t('card.assign')}
+          </button>
+        </form>
+      ) : null}
+      <div className="row-actions">
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => void change({ enabled: !tenant.enabled })}
+        >
+          {tenant.enabled ? t('card.disable') : t('card.enable')}
+        </button>
+      </div>
+      <ErrorBox error={action.error} title={t('card.failed')} />
+    </article>
+  )
+}

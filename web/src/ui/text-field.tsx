@@ -1,0 +1,17 @@
+import { type InputHTMLAttributes, useId } from 'react'
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>
+
+/** A labelled input: the label, then the input holding `value`; `onValue` gets each change. */
+export function TextField(
+  props: InputProps & { label: string; value: string; onValue: (value: string) => void },
+) {
+  const { label, value, onValue, ...input } = props
+  const id = useId()
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} value={value} onChange={(e) => onValue(e.target.value)} {...input} />
+    </>
+  )
+}
