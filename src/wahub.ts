@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { type RollupPump, startRollupPump } from './analytics/rollup-pump.ts'
 import { numbersRefreshJob, scheduleNumbersRefresh } from './channels/numbers-refresh-job.ts'
 import { createVault, loadVaultKeys, type Vault } from './channels/vault.ts'
 import { checkVaultKey } from './channels/vault-check.ts'
@@ -50,6 +51,8 @@ export type Wahub = {
   welcome: Welcome
   /** The in-process Sandbox emulator, when it runs. */
   sandbox: Sandbox | undefined
+  /** Keeps the analytics rollups in step with the messages (with the workers). */
+  rollups: RollupPump | undefined
   close(): Promise<void>
 }
 
@@ -173,15 +176,17 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       }
     }
     let pump: { stop(): Promise<void> } | undefined
+    let rollups: RollupPump | undefined
     if (options.workers !== false) {
       runner.start()
       sends.start()
       pump = startCallbackPump(db, log.child({ component: 'callbacks' }), {
         onQueued: () => jobRunner.nudge(),
       })
+      rollups = startRollupPump(handle, log.child({ component: 'analytics' }))
     }
 
-    const started = { app, runner, sendWorker: sends, rejections, intake, pump, sandbox }
+    const started = { app, runner, sendWorker: sends, rejections, intake, pump, rollups, sandbox }
     let closing: Promise<void> | undefined
     return {
       app,
@@ -200,6 +205,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       url,
       welcome,
       sandbox,
+      rollups,
       close() {
         closing ??= (async () => {
           // The Sandbox's emulator first: no webhook or simulated customer after this point.
@@ -215,6 +221,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
           }
           await started.intake.close()
           await started.pump?.stop()
+          await started.rollups?.stop()
           await started.sendWorker.stop()
           await started.runner.stop()
           await started.rejections.stop()
