@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { registerDbGauges } from './analytics/prometheus.ts'
 import { type RollupPump, startRollupPump } from './analytics/rollup-pump.ts'
 import { numbersRefreshJob, scheduleNumbersRefresh } from './channels/numbers-refresh-job.ts'
 import { createVault, loadVaultKeys, type Vault } from './channels/vault.ts'
@@ -12,7 +13,7 @@ import { qualityWatchJob, scheduleQualityWatch } from './diagnostics/quality-wat
 import { buildApp } from './http/app.ts'
 import { createMediaDownloadJob } from './inbox/media-job.ts'
 import { createJobRunner, type JobRunner } from './jobs/runner.ts'
-import type { JobHandlers } from './jobs/types.ts'
+import type { JobHandler, JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
 import { createRateLanes, type RateLanes } from './messaging/rate-lanes.ts'
 import { createSendWorker, type SendWorker } from './messaging/send-worker.ts'
@@ -66,6 +67,23 @@ export type StartOptions = {
   firstRun?: boolean | { sandbox?: Omit<Parameters<typeof startSandbox>[1], 'address'> }
 }
 
+/** Counts each callback delivery attempt for /metrics (the job itself stays in messaging/). */
+function countedCallbacks(
+  handler: JobHandler<'callback.deliver'>,
+  metrics: Metrics,
+): JobHandler<'callback.deliver'> {
+  return async (payload, ctx) => {
+    try {
+      const outcome = await handler(payload, ctx)
+      metrics.callbacks.inc({ result: outcome && 'retry' in outcome ? 'failed' : 'delivered' })
+      return outcome
+    } catch (err) {
+      metrics.callbacks.inc({ result: 'failed' })
+      throw err
+    }
+  }
+}
+
 export async function startWahub(config: Config, options: StartOptions): Promise<Wahub> {
   const { log } = options
   const handle =
@@ -83,6 +101,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await checkVaultKey(handle.db, vault)
 
     const metrics = createMetrics({ webhookBacklog: () => webhookBacklog(handle.db) })
+    registerDbGauges(metrics, handle.db)
     const graph = createGraphClient()
     const secrets = createSecretsCache(handle.db, vault)
     rejections = createRejectionRecorder(handle.db)
@@ -97,7 +116,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
       'quality.watch': qualityWatchJob({ db, vault, graph, config }),
-      'callback.deliver': createCallbackDeliverJob({ db, vault }),
+      'callback.deliver': countedCallbacks(createCallbackDeliverJob({ db, vault }), metrics),
     }
     const jobRunner = createJobRunner({
       handle,
@@ -183,7 +202,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       pump = startCallbackPump(db, log.child({ component: 'callbacks' }), {
         onQueued: () => jobRunner.nudge(),
       })
-      rollups = startRollupPump(handle, log.child({ component: 'analytics' }))
+      rollups = startRollupPump(handle, log.child({ component: 'analytics' }), { metrics })
     }
 
     const started = { app, runner, sendWorker: sends, rejections, intake, pump, rollups, sandbox }

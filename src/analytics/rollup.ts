@@ -204,11 +204,37 @@ async function applyDeltas(tx: Db, deltas: Map<string, Counters>): Promise<void>
     await tx.deleteFrom('analytics_hourly').where('messages', '=', 0).where('replies', '=', 0).execute()
 }
 
+/** What changed in a round, for the Prometheus counters. */
+export type FoldTally = {
+  sent: number
+  received: number
+  delivered: number
+  read: number
+  failed: Map<number, number>
+}
+
+function tallyChange(
+  tally: FoldTally,
+  direction: string,
+  errorCode: number,
+  old: Counters | undefined,
+  now: Counters,
+) {
+  if (!old) {
+    if (direction === 'out') tally.sent++
+    else tally.received++
+  }
+  if (now.delivered > (old?.delivered ?? 0)) tally.delivered++
+  if (now.read > (old?.read ?? 0)) tally.read++
+  if (now.failed > (old?.failed ?? 0)) tally.failed.set(errorCode, (tally.failed.get(errorCode) ?? 0) + 1)
+}
+
 async function foldPage(
   tx: Db,
   tables: readonly PriceTable[],
   from: { at: number; id: string },
   until: number,
+  tally: FoldTally,
 ): Promise<{ last: { at: number; id: string } | undefined; count: number }> {
   const page = (await tx
     .selectFrom('messages as m')
@@ -279,8 +305,10 @@ async function foldPage(
     const encoded = encodeCounts(counts)
     const old = previous.get(m.id)
     if (old && old.bucket === bucket && old.counts === encoded) continue
-    if (old) add(deltas, old.bucket, decodeCounts(old.counts), -1)
+    const oldCounts = old ? decodeCounts(old.counts) : undefined
+    if (old && oldCounts) add(deltas, old.bucket, oldCounts, -1)
     add(deltas, bucket, counts, 1)
+    tallyChange(tally, m.direction, key.error_code, oldCounts, counts)
     states.push({ message_id: m.id, bucket, counts: encoded })
   }
   await applyDeltas(tx, deltas)
@@ -303,17 +331,23 @@ async function foldPage(
  */
 export async function foldRollups(
   db: Db,
-  options: { tables: readonly PriceTable[]; rowLocks: boolean; now?: number },
+  options: {
+    tables: readonly PriceTable[]
+    rowLocks: boolean
+    now?: number
+    onTally?: (t: FoldTally) => void
+  },
 ): Promise<number> {
   const { tables, rowLocks, now = Date.now() } = options
   const until = now
   let from: { at: number; id: string } | undefined
   let total = 0
   for (;;) {
+    const tally: FoldTally = { sent: 0, received: 0, delivered: 0, read: 0, failed: new Map() }
     const done = await db.transaction().execute(async (tx) => {
       const cursor = await lockCursor(tx, rowLocks)
       from ??= { at: Math.max(0, cursor - foldOverlapMs), id: '' }
-      const { last, count } = await foldPage(tx, tables, from, until)
+      const { last, count } = await foldPage(tx, tables, from, until, tally)
       total += count
       if (last) from = last
       if (count < pageSize) {
@@ -326,6 +360,8 @@ export async function foldRollups(
       }
       return false
     })
+    // Counted only once the page committed (a rolled-back page is folded again).
+    options.onTally?.(tally)
     if (done) return total
   }
 }

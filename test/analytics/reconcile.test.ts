@@ -212,6 +212,28 @@ describe(`analytics reconcile with the raw rows (${testDbKind})`, () => {
     assert.equal(marketing.figures.sent, 3)
   })
 
+  test('Prometheus counts the same messages; quality history per number', async () => {
+    const res = await fetch(`${w.h.url}/metrics`)
+    const text = await res.text()
+    const value = (line: string) => Number(text.match(new RegExp(`^${line} (\\d+)`, 'm'))?.[1] ?? Number.NaN)
+    const { figures } = (await get('/api/v1/analytics/summary', w.h.adminKey)) as { figures: Figures }
+    assert.equal(value('wahub_messages_total\\{event="sent"\\}'), figures.sent, text)
+    assert.equal(value('wahub_messages_total\\{event="delivered"\\}'), figures.delivered)
+    assert.equal(value('wahub_messages_failed_total\\{code="131026"\\}'), 1)
+    assert.match(text, /^wahub_jobs_queued/m)
+    assert.match(text, /^wahub_webhook_processing_lag_seconds \d/m)
+    assert.match(text, /^wahub_number_quality\{phone_number_id="110000000000001"/m)
+    const { numbers } = (await get('/api/v1/analytics/numbers')) as {
+      numbers: { phoneNumberId: string; current: { quality_rating: string }; history: unknown[] }[]
+    }
+    assert.deepEqual(
+      numbers.map((n) => n.phoneNumberId),
+      [w.pnid],
+      "a tenant sees its own number's history only",
+    )
+    assert.equal(numbers[0].history.length, 1, 'the imported values are the first history row')
+  })
+
   test('bad filters are refused naming the field; CSV downloads the same rows', async () => {
     const bad = await w.h.api('GET', '/api/v1/analytics/breakdown?by=colour', { key: w.key })
     assert.equal(bad.status, 400, bad.text)

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Static } from 'typebox'
 import { resolveFilter } from '../../../analytics/filter.ts'
+import { numberHistories } from '../../../analytics/number-history.ts'
 import { tableInForce } from '../../../analytics/price-table.ts'
 import { loadPriceTables } from '../../../analytics/prices-repo.ts'
 import {
@@ -23,6 +24,7 @@ import {
   BreakdownQuery,
   FailuresAnswer,
   FailuresQuery,
+  NumbersAnswer,
   PricesAnswer,
   SummaryAnswer,
   TimeseriesAnswer,
@@ -155,6 +157,38 @@ export const analyticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
       const failures = await topFailures(db, f, req.query.limit ?? 20)
       if (req.query.format === 'csv') return sendCsv(reply, 'failures', failures)
       return { failures }
+    },
+  )
+
+  app.get(
+    '/analytics/numbers',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary:
+          'Quality rating, messaging-limit tier and throughput level of each number, now and their changes in the range',
+        querystring: AnalyticsQuery,
+        response: { 200: NumbersAnswer, ...errors, 404: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const f = await filterOf(db, req, req.query)
+      const numbers = await numberHistories(db, f)
+      if (req.query.format === 'csv') {
+        return sendCsv(
+          reply,
+          'numbers',
+          numbers.flatMap((n) =>
+            n.history.map((h) => ({
+              number: n.displayPhoneNumber ?? n.phoneNumberId,
+              ...h,
+              at: new Date(h.at).toISOString(),
+            })),
+          ),
+        )
+      }
+      return { numbers }
     },
   )
 

@@ -127,3 +127,22 @@ export const PricesAnswer = Type.Object({
     }),
   ),
 })
+
+const NumberValues = {
+  quality_rating: Nullable(Type.String({ description: 'GREEN, YELLOW, RED, NA' })),
+  messaging_limit_tier: Nullable(Type.String({ description: 'e.g. TIER_1K, TIER_UNLIMITED' })),
+  throughput_level: Nullable(Type.String({ description: 'STANDARD, HIGH' })),
+}
+
+export const NumbersAnswer = Type.Object({
+  numbers: Type.Array(
+    Type.Object({
+      numberId: Type.String(),
+      phoneNumberId: Type.String(),
+      displayPhoneNumber: Nullable(Type.String()),
+      tenantId: Nullable(Type.String()),
+      current: Type.Object(NumberValues),
+      history: Type.Array(Type.Object({ at: Type.Integer(), ...NumberValues })),
+    }),
+  ),
+})

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { test } from 'node:test'
+import { runWahub } from '../helpers/cli.ts'
+import { createTestDb, testDbKind } from '../helpers/db.ts'
+
+// An operator scripts the price table and the figures without the server: `wahub prices
+// import` stores Meta's CSV card, `wahub prices list` shows it beside the bundled one, and
+// `wahub analytics` prints the rollups (empty here).
+
+test(`wahub prices import and wahub analytics (${testDbKind})`, async () => {
+  const db = await createTestDb()
+  const env = db.databaseUrl
+    ? { DATABASE_URL: db.databaseUrl, WAHUB_DATA_DIR: db.dataDir }
+    : { WAHUB_DATA_DIR: db.dataDir }
+  try {
+    const card = path.join(db.dataDir, 'card.csv')
+    fs.writeFileSync(
+      card,
+      'Market,Currency,Marketing,Utility,Authentication\nArgentina,USD,0.07,0.03,0.03\nRest of Africa,USD,0.02,0.004,0.004\n',
+    )
+    const imported = await runWahub(['prices', 'import', card, '--effective', '2026-01-01'], { env })
+    assert.equal(imported.code, 0, imported.stderr)
+    assert.match(imported.stdout, /USD rate card effective 2026-01-01: 1 markets/)
+    assert.match(imported.stdout, /Rest of Africa/, 'the regions it could not map are named')
+    const list = await runWahub(['prices', 'list', '--json'], { env })
+    assert.equal(list.code, 0, list.stderr)
+    const tables = JSON.parse(list.stdout) as { effectiveFrom: string; origin: string }[]
+    assert.deepEqual(
+      tables.map((t) => [t.effectiveFrom, t.origin]),
+      [
+        ['2025-07-01', 'bundled'],
+        ['2026-01-01', 'imported'],
+      ],
+    )
+    const summary = await runWahub(['analytics', 'summary'], { env })
+    assert.equal(summary.code, 0, summary.stderr)
+    assert.match(summary.stdout, /sent\s+delivered\s+read\s+failed/)
+    const usage = await runWahub(['analytics', 'breakdown', '--by', 'colour'], { env })
+    assert.equal(usage.code, 2)
+    assert.match(usage.stderr, /--by must be one of/)
+  } finally {
+    await db.drop()
+  }
+})
