@@ -41,6 +41,10 @@ export const errorDefinitions = {
     status: 422,
     fix: 'Generate a System User token in Meta Business Settings (it never expires) and save it again with `wahub waba add --waba-id <id> --token <token>`.',
   },
+  price_card_invalid: {
+    status: 422,
+    fix: "Export Meta's rate card as CSV unchanged (a header row with Market, Currency and the category columns) and import it with `wahub prices import FILE --effective YYYY-MM-DD`.",
+  },
   meta_error: {
     status: 422,
     fix: 'Meta refused the request: details.meaning says why and details.fix what to do; `wahub doctor` checks the whole channel.',

@@ -40,6 +40,25 @@ export function createMetrics(sources: MetricsSources = {}) {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 5],
       registers: [registry],
     }),
+    // Messages as the analytics fold sees them (off the hot path, within a second or two).
+    messages: new Counter({
+      name: 'wahub_messages_total',
+      help: 'Messages by what happened to them: sent (accepted outbound), delivered, read, failed, received (inbound)',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+    messagesFailed: new Counter({
+      name: 'wahub_messages_failed_total',
+      help: "Outbound messages that failed, by Meta's error code",
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    callbacks: new Counter({
+      name: 'wahub_callback_deliveries_total',
+      help: "Attempts to deliver an event to a tenant's callback URL, by result (delivered, failed)",
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     webhookRejected: new Counter({
       name: 'wahub_webhook_rejected_total',
       help: 'Webhook POSTs rejected before storage, by reason (signature_missing, signature_invalid, too_large)',

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import { registerDbGauges } from './analytics/prometheus.ts'
+import { type RollupPump, startRollupPump } from './analytics/rollup-pump.ts'
 import { numbersRefreshJob, scheduleNumbersRefresh } from './channels/numbers-refresh-job.ts'
 import { createVault, loadVaultKeys, type Vault } from './channels/vault.ts'
 import { checkVaultKey } from './channels/vault-check.ts'
@@ -11,7 +13,7 @@ import { qualityWatchJob, scheduleQualityWatch } from './diagnostics/quality-wat
 import { buildApp } from './http/app.ts'
 import { createMediaDownloadJob } from './inbox/media-job.ts'
 import { createJobRunner, type JobRunner } from './jobs/runner.ts'
-import type { JobHandlers } from './jobs/types.ts'
+import type { JobHandler, JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
 import { createRateLanes, type RateLanes } from './messaging/rate-lanes.ts'
 import { createSendWorker, type SendWorker } from './messaging/send-worker.ts'
@@ -50,6 +52,8 @@ export type Wahub = {
   welcome: Welcome
   /** The in-process Sandbox emulator, when it runs. */
   sandbox: Sandbox | undefined
+  /** Keeps the analytics rollups in step with the messages (with the workers). */
+  rollups: RollupPump | undefined
   close(): Promise<void>
 }
 
@@ -61,6 +65,23 @@ export type StartOptions = {
   handle?: DbHandle
   /** `wahub serve`: create the first admin and the Sandbox (SPEC §3) when they are due. */
   firstRun?: boolean | { sandbox?: Omit<Parameters<typeof startSandbox>[1], 'address'> }
+}
+
+/** Counts each callback delivery attempt for /metrics (the job itself stays in messaging/). */
+function countedCallbacks(
+  handler: JobHandler<'callback.deliver'>,
+  metrics: Metrics,
+): JobHandler<'callback.deliver'> {
+  return async (payload, ctx) => {
+    try {
+      const outcome = await handler(payload, ctx)
+      metrics.callbacks.inc({ result: outcome && 'retry' in outcome ? 'failed' : 'delivered' })
+      return outcome
+    } catch (err) {
+      metrics.callbacks.inc({ result: 'failed' })
+      throw err
+    }
+  }
 }
 
 export async function startWahub(config: Config, options: StartOptions): Promise<Wahub> {
@@ -80,6 +101,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await checkVaultKey(handle.db, vault)
 
     const metrics = createMetrics({ webhookBacklog: () => webhookBacklog(handle.db) })
+    registerDbGauges(metrics, handle.db)
     const graph = createGraphClient()
     const secrets = createSecretsCache(handle.db, vault)
     rejections = createRejectionRecorder(handle.db)
@@ -94,7 +116,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
       'quality.watch': qualityWatchJob({ db, vault, graph, config }),
-      'callback.deliver': createCallbackDeliverJob({ db, vault }),
+      'callback.deliver': countedCallbacks(createCallbackDeliverJob({ db, vault }), metrics),
     }
     const jobRunner = createJobRunner({
       handle,
@@ -173,15 +195,17 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       }
     }
     let pump: { stop(): Promise<void> } | undefined
+    let rollups: RollupPump | undefined
     if (options.workers !== false) {
       runner.start()
       sends.start()
       pump = startCallbackPump(db, log.child({ component: 'callbacks' }), {
         onQueued: () => jobRunner.nudge(),
       })
+      rollups = startRollupPump(handle, log.child({ component: 'analytics' }), { metrics })
     }
 
-    const started = { app, runner, sendWorker: sends, rejections, intake, pump, sandbox }
+    const started = { app, runner, sendWorker: sends, rejections, intake, pump, rollups, sandbox }
     let closing: Promise<void> | undefined
     return {
       app,
@@ -200,6 +224,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       url,
       welcome,
       sandbox,
+      rollups,
       close() {
         closing ??= (async () => {
           // The Sandbox's emulator first: no webhook or simulated customer after this point.
@@ -215,6 +240,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
           }
           await started.intake.close()
           await started.pump?.stop()
+          await started.rollups?.stop()
           await started.sendWorker.stop()
           await started.runner.stop()
           await started.rejections.stop()

@@ -1,3 +1,4 @@
+import { analyticsCommand } from './analytics.ts'
 import { apikeyCommand } from './apikey.ts'
 import { appCommand } from './app.ts'
 import { type CliCommand, type CliIo, exitCodes, UsageError } from './command.ts'
@@ -7,6 +8,7 @@ import { eventsCommand } from './events.ts'
 import { migrateCommand } from './migrate.ts'
 import { numberCommand } from './number.ts'
 import { phoneCommand } from './phone.ts'
+import { pricesCommand } from './prices.ts'
 import { sendCommand } from './send.ts'
 import { serveCommand } from './serve.ts'
 import { templatesCommand } from './templates.ts'
@@ -44,6 +46,8 @@ export const commands: readonly CliCommand[] = [
   templatesCommand,
   sendCommand,
   eventsCommand,
+  analyticsCommand,
+  pricesCommand,
 ]
 
 function help(): string {

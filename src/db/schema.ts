@@ -326,6 +326,74 @@ export type CallbackCursorTable = {
   updated_at: Millis
 }
 
+export type PriceTablesTable = {
+  id: string
+  effective_from: string // YYYY-MM-DD (UTC)
+  currency: string
+  source: string
+  rates: Json // { market: { category: micros } }
+  imported_at: Millis
+  imported_by: string | null
+}
+
+export type MessageCostsTable = {
+  message_id: string
+  tenant_id: string
+  model: string // PMP | CBP | none
+  category: string | null
+  market: string | null
+  currency: string | null
+  amount_micros: number | null // millionths of the currency unit; null = not priced
+  price_table: string | null
+  delivered_at: Millis
+  created_at: Millis
+}
+
+export type AnalyticsHourlyTable = {
+  tenant_id: string
+  hour: Millis
+  phone_number_id: string
+  template: string
+  category: string
+  country: string
+  direction: string
+  outcome: string
+  error_code: number
+  messages: number
+  delivered: number
+  read: number
+  failed: number
+  replies: number
+  billable: number
+  unpriced: number
+  cbp: number
+  opt_outs: number
+  cost_micros: number
+}
+
+export type AnalyticsFoldedTable = {
+  message_id: string
+  bucket: string // the analytics_hourly key, fields joined by \u001f
+  counts: string // the counters it added, comma-separated
+}
+
+export type AnalyticsCursorTable = {
+  name: string
+  updated_after: Millis
+  version: number
+  updated_at: Millis
+}
+
+export type NumberHistoryTable = {
+  id: string
+  phone_number_id: string
+  at: Millis
+  quality_rating: string | null
+  messaging_limit_tier: string | null
+  throughput_level: string | null
+  source: string
+}
+
 export type Database = {
   meta_apps: MetaAppsTable
   wabas: WabasTable
@@ -352,4 +420,10 @@ export type Database = {
   rate_lanes: RateLanesTable
   template_sync_marks: TemplateSyncMarksTable
   callback_cursor: CallbackCursorTable
+  price_tables: PriceTablesTable
+  message_costs: MessageCostsTable
+  analytics_hourly: AnalyticsHourlyTable
+  analytics_folded: AnalyticsFoldedTable
+  analytics_cursor: AnalyticsCursorTable
+  number_history: NumberHistoryTable
 }

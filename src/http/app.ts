@@ -16,6 +16,7 @@ import type { SecretsCache } from '../webhooks/secrets-cache.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { adminRoutes } from './routes/admin/index.ts'
+import { analyticsRoutes } from './routes/analytics/index.ts'
 import { conversationRoutes } from './routes/conversations/conversations.ts'
 import { dashboardRoutes } from './routes/dashboard/dashboard.ts'
 import { healthRoutes } from './routes/health/health.ts'
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(templateRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(templatePreviewRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminTemplateAuthoringRoutes, { ...deps, prefix: '/api/v1/admin' })
+  await app.register(analyticsRoutes, { ...deps, prefix: '/api/v1' })
   // The dashboard answers every GET no other route matches (its pages) with the app.
   await app.register(dashboardRoutes)
   return app

@@ -190,6 +190,21 @@ export function tenantIdOf(req: FastifyRequest): string {
   return p.tenantId
 }
 
+/**
+ * The tenant a read acts for: the caller's own (asking for another is refused); an operator
+ * may name one, or none (null: every tenant).
+ */
+export function readScopeOf(req: FastifyRequest, requested: string | undefined): string | null {
+  const principal = principalOf(req)
+  if (principal.tenantId !== null) {
+    if (requested && requested !== principal.tenantId) {
+      throw new WahubError('forbidden', 'A tenant key can only read its own tenant.')
+    }
+    return principal.tenantId
+  }
+  return requested ?? null
+}
+
 /** The session token of the request's cookie (for the session routes). */
 export function sessionTokenOf(req: FastifyRequest): string | undefined {
   return cookieValue(req.headers.cookie, sessionCookieName)

@@ -28,6 +28,12 @@ const expectedTables: (keyof Database)[] = [
   'events',
   'settings',
   'rate_counters',
+  'price_tables',
+  'message_costs',
+  'analytics_hourly',
+  'analytics_folded',
+  'analytics_cursor',
+  'number_history',
   'message_transitions',
   'rate_lanes',
   'template_sync_marks',
@@ -39,7 +45,7 @@ describe(`migrations (${testDbKind})`, () => {
     const db = await createTestDb({ migrate: false })
     try {
       const { applied } = await migrateToLatest(db)
-      assert.deepEqual(applied, ['0001-initial', '0002-sending', '0004-inbox-indexes'])
+      assert.deepEqual(applied, ['0001-initial', '0002-sending', '0004-inbox-indexes', '0011-analytics'])
       const tables = (await db.db.introspection.getTables()).map((t) => t.name)
       for (const table of expectedTables) assert.ok(tables.includes(table), `table ${table} was not created`)
     } finally {
@@ -68,7 +74,7 @@ describe(`migrations (${testDbKind})`, () => {
       const applied = results.flatMap((r) => JSON.parse(r.stdout).applied)
       assert.deepEqual(
         applied,
-        ['0001-initial', '0002-sending', '0004-inbox-indexes'],
+        ['0001-initial', '0002-sending', '0004-inbox-indexes', '0011-analytics'],
         'exactly one process applied the migrations',
       )
     } finally {

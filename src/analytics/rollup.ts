@@ -1,0 +1,367 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/connect.ts'
+import {
+  type Counters,
+  contribution,
+  counterNames,
+  decodeCounts,
+  decodeKey,
+  encodeCounts,
+  encodeKey,
+  zeroCounts,
+} from './contribution.ts'
+import { countryOf } from './market.ts'
+import { estimateCost, type PriceTable } from './price-table.ts'
+
+// Keeps analytics_hourly in step with the messages table, off the hot path: a fold on every
+// instance reads the messages changed since its cursor (messages.updated_at, which every insert
+// and status change sets), records the cost estimate of each newly delivered message, and moves
+// each message's contribution (analytics_folded) from its old bucket to its new one. Folding a
+// message again changes nothing, so each round re-reads ten seconds before its cursor (a
+// transaction may commit after a later one's changes were folded). Each page runs in one
+// transaction that first locks the cursor row, so instances never fold the same page at once.
+
+const cursorName = 'messages'
+/** A change committed this late after its updated_at is still folded. */
+export const foldOverlapMs = 10_000
+const pageSize = 500
+
+type Changed = {
+  id: string
+  tenant_id: string
+  phone_number_id: string
+  direction: 'in' | 'out'
+  type: string
+  content: string
+  status: string
+  status_at: number
+  error_code: number | null
+  pricing_model: string | null
+  pricing_type: string | null
+  pricing_category: string | null
+  billable: number | null
+  context_wamid: string | null
+  created_at: number
+  updated_at: number
+  wa_id: string | null
+}
+
+function templateName(type: string, content: string): string | null {
+  if (type !== 'template') return null
+  try {
+    const body = JSON.parse(content) as { template?: { name?: string } }
+    return body.template?.name ?? null
+  } catch {
+    return null
+  }
+}
+
+async function lockCursor(tx: Db, rowLocks: boolean): Promise<number> {
+  // PostgreSQL: the row lock makes other instances wait; SQLite's transactions already hold
+  // the database's write lock (BEGIN IMMEDIATE).
+  const found = await tx
+    .selectFrom('analytics_cursor')
+    .select('updated_after')
+    .where('name', '=', cursorName)
+    .$if(rowLocks, (q) => q.forUpdate())
+    .executeTakeFirst()
+  if (found) return Number(found.updated_after)
+  await tx
+    .insertInto('analytics_cursor')
+    .values({ name: cursorName, updated_after: 0, version: 0, updated_at: Date.now() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute()
+  return 0
+}
+
+async function deliveredAt(tx: Db, ids: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  if (ids.length === 0) return out
+  const rows = await tx
+    .selectFrom('message_status_events')
+    .select(['message_id', (eb) => eb.fn.min('meta_timestamp').as('at')])
+    .where('message_id', 'in', ids)
+    .where('status', 'in', ['delivered', 'read', 'played'])
+    .groupBy('message_id')
+    .execute()
+  for (const r of rows) if (r.message_id && r.at !== null) out.set(r.message_id, Number(r.at))
+  return out
+}
+
+/** Records the estimate of messages delivered and not yet priced; returns every known estimate. */
+async function recordCosts(
+  tx: Db,
+  page: Changed[],
+  tables: readonly PriceTable[],
+): Promise<Map<string, number | null>> {
+  const out = page.filter((m) => m.direction === 'out')
+  const amounts = new Map<string, number | null>()
+  if (out.length === 0) return amounts
+  const known = await tx
+    .selectFrom('message_costs')
+    .select(['message_id', 'amount_micros'])
+    .where(
+      'message_id',
+      'in',
+      out.map((m) => m.id),
+    )
+    .execute()
+  for (const k of known) amounts.set(k.message_id, k.amount_micros === null ? null : Number(k.amount_micros))
+  const due = out.filter((m) => !amounts.has(m.id) && ['delivered', 'read', 'played'].includes(m.status))
+  if (due.length === 0) return amounts
+  const at = await deliveredAt(
+    tx,
+    due.map((m) => m.id),
+  )
+  const now = Date.now()
+  const rows = due.map((m) => {
+    const when = at.get(m.id) ?? m.status_at
+    const e = estimateCost(tables, {
+      pricingModel: m.pricing_model,
+      pricingType: m.pricing_type,
+      pricingCategory: m.pricing_category,
+      billable: m.billable,
+      market: countryOf(m.wa_id),
+      deliveredAt: when,
+    })
+    amounts.set(m.id, e.amountMicros)
+    return {
+      message_id: m.id,
+      tenant_id: m.tenant_id,
+      model: e.model,
+      category: e.category,
+      market: e.market,
+      currency: e.currency,
+      amount_micros: e.amountMicros,
+      price_table: e.priceTable,
+      delivered_at: when,
+      created_at: now,
+    }
+  })
+  await tx
+    .insertInto('message_costs')
+    .values(rows)
+    .onConflict((oc) => oc.column('message_id').doNothing())
+    .execute()
+  return amounts
+}
+
+async function repliedTemplates(tx: Db, page: Changed[]): Promise<Map<string, string>> {
+  const wanted = page.filter((m) => m.direction === 'in' && m.context_wamid)
+  const out = new Map<string, string>()
+  if (wanted.length === 0) return out
+  const rows = await tx
+    .selectFrom('messages')
+    .select(['phone_number_id', 'wamid', 'type', 'content'])
+    .where('direction', '=', 'out')
+    .where(
+      'wamid',
+      'in',
+      wanted.map((m) => m.context_wamid as string),
+    )
+    .execute()
+  for (const r of rows) out.set(`${r.phone_number_id}:${r.wamid}`, templateName(r.type, r.content) ?? '')
+  return out
+}
+
+function add(into: Map<string, Counters>, key: string, counts: Counters, sign: 1 | -1) {
+  const acc = into.get(key) ?? zeroCounts()
+  for (const n of counterNames) acc[n] += sign * counts[n]
+  into.set(key, acc)
+}
+
+async function applyDeltas(tx: Db, deltas: Map<string, Counters>): Promise<void> {
+  const rows = [...deltas.entries()]
+    .filter(([, c]) => counterNames.some((n) => c[n] !== 0))
+    .map(([k, c]) => ({ ...decodeKey(k), ...c }))
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200)
+    await tx
+      .insertInto('analytics_hourly')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .columns([
+            'tenant_id',
+            'hour',
+            'phone_number_id',
+            'template',
+            'category',
+            'country',
+            'direction',
+            'outcome',
+            'error_code',
+          ])
+          .doUpdateSet(
+            Object.fromEntries(
+              counterNames.map((n) => [n, sql`analytics_hourly.${sql.ref(n)} + excluded.${sql.ref(n)}`]),
+            ) as Record<(typeof counterNames)[number], never>,
+          ),
+      )
+      .execute()
+  }
+  if (rows.length > 0)
+    await tx.deleteFrom('analytics_hourly').where('messages', '=', 0).where('replies', '=', 0).execute()
+}
+
+/** What changed in a round, for the Prometheus counters. */
+export type FoldTally = {
+  sent: number
+  received: number
+  delivered: number
+  read: number
+  failed: Map<number, number>
+}
+
+function tallyChange(
+  tally: FoldTally,
+  direction: string,
+  errorCode: number,
+  old: Counters | undefined,
+  now: Counters,
+) {
+  if (!old) {
+    if (direction === 'out') tally.sent++
+    else tally.received++
+  }
+  if (now.delivered > (old?.delivered ?? 0)) tally.delivered++
+  if (now.read > (old?.read ?? 0)) tally.read++
+  if (now.failed > (old?.failed ?? 0)) tally.failed.set(errorCode, (tally.failed.get(errorCode) ?? 0) + 1)
+}
+
+async function foldPage(
+  tx: Db,
+  tables: readonly PriceTable[],
+  from: { at: number; id: string },
+  until: number,
+  tally: FoldTally,
+): Promise<{ last: { at: number; id: string } | undefined; count: number }> {
+  const page = (await tx
+    .selectFrom('messages as m')
+    .leftJoin('contacts as c', 'c.id', 'm.contact_id')
+    .select([
+      'm.id',
+      'm.tenant_id',
+      'm.phone_number_id',
+      'm.direction',
+      'm.type',
+      'm.content',
+      'm.status',
+      'm.status_at',
+      'm.error_code',
+      'm.pricing_model',
+      'm.pricing_type',
+      'm.pricing_category',
+      'm.billable',
+      'm.context_wamid',
+      'm.created_at',
+      'm.updated_at',
+      'c.wa_id',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('m.updated_at', '>', from.at),
+        eb.and([eb('m.updated_at', '=', from.at), eb('m.id', '>', from.id)]),
+      ]),
+    )
+    .where('m.updated_at', '<=', until)
+    .orderBy('m.updated_at')
+    .orderBy('m.id')
+    .limit(pageSize)
+    .execute()) as Changed[]
+  if (page.length === 0) return { last: undefined, count: 0 }
+  const costs = await recordCosts(tx, page, tables)
+  const replied = await repliedTemplates(tx, page)
+  const before = await tx
+    .selectFrom('analytics_folded')
+    .selectAll()
+    .where(
+      'message_id',
+      'in',
+      page.map((m) => m.id),
+    )
+    .execute()
+  const previous = new Map(before.map((b) => [b.message_id, b]))
+  const deltas = new Map<string, Counters>()
+  const states: { message_id: string; bucket: string; counts: string }[] = []
+  for (const m of page) {
+    const { key, counts } = contribution({
+      tenantId: m.tenant_id,
+      phoneNumberId: m.phone_number_id,
+      direction: m.direction,
+      type: m.type,
+      templateName: templateName(m.type, m.content),
+      status: m.status,
+      errorCode: m.error_code,
+      pricingModel: m.pricing_model,
+      pricingType: m.pricing_type,
+      pricingCategory: m.pricing_category,
+      createdAt: Number(m.created_at),
+      country: countryOf(m.wa_id),
+      repliesToTemplate: m.context_wamid ? replied.get(`${m.phone_number_id}:${m.context_wamid}`) : undefined,
+      costMicros: costs.has(m.id) ? costs.get(m.id) : undefined,
+    })
+    const bucket = encodeKey(key)
+    const encoded = encodeCounts(counts)
+    const old = previous.get(m.id)
+    if (old && old.bucket === bucket && old.counts === encoded) continue
+    const oldCounts = old ? decodeCounts(old.counts) : undefined
+    if (old && oldCounts) add(deltas, old.bucket, oldCounts, -1)
+    add(deltas, bucket, counts, 1)
+    tallyChange(tally, m.direction, key.error_code, oldCounts, counts)
+    states.push({ message_id: m.id, bucket, counts: encoded })
+  }
+  await applyDeltas(tx, deltas)
+  for (let i = 0; i < states.length; i += 300) {
+    await tx
+      .insertInto('analytics_folded')
+      .values(states.slice(i, i + 300))
+      .onConflict((oc) =>
+        oc.column('message_id').doUpdateSet({ bucket: sql`excluded.bucket`, counts: sql`excluded.counts` }),
+      )
+      .execute()
+  }
+  const tail = page[page.length - 1]
+  return { last: { at: Number(tail.updated_at), id: tail.id }, count: page.length }
+}
+
+/**
+ * One round: folds every message changed since the cursor (minus the overlap) up to a moment
+ * ago, page by page, then moves the cursor. Returns how many message rows were read.
+ */
+export async function foldRollups(
+  db: Db,
+  options: {
+    tables: readonly PriceTable[]
+    rowLocks: boolean
+    now?: number
+    onTally?: (t: FoldTally) => void
+  },
+): Promise<number> {
+  const { tables, rowLocks, now = Date.now() } = options
+  const until = now
+  let from: { at: number; id: string } | undefined
+  let total = 0
+  for (;;) {
+    const tally: FoldTally = { sent: 0, received: 0, delivered: 0, read: 0, failed: new Map() }
+    const done = await db.transaction().execute(async (tx) => {
+      const cursor = await lockCursor(tx, rowLocks)
+      from ??= { at: Math.max(0, cursor - foldOverlapMs), id: '' }
+      const { last, count } = await foldPage(tx, tables, from, until, tally)
+      total += count
+      if (last) from = last
+      if (count < pageSize) {
+        await tx
+          .updateTable('analytics_cursor')
+          .set({ updated_after: Math.max(cursor, until), updated_at: Date.now(), version: sql`version + 1` })
+          .where('name', '=', cursorName)
+          .execute()
+        return true
+      }
+      return false
+    })
+    // Counted only once the page committed (a rolled-back page is folded again).
+    options.onTally?.(tally)
+    if (done) return total
+  }
+}
