@@ -85,7 +85,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     const db = handle.db
     const handlers: JobHandlers = {
       'system.noop': async () => undefined,
-      'webhook.process': createWebhookProcessJob({ db }),
+      'webhook.process': createWebhookProcessJob({ db, onWrongApp: () => metrics.webhookWrongApp.inc() }),
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
       'quality.watch': qualityWatchJob({ db, vault, graph, config }),

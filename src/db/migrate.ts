@@ -41,7 +41,13 @@ export async function migrateToLatest(handle: DbHandle): Promise<{ applied: stri
   if (handle.caps.name === 'postgres') {
     // Kysely takes an advisory lock on PostgreSQL, so several `wahub serve` instances starting
     // at once apply each migration exactly once.
-    return outcome(await new Migrator({ db: handle.db, provider: provider(handle), allowUnorderedMigrations: true }).migrateToLatest())
+    return outcome(
+      await new Migrator({
+        db: handle.db,
+        provider: provider(handle),
+        allowUnorderedMigrations: true,
+      }).migrateToLatest(),
+    )
   }
   // Kysely's SQLite adapter takes no lock (it assumes one connection), but `wahub migrate` and
   // `wahub serve` may open the same file at once. BEGIN IMMEDIATE takes SQLite's write lock

@@ -20,6 +20,7 @@ export const checkTitles = {
   'webhook.callback': 'Where Meta sends the webhooks',
   'webhooks.arriving': 'Webhooks arriving',
   'webhooks.unrouted': 'Unrouted webhooks ("Platform not found")',
+  'webhooks.wrong_app': 'Webhooks signed by the app that owns the number',
   'sends.failures': 'Send failures (24 h)',
 } as const
 

@@ -1,11 +1,17 @@
 import http from 'node:http'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify'
 import type { Vault } from '../channels/vault.ts'
 import type { GraphClient } from '../cloud-api/graph-client.ts'
 import type { Config } from '../config.ts'
 import type { DbHandle } from '../db/connect.ts'
+import { errorBody, WahubError } from '../errors.ts'
 import type { JobRunner } from '../jobs/runner.ts'
 import type { Logger } from '../log.ts'
 import type { RateLanes } from '../messaging/rate-lanes.ts'
@@ -63,6 +69,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
     trustProxy: true,
+    // Fastify answers a URL that is not valid percent-encoding (`GET /api/v1/%`) itself, in
+    // its own shape; every error leaves in Wahub's envelope instead.
+    frameworkErrors: (err, _req, reply: FastifyReply) =>
+      reply.code(400).send(errorBody(new WahubError('bad_request', `The URL is not valid: ${err.message}.`))),
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {

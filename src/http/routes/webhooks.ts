@@ -223,6 +223,9 @@ export const webhookRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       const tokens = await secrets.verifyTokens()
       const ok = query['hub.mode'] === 'subscribe' && token !== '' && tokens.some((t) => sameSecret(t, token))
       if (!ok) {
+        // Counted like refused POSTs: a prober guessing verify tokens shows in doctor and /metrics.
+        deps.rejections.record('verify_token_mismatch')
+        deps.metrics.webhookRejected.inc({ reason: 'verify_token_mismatch' })
         req.log.warn(
           { mode: query['hub.mode'], configuredApps: tokens.length },
           'webhook verification refused',
