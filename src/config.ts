@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { parseSecurityConfig, type SecurityConfig, securityVariables } from './config-security.ts'
 
 // The one place that reads configuration. Every variable is documented here and in
 // .env.example (a test keeps them in step); a wrong value stops the process with a
@@ -16,7 +17,8 @@ export type Config = Readonly<{
   graphVersion: string
   sandbox: boolean
   logLevel: LogLevel
-}>
+}> &
+  Readonly<SecurityConfig>
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof logLevels)[number]
@@ -87,6 +89,7 @@ export const configVariables: readonly ConfigVariable[] = [
     default: 'info',
     description: 'One of fatal, error, warn, info, debug, trace, silent.',
   },
+  ...securityVariables,
 ]
 
 export class ConfigError extends Error {
@@ -166,7 +169,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}".`)
   }
 
+  const security = parseSecurityConfig(
+    (name) => value(env, name),
+    (message) => new ConfigError(message),
+    ['on', 'true', '1'].includes(sandbox),
+  )
+
   return Object.freeze({
+    ...security,
     port: parsePort(env),
     host: value(env, 'HOST'),
     databaseUrl,

@@ -34,6 +34,14 @@ export const errorDefinitions = {
     status: 409,
     fix: 'The resource already exists or changed meanwhile; read it again and retry.',
   },
+  last_admin: {
+    status: 409,
+    fix: 'Make another user an admin (or enable one) first: `wahub user create --email EMAIL --role admin`.',
+  },
+  request_timeout: {
+    status: 408,
+    fix: 'Send the whole request promptly (Wahub cuts off clients that trickle headers or bodies; limits in WAHUB_*_TIMEOUT_MS).',
+  },
   payload_too_large: { status: 413, fix: 'Send a smaller body (webhooks are limited to 3 MiB).' },
   unsupported_media_type: { status: 415, fix: 'Send the body with Content-Type: application/json.' },
   rate_limited: { status: 429, fix: 'Slow down and retry after the time in the Retry-After header.' },

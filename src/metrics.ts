@@ -88,5 +88,10 @@ export function createMetrics(sources: MetricsSources = {}) {
       labelNames: ['work'] as const,
       registers: [registry],
     }),
+    webhookWrongApp: new Counter({
+      name: 'wahub_webhook_wrong_app_total',
+      help: 'Stored webhooks kept as wrong_app: signed by an app whose WABAs do not hold the numbers in them',
+      registers: [registry],
+    }),
   }
 }

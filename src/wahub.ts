@@ -112,6 +112,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
         db,
         caps: handle.caps,
         onDeadlock: () => metrics.dbDeadlocks.inc({ work: 'webhook.process' }),
+        onWrongApp: () => metrics.webhookWrongApp.inc(),
       }),
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),

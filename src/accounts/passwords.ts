@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { WahubError } from '../errors.ts'
 
 // Password hashes: scrypt from node:crypto (no native addon), stored as
 // `scrypt$N$r$p$salt$hash` so the cost can be raised later without breaking old hashes.
@@ -12,12 +13,42 @@ const p = 3
 const keyLength = 32
 const maxmem = 64 * 1024 * 1024
 
+// scrypt runs on libuv's thread pool (4 threads), which also serves file reads (the dashboard's
+// assets, media). Unbounded, 40 parallel logins filled it and `GET /` took 11 s (issue 12), so
+// at most `hashSlots` hashes run at once and at most `maxWaiting` wait; beyond that a login is
+// refused at once (429) rather than queued without bound.
+const hashSlots = 2
+const maxWaiting = 32
+let running = 0
+const waiting: (() => void)[] = []
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= hashSlots) {
+    if (waiting.length >= maxWaiting) {
+      throw new WahubError('rate_limited', 'Too many logins at once; try again in a few seconds.', {
+        retryAfterSeconds: 2,
+      })
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve))
+  } else running++
+  try {
+    return await work()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else running--
+  }
+}
+
 function derive(password: string, salt: Buffer, n: number, rr: number, pp: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, keyLength, { N: n, r: rr, p: pp, maxmem }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    )
-  })
+  return inHashSlot(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, keyLength, { N: n, r: rr, p: pp, maxmem }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        )
+      }),
+  )
 }
 
 export async function hashPassword(password: string): Promise<string> {
@@ -40,12 +71,6 @@ let dummy: Promise<string> | undefined
 export function dummyHash(): Promise<string> {
   dummy ??= hashPassword(randomBytes(16).toString('hex'))
   return dummy
-}
-
-export function checkPasswordStrength(password: string): string | undefined {
-  if (password.length < 10) return 'must be at least 10 characters'
-  if (password.length > 200) return 'must be at most 200 characters'
-  return undefined
 }
 
 /** A one-time password for a new user (printed once, must be changed at first login). */

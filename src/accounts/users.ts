@@ -4,13 +4,8 @@ import { findTenant } from '../channels/tenants-repo.ts'
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
 import { newId } from '../ids.ts'
-import {
-  checkPasswordStrength,
-  dummyHash,
-  generatePassword,
-  hashPassword,
-  verifyPassword,
-} from './passwords.ts'
+import { checkPasswordStrength } from './password-policy.ts'
+import { dummyHash, generatePassword, hashPassword, verifyPassword } from './passwords.ts'
 
 // Dashboard users: admins see everything; agents work one tenant's inbox (SPEC §10). A user
 // created without a password gets a one-time password, shown once, to be changed at first login.
@@ -87,7 +82,7 @@ export async function createUser(
   if (input.role === 'admin' && input.tenant)
     throw invalid('tenant', 'must be empty for an admin (admins see every tenant)')
   if (input.password !== undefined) {
-    const problem = checkPasswordStrength(input.password)
+    const problem = checkPasswordStrength(input.password, [email])
     if (problem) throw invalid('password', problem)
   }
   const tenantId = input.tenant ? (await findTenant(db, input.tenant)).id : null
@@ -149,8 +144,30 @@ export async function listUsers(db: Db, filter: { tenantId?: string } = {}): Pro
   return (await q.execute()).map(toUser)
 }
 
+/**
+ * Issue 12, defect 6: the last enabled admin cannot be disabled or removed — nobody could sign
+ * in to undo it. (`wahub user enable|reset-password` recover from the command line.)
+ */
+async function refuseLastAdmin(db: Db, user: User, what: string): Promise<void> {
+  if (user.role !== 'admin' || user.disabled) return
+  const others = await db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled', '=', 0)
+    .where('id', '!=', user.id)
+    .executeTakeFirst()
+  if (!others) {
+    throw new WahubError(
+      'last_admin',
+      `${user.email} is the last enabled admin: ${what} would lock everyone out of the dashboard.`,
+    )
+  }
+}
+
 export async function removeUser(db: Db, idOrEmail: string, actor: Actor): Promise<void> {
   const user = await getUser(db, idOrEmail)
+  await refuseLastAdmin(db, user, 'removing them')
   await db.deleteFrom('users').where('id', '=', user.id).execute() // sessions cascade
   await recordAudit(db, {
     actor,
@@ -169,6 +186,7 @@ export async function setUserDisabled(
   actor: Actor,
 ): Promise<User> {
   const user = await getUser(db, idOrEmail)
+  if (disabled) await refuseLastAdmin(db, user, 'disabling them')
   await db
     .updateTable('users')
     .set({ disabled: disabled ? 1 : 0 })
@@ -236,4 +254,32 @@ export async function changePassword(
     targetId: userId,
     tenantId: row.tenant_id,
   })
+}
+
+/**
+ * A new one-time password for a user who lost theirs (or an admin locked out): printed once,
+ * must be changed at the next login; their sessions end and their failed logins are forgotten.
+ */
+export async function resetPassword(
+  db: Db,
+  idOrEmail: string,
+  actor: Actor,
+): Promise<{ user: User; password: string }> {
+  const user = await getUser(db, idOrEmail)
+  const password = generatePassword()
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password), must_change_password: 1 })
+    .where('id', '=', user.id)
+    .execute()
+  await db.deleteFrom('sessions').where('user_id', '=', user.id).execute()
+  await db.deleteFrom('rate_counters').where('key', '=', `login:account:${user.email}`).execute()
+  await recordAudit(db, {
+    actor,
+    action: 'user.reset_password',
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: user.tenantId,
+  })
+  return { user: await getUser(db, user.id), password }
 }

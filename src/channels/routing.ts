@@ -32,6 +32,8 @@ export type RoutedNumber = {
   id: string
   phoneNumberId: string
   wabaRowId: string
+  /** The Meta app (meta_apps.id) the number's WABA is linked to; null when linked to none. */
+  metaAppRowId: string | null
   /** The tenant the number is assigned to, else the WABA's own tenant, else null (unassigned). */
   tenantId: string | null
 }
@@ -41,7 +43,14 @@ export async function routeNumber(db: Db, phoneNumberId: string): Promise<Routed
   const row = await db
     .selectFrom('phone_numbers as p')
     .innerJoin('wabas as w', 'w.id', 'p.waba_id')
-    .select(['p.id', 'p.phone_number_id', 'p.waba_id', 'p.tenant_id', 'w.tenant_id as waba_tenant_id'])
+    .select([
+      'p.id',
+      'p.phone_number_id',
+      'p.waba_id',
+      'p.tenant_id',
+      'w.tenant_id as waba_tenant_id',
+      'w.meta_app_id',
+    ])
     .where('p.phone_number_id', '=', phoneNumberId)
     .executeTakeFirst()
   if (!row) return undefined
@@ -49,6 +58,7 @@ export async function routeNumber(db: Db, phoneNumberId: string): Promise<Routed
     id: row.id,
     phoneNumberId: row.phone_number_id,
     wabaRowId: row.waba_id,
+    metaAppRowId: row.meta_app_id,
     tenantId: row.tenant_id ?? row.waba_tenant_id,
   }
 }
@@ -61,4 +71,24 @@ export async function knownPhoneNumberIds(db: Db): Promise<string[]> {
     .orderBy('phone_number_id')
     .execute()
   return rows.map((r) => r.phone_number_id)
+}
+
+/**
+ * SPEC §12: an event counts only for numbers of the WABAs of the app whose secret signed it.
+ * Every configured app secret is tried on arrival (several apps may share the URL), so the
+ * signer is checked here: app B's secret must not speak for app A's numbers. A WABA linked to
+ * no app belongs to no signer.
+ */
+export function signedByOwner(wabaAppRowId: string | null, signerAppRowId: string | null): boolean {
+  return wabaAppRowId !== null && wabaAppRowId === signerAppRowId
+}
+
+/** The Meta app (meta_apps.id) a WABA (Meta's id) is linked to; undefined if the WABA is unknown. */
+export async function wabaAppRowId(db: Db, wabaId: string): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('wabas')
+    .select('meta_app_id')
+    .where('waba_id', '=', wabaId)
+    .executeTakeFirst()
+  return row ? row.meta_app_id : undefined
 }

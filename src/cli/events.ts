@@ -1,9 +1,15 @@
 import { WahubError } from '../errors.ts'
-import { listEvents, loadEvent, replayEvents, type WebhookOutcome } from '../webhooks/events-repo.ts'
+import {
+  listEvents,
+  loadEvent,
+  replayEvents,
+  type WebhookOutcome,
+  webhookOutcomes,
+} from '../webhooks/events-repo.ts'
 import { parseFlags, runAdmin, subcommand, table } from './admin-io.ts'
 import type { CliCommand } from './command.ts'
 
-const outcomes: readonly WebhookOutcome[] = ['pending', 'processed', 'unrouted', 'rejected', 'failed']
+const outcomes = webhookOutcomes
 
 export const eventsCommand: CliCommand = {
   name: 'events',

@@ -1,4 +1,11 @@
-import { createUser, listUsers, removeUser, type UserRole } from '../accounts/users.ts'
+import {
+  createUser,
+  listUsers,
+  removeUser,
+  resetPassword,
+  setUserDisabled,
+  type UserRole,
+} from '../accounts/users.ts'
 import { findTenant } from '../channels/tenants-repo.ts'
 import { cliActor, parseFlags, runAdmin, subcommand, table } from './admin-io.ts'
 import { type CliCommand, UsageError } from './command.ts'
@@ -10,11 +17,48 @@ export const userCommand: CliCommand = {
     Agents need --tenant. Without --password a one-time password is printed once; it must be
     changed at first login.
 wahub user list [--tenant NAME] [--json]
-wahub user remove --email EMAIL [--json]`,
+wahub user remove --email EMAIL [--json]
+wahub user disable|enable --email EMAIL [--json]
+    Disabling ends the user's sessions; the last enabled admin cannot be disabled or removed.
+wahub user reset-password --email EMAIL [--json]
+    Prints a new one-time password once (changed at next login) and ends the user's sessions:
+    the way back in for a locked-out admin.`,
   async run(argv, io) {
     const [sub, ...rest] = argv
     // `add` as in SPEC §3's table; `create` as in the issue.
-    switch (subcommand(sub === 'add' ? 'create' : sub, ['create', 'list', 'remove'])) {
+    switch (
+      subcommand(sub === 'add' ? 'create' : sub, [
+        'create',
+        'list',
+        'remove',
+        'disable',
+        'enable',
+        'reset-password',
+      ])
+    ) {
+      case 'disable':
+      case 'enable': {
+        const f = parseFlags(rest, { values: ['email'] })
+        const email = f.required('email')
+        const disabled = sub === 'disable'
+        return runAdmin(
+          io,
+          f.json,
+          (s) => setUserDisabled(s.db, email, disabled, cliActor),
+          (u) => `User ${u.email} ${u.disabled ? 'disabled (sessions ended)' : 'enabled'}.\n`,
+        )
+      }
+      case 'reset-password': {
+        const f = parseFlags(rest, { values: ['email'] })
+        const email = f.required('email')
+        return runAdmin(
+          io,
+          f.json,
+          (s) => resetPassword(s.db, email, cliActor),
+          (r) =>
+            `New one-time password for ${r.user.email}: ${r.password}   (shown once; changed at next login)\n`,
+        )
+      }
       case 'create': {
         const f = parseFlags(rest, { values: ['email', 'role', 'tenant', 'password'] })
         const role = f.required('role')

@@ -5,6 +5,7 @@ import { targetOf } from '../channels/graph-target.ts'
 import { type WebhookStatus, webhookStatus } from '../channels/webhook-config.ts'
 import type { GraphTarget } from '../cloud-api/graph-client.ts'
 import type { PhoneNumber } from '../cloud-api/management-types.ts'
+import type { Db } from '../db/connect.ts'
 import { readSandboxState } from '../sandbox/sandbox-state.ts'
 import { webhookBacklog } from '../webhooks/events-repo.ts'
 import { recentRejections } from '../webhooks/rejections.ts'
@@ -33,8 +34,10 @@ import {
   unroutedCheck,
 } from './checks/traffic.ts'
 import { subscribedCheck, type TokenFacts, templatesCheck, tokenCheck } from './checks/waba.ts'
+import { type WrongAppGroup, wrongAppCheck } from './checks/wrong-app.ts'
 import {
   acceptedSends,
+  appOwners,
   eventBody,
   knownNumbers,
   lastWebhookAt,
@@ -48,6 +51,7 @@ import {
   unsettledSends,
   type WabaRow,
   wabaRefs,
+  wrongAppEvents,
 } from './facts-repo.ts'
 import { type CachedGraph, cachedGraph } from './graph-cache.ts'
 import { isTokenProblem, type Read, readGraph, skipped } from './read.ts'
@@ -296,6 +300,7 @@ async function trafficChecks(
   }
   checks.push(unroutedCheck(groups, known, subject))
   if (!channel) checks.push(backlogCheck(await webhookBacklog(ctx.db), now))
+  if (!channel) checks.push(wrongAppCheck(await wrongAppGroups(ctx.db)))
 
   if (!scope.unknownChannel) {
     const since = now - 24 * hourMs
@@ -307,4 +312,31 @@ async function trafficChecks(
     checks.push(failuresCheck(subject, failures, unsettled, { numberOf: (id) => byRow.get(id) }))
   }
   return checks
+}
+
+async function wrongAppGroups(db: Db): Promise<WrongAppGroup[]> {
+  const owners = await appOwners(db)
+  const groups = new Map<string, WrongAppGroup>()
+  for (const row of await wrongAppEvents(db)) {
+    for (const id of (row.phone_number_ids ?? '').split(',').filter(Boolean)) {
+      const key = `${row.signer_app_id}:${id}`
+      const g = groups.get(key)
+      if (g) {
+        g.count++
+        g.lastAt = Math.max(g.lastAt, Number(row.received_at))
+        continue
+      }
+      const owner = owners.get(id)
+      groups.set(key, {
+        id,
+        signerAppId: row.signer_app_id,
+        wabaId: owner?.wabaId ?? null,
+        ownerAppId: owner?.ownerAppId ?? null,
+        count: 1,
+        lastAt: Number(row.received_at),
+        sampleEventId: row.id,
+      })
+    }
+  }
+  return [...groups.values()]
 }

@@ -309,3 +309,39 @@ export async function numberOwners(db: Db): Promise<NumberOwner[]> {
 export async function wabaRefs(db: Db): Promise<{ id: string; waba_id: string; tenant_id: string | null }[]> {
   return db.selectFrom('wabas').select(['id', 'waba_id', 'tenant_id']).execute()
 }
+
+export type WrongAppRow = {
+  id: string
+  received_at: number
+  signer_app_id: string | null
+  phone_number_ids: string | null
+}
+
+/** Webhooks kept as wrong_app (newest first): signed by an app that does not own their numbers. */
+export async function wrongAppEvents(db: Db, limit = 5000): Promise<WrongAppRow[]> {
+  return db
+    .selectFrom('webhook_events as e')
+    .leftJoin('meta_apps as a', 'a.id', 'e.meta_app_id')
+    .select(['e.id', 'e.received_at', 'a.app_id as signer_app_id', 'e.phone_number_ids'])
+    .where('e.outcome', '=', 'wrong_app')
+    .orderBy('e.received_at', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** Each number's and WABA's Meta id with its WABA and the Meta app id that WABA is linked to. */
+export async function appOwners(db: Db): Promise<Map<string, { wabaId: string; ownerAppId: string | null }>> {
+  const wabas = await db
+    .selectFrom('wabas as w')
+    .leftJoin('meta_apps as a', 'a.id', 'w.meta_app_id')
+    .select(['w.id', 'w.waba_id', 'a.app_id'])
+    .execute()
+  const numbers = await db.selectFrom('phone_numbers').select(['phone_number_id', 'waba_id']).execute()
+  const out = new Map<string, { wabaId: string; ownerAppId: string | null }>()
+  for (const w of wabas) out.set(w.waba_id, { wabaId: w.waba_id, ownerAppId: w.app_id })
+  for (const n of numbers) {
+    const w = wabas.find((x) => x.id === n.waba_id)
+    if (w) out.set(n.phone_number_id, { wabaId: w.waba_id, ownerAppId: w.app_id })
+  }
+  return out
+}

@@ -5,7 +5,12 @@ import type { Check, CheckId, DoctorReport } from './types.ts'
 // line, warnings and failures with what was seen and the fix.
 
 const marks = { pass: '✓', warn: '!', fail: '✗' } as const
-const trafficIds = new Set<CheckId>(['webhooks.arriving', 'webhooks.unrouted', 'sends.failures'])
+const trafficIds = new Set<CheckId>([
+  'webhooks.arriving',
+  'webhooks.unrouted',
+  'webhooks.wrong_app',
+  'sends.failures',
+])
 
 function heading(c: Check): string {
   if (trafficIds.has(c.id)) return c.subject ? `Traffic of ${c.subject}` : 'Traffic'

@@ -21,6 +21,7 @@ export const checkTitles = {
   'webhooks.arriving': 'Webhooks arriving',
   'webhooks.unrouted': 'Unrouted webhooks ("Platform not found")',
   'webhooks.backlog': 'Webhook processing keeps up',
+  'webhooks.wrong_app': 'Webhooks signed by the app that owns the number',
   'sends.failures': 'Send failures (24 h)',
 } as const
 

@@ -136,7 +136,17 @@ function toGraphError(err: FastifyError | Error, ctx: EmulatorContext): GraphErr
 }
 
 export async function buildEmulatorApp(ctx: EmulatorContext, control: Control): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024, forceCloseConnections: true })
+  // SPEC §12: every server has header, request and idle deadlines, the emulator's too (it is
+  // never exposed, but a stuck client must not hold it either).
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 5 * 1024 * 1024,
+    forceCloseConnections: true,
+    connectionTimeout: 120_000,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 60_000,
+    http: { headersTimeout: 10_000 },
+  })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body)

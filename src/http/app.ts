@@ -1,11 +1,17 @@
-import http from 'node:http'
+import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify'
 import type { Vault } from '../channels/vault.ts'
 import type { GraphClient } from '../cloud-api/graph-client.ts'
 import type { Config } from '../config.ts'
 import type { DbHandle } from '../db/connect.ts'
+import { errorBody, WahubError } from '../errors.ts'
 import type { JobRunner } from '../jobs/runner.ts'
 import type { Logger } from '../log.ts'
 import type { RateLanes } from '../messaging/rate-lanes.ts'
@@ -27,6 +33,7 @@ import { adminTemplateAuthoringRoutes, templatePreviewRoutes } from './routes/te
 import { templateRoutes } from './routes/templates/templates.ts'
 import { tenantRoutes } from './routes/tenant/tenant.ts'
 import { createWebhookFastPath, webhookRoutes } from './routes/webhooks/webhooks.ts'
+import { createGuardedServer } from './slow-clients.ts'
 
 // Builds the Fastify app from its dependencies and wires the route plugins; it holds no rules.
 export type AppDeps = {
@@ -49,22 +56,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   let closing = false
   const webhookFastPath = createWebhookFastPath({ ...deps, closing: () => closing })
   const app = Fastify({
-    serverFactory: (handler, options) => {
-      const server = http.createServer((req, res) => {
+    // SPEC §12: header, body-rate, request, keep-alive and idle deadlines (http/slow-clients.ts).
+    serverFactory: (handler) =>
+      createGuardedServer(deps.config, (req, res) => {
         if (!webhookFastPath(req, res)) handler(req, res)
-      })
-      // What Fastify sets on the servers it creates itself.
-      server.keepAliveTimeout = Number(options.keepAliveTimeout ?? 72_000)
-      server.requestTimeout = Number(options.requestTimeout ?? 0)
-      server.setTimeout(Number(options.connectionTimeout ?? 0))
-      return server
-    },
+      }),
     loggerInstance: deps.log as FastifyBaseLogger,
     // Per-request info lines would dominate the log at webhook rates; routes log the fixed
     // messages a person greps for (`webhook received`, `send failed`) themselves.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies in WAHUB_TRUST_PROXY (default none), so
+    // a client cannot pick its own address for the login throttle (SPEC §12).
+    trustProxy: deps.config.trustProxy === false ? false : [...deps.config.trustProxy],
+    // Fastify answers a URL that is not valid percent-encoding (`GET /api/v1/%`) itself, in
+    // its own shape; every error leaves in Wahub's envelope instead.
+    frameworkErrors: (err, _req, reply: FastifyReply) =>
+      reply.code(400).send(errorBody(new WahubError('bad_request', `The URL is not valid: ${err.message}.`))),
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
@@ -72,6 +80,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
   installErrorHandler(app)
+  // SPEC §12: security headers on every answer (routes may set stricter ones: media, the app).
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  })
   app.addHook('preClose', async () => {
     closing = true
   })
@@ -99,7 +126,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // SPEC §12: /docs can be closed (WAHUB_DOCS; on by default only with the Sandbox).
+  if (deps.config.docs) await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
 
   await app.register(healthRoutes, deps)
   await app.register(webhookRoutes, deps)

@@ -67,7 +67,13 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   if (!header) return undefined
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim())
+      } catch {
+        return undefined // not valid percent-encoding (`%zz`): no session, never a 500
+      }
+    }
   }
   return undefined
 }

@@ -1,17 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { errorBody, WahubError } from '../errors.ts'
+import { type ValidationIssue, validationProblems } from './validation-problems.ts'
 
 // Every error leaves as `{ error: { code, message, fix, details } }` with a fitting status;
 // nothing internal (stack, SQL, secrets) reaches the client.
 
 function fromFastify(err: FastifyError): WahubError | undefined {
   if (err.validation) {
-    const details = err.validation.map((v) => ({
-      field: v.instancePath
-        ? v.instancePath.replace(/^\//, '').replaceAll('/', '.')
-        : (v.params?.missingProperty ?? ''),
-      problem: v.message,
-    }))
+    const details = validationProblems(err.validation as ValidationIssue[])
     const where = err.validationContext ? ` in the ${err.validationContext}` : ''
     const first = details[0]
     return new WahubError(

@@ -157,7 +157,7 @@ function checkInteractive(req: SendRequest, problems: FieldProblem[]): void {
 
 /** The message's type (Meta's default: text) once the request is known to be coherent. */
 export function checkSendRequest(req: SendRequest): MessageType {
-  const type: MessageType = req.type ?? 'text'
+  const type: MessageType = req.type
   const problems: FieldProblem[] = []
   if (req[type] === undefined) problems.push({ field: type, problem: `is required for a ${type} message` })
   for (const other of messageTypes) {

@@ -280,23 +280,23 @@ export const SendRequestSchema = Type.Object(
       description:
         "Recipient: a phone number in any common format (normalised to Meta's digits-only form), or a business-scoped user id (US.…)",
     }),
-    type: Type.Optional(
-      Type.Union(
-        [
-          Type.Literal('text'),
-          Type.Literal('template'),
-          Type.Literal('image'),
-          Type.Literal('audio'),
-          Type.Literal('video'),
-          Type.Literal('document'),
-          Type.Literal('sticker'),
-          Type.Literal('location'),
-          Type.Literal('contacts'),
-          Type.Literal('interactive'),
-          Type.Literal('reaction'),
-        ],
-        { description: "The message type (Meta's default: text)" },
-      ),
+    // Required, unlike Meta (which defaults to text): a body without `type` is more often a
+    // mistake than a text, and guessing would send something the caller did not mean.
+    type: Type.Union(
+      [
+        Type.Literal('text'),
+        Type.Literal('template'),
+        Type.Literal('image'),
+        Type.Literal('audio'),
+        Type.Literal('video'),
+        Type.Literal('document'),
+        Type.Literal('sticker'),
+        Type.Literal('location'),
+        Type.Literal('contacts'),
+        Type.Literal('interactive'),
+        Type.Literal('reaction'),
+      ],
+      { description: 'The message type (required)' },
     ),
     text: Type.Optional(Text),
     template: Type.Optional(Template),

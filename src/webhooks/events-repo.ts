@@ -4,7 +4,15 @@ import { enqueueJob } from '../jobs/jobs-repo.ts'
 // The raw webhook events table (owned by webhooks/): every POST Meta made that passed the
 // signature check, byte for byte, with what became of it.
 
-export type WebhookOutcome = 'pending' | 'processed' | 'unrouted' | 'rejected' | 'failed'
+export type WebhookOutcome = 'pending' | 'processed' | 'unrouted' | 'wrong_app' | 'rejected' | 'failed'
+export const webhookOutcomes: readonly WebhookOutcome[] = [
+  'pending',
+  'processed',
+  'unrouted',
+  'wrong_app',
+  'rejected',
+  'failed',
+]
 
 export type StoredEvent = {
   id: string
@@ -54,7 +62,7 @@ export async function setEventOutcome(
     .updateTable('webhook_events')
     .set((eb) => ({
       outcome,
-      outcome_reason: details.reason ?? null,
+      outcome_reason: clipReason(details.reason),
       phone_number_ids: details.phoneNumberIds?.length ? details.phoneNumberIds.join(',') : null,
       processed_at: Date.now(),
       attempts: eb('attempts', '+', 1),
@@ -168,4 +176,13 @@ export async function webhookBacklog(db: Db): Promise<WebhookBacklog> {
     .executeTakeFirst()
   const oldest = row?.oldest
   return { pending: Number(row?.pending ?? 0), oldestReceivedAt: oldest == null ? null : Number(oldest) }
+}
+
+/**
+ * A reason is for a person reading doctor or `wahub events`: a junk body's parser error can
+ * quote the body itself (up to 3 MiB), so reasons are cut to 500 characters.
+ */
+export function clipReason(reason: string | null | undefined, max = 500): string | null {
+  if (reason === null || reason === undefined) return null
+  return reason.length <= max ? reason : `${reason.slice(0, max - 1)}…`
 }

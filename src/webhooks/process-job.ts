@@ -1,5 +1,11 @@
 import { applyNumberField } from '../channels/number-updates.ts'
-import { knownPhoneNumberIds, type RoutedNumber, routeNumber } from '../channels/routing.ts'
+import {
+  knownPhoneNumberIds,
+  type RoutedNumber,
+  routeNumber,
+  signedByOwner,
+  wabaAppRowId,
+} from '../channels/routing.ts'
 import { metaTimeMs } from '../cloud-api/meta-time.ts'
 import type { InboundMessage, MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
 import type { Db } from '../db/connect.ts'
@@ -11,7 +17,13 @@ import { enqueueJob } from '../jobs/jobs-repo.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import { applyStatus } from '../messaging/status.ts'
 import { applyTemplateField } from '../templates/status-updates.ts'
-import { loadEvents, type StoredEvent, setEventOutcome, setEventsProcessed } from './events-repo.ts'
+import {
+  clipReason,
+  loadEvents,
+  type StoredEvent,
+  setEventOutcome,
+  setEventsProcessed,
+} from './events-repo.ts'
 import { parseWebhook, type WebhookItem } from './parse.ts'
 
 // Processes one stored webhook event (SPEC §5), in one transaction: every item of every entry
@@ -29,6 +41,8 @@ export type ProcessDeps = {
   /** Counts a transaction PostgreSQL aborted as a deadlock (it is run again at once). */
   onDeadlock?: () => void
   onReplayNeeded?: () => void
+  /** Called once per event kept as wrong_app (signed by an app that does not own its numbers). */
+  onWrongApp?: () => void
 }
 
 const templateFields = new Set([
@@ -40,9 +54,10 @@ const numberFields = new Set(['phone_number_quality_update', 'phone_number_name_
 
 type EventOutcome = {
   id: string
-  outcome: 'processed' | 'unrouted' | 'rejected'
+  outcome: 'processed' | 'unrouted' | 'wrong_app' | 'rejected'
   reason: string | null
   phoneNumberIds: string[]
+  wrongApp: string[]
   unrouted: string[]
   unassigned: string[]
   malformed: string[]
@@ -87,7 +102,12 @@ export function createWebhookProcessJob(deps: ProcessDeps): JobHandler<'webhook.
     for (const line of logs) log[line.level](line.fields, line.msg)
     let known: string[] | undefined
     for (const o of outcomes) {
-      if (o.outcome === 'rejected') log.warn({ eventId: o.id, reason: o.reason }, 'webhook rejected')
+      if (o.outcome === 'rejected')
+        log.warn({ eventId: o.id, reason: clipReason(o.reason, 200) }, 'webhook rejected')
+      if (o.outcome === 'wrong_app') {
+        deps.onWrongApp?.()
+        log.warn({ eventId: o.id, ids: o.wrongApp, reason: o.reason }, 'webhook wrong app')
+      }
       if (o.outcome === 'unrouted') {
         known ??= await knownPhoneNumberIds(deps.db)
         // The line a person greps for when events "go nowhere" (seed 000's "Platform not found").
@@ -102,7 +122,10 @@ export function createWebhookProcessJob(deps: ProcessDeps): JobHandler<'webhook.
         )
       }
       if (o.malformed.length > 0)
-        log.warn({ eventId: o.id, problems: o.malformed.slice(0, 10) }, 'webhook items skipped')
+        log.warn(
+          { eventId: o.id, problems: o.malformed.slice(0, 10).map((p) => clipReason(p, 200)) },
+          'webhook items skipped',
+        )
     }
     return undefined
   }
@@ -127,6 +150,7 @@ async function processEvents(
       outcome: 'processed',
       reason: null,
       phoneNumberIds: [],
+      wrongApp: [],
       unrouted: [],
       unassigned: [],
       malformed: [],
@@ -159,9 +183,12 @@ async function processEvents(
   for (const { event, outcome, items } of parsed) {
     const unrouted = new Set<string>()
     const unassigned = new Set<string>()
+    const wrongApp = new Set<string>()
     for (const item of items) {
       await processItem(db, item, {
         eventId: event.id,
+        signer: event.metaAppRowId,
+        wrongApp,
         route,
         logs,
         unrouted,
@@ -171,7 +198,14 @@ async function processEvents(
     }
     outcome.unrouted = [...unrouted]
     outcome.unassigned = [...unassigned]
-    if (unrouted.size > 0 || unassigned.size > 0) {
+    outcome.wrongApp = [...wrongApp]
+    if (wrongApp.size > 0) {
+      // Kept, never routed into a tenant: the items for the signer's own numbers (if any) were
+      // processed; doctor shows the rest with the fix (diagnostics/checks/traffic.ts).
+      outcome.outcome = 'wrong_app'
+      outcome.reason = `signed by an app that does not own ${[...wrongApp].join(', ')}`
+      outcome.phoneNumberIds = [...wrongApp]
+    } else if (unrouted.size > 0 || unassigned.size > 0) {
       outcome.outcome = 'unrouted'
       outcome.reason = [
         unrouted.size > 0 ? `unknown phone_number_id ${[...unrouted].join(', ')}` : '',
@@ -227,6 +261,10 @@ function customerKey(waId: unknown, userId: unknown, fallback = ''): string {
 
 type ItemContext = {
   eventId: string
+  /** meta_apps.id of the app whose secret verified the event. */
+  signer: string | null
+  /** Numbers (or WABAs) the signing app does not own: never routed (SPEC §12). */
+  wrongApp: Set<string>
   route: (phoneNumberId: string) => Promise<RoutedNumber | undefined>
   logs: LogLine[]
   unrouted: Set<string>
@@ -242,6 +280,7 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
     case 'message': {
       const routed = await ctx.route(item.phoneNumberId)
       if (!routed) return void ctx.unrouted.add(item.phoneNumberId)
+      if (!signedByOwner(routed.metaAppRowId, ctx.signer)) return void ctx.wrongApp.add(item.phoneNumberId)
       if (!routed.tenantId) return void ctx.unassigned.add(item.phoneNumberId)
       const at = metaTimeMs((item.message as Obj).timestamp) ?? Date.now()
       const result = await recordInbound(
@@ -269,6 +308,7 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
     case 'status': {
       const routed = await ctx.route(item.phoneNumberId)
       if (!routed) return void ctx.unrouted.add(item.phoneNumberId)
+      if (!signedByOwner(routed.metaAppRowId, ctx.signer)) return void ctx.wrongApp.add(item.phoneNumberId)
       const status = item.status as MessageStatusUpdate
       const result = await applyStatus(db, {
         metaPhoneNumberId: item.phoneNumberId,
@@ -303,6 +343,8 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
     }
     case 'value_errors': {
       const routed = await ctx.route(item.phoneNumberId)
+      if (routed && !signedByOwner(routed.metaAppRowId, ctx.signer))
+        return void ctx.wrongApp.add(item.phoneNumberId)
       await recordEvent(db, {
         tenantId: routed?.tenantId ?? null,
         kind: 'webhook.field',
@@ -321,6 +363,9 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
       return
     }
     case 'field': {
+      const owner = item.wabaId ? await wabaAppRowId(db, item.wabaId) : undefined
+      if (item.wabaId && owner !== undefined && !signedByOwner(owner, ctx.signer))
+        return void ctx.wrongApp.add(item.wabaId)
       let tenantId: string | null = null
       let kind: Parameters<typeof recordEvent>[1]['kind'] = 'webhook.field'
       let subjectId: string | null = null

@@ -11,6 +11,7 @@ export type RejectionReason =
   | 'signature_mismatch'
   | 'no_app_secret'
   | 'too_large'
+  | 'verify_token_mismatch'
 
 export type RejectionRecorder = {
   record(reason: RejectionReason): void

@@ -93,7 +93,7 @@ describe(`callbacks to the tenant's URL (${testDbKind})`, () => {
     const inbound = received.find((r) => r.parsed.type === 'message.received')
     assert.equal(inbound?.parsed.message?.direction, 'in')
 
-    const sent = await sendOk(w, { to: lucia, text: { body: 'Gracias' } })
+    const sent = await sendOk(w, { to: lucia, type: 'text', text: { body: 'Gracias' } })
     await waitStatus(w, sent.id, 'read')
     await waitFor('sent, delivered and read callbacks', () => {
       const statuses = forMessage(sent.id).map((r) => r.parsed.data.status)
@@ -110,7 +110,7 @@ describe(`callbacks to the tenant's URL (${testDbKind})`, () => {
 
   test('failures and unknown outcomes are forwarded, with the explanation', async () => {
     w.h.emulator.control.setFaults({ graph: { dropRate: 1, dropWhen: 'after' } })
-    const unknown = await sendOk(w, { to: lucia, text: { body: 'perdido' } })
+    const unknown = await sendOk(w, { to: lucia, type: 'text', text: { body: 'perdido' } })
     await waitStatus(w, unknown.id, 'unknown')
     w.h.emulator.control.clearFaults()
     await waitFor('the unknown callback', () =>
@@ -134,7 +134,7 @@ describe(`callbacks to the tenant's URL (${testDbKind})`, () => {
 
   test('a callback URL that fails is retried with backoff until it answers', async () => {
     failNext = 2
-    const sent = await sendOk(w, { to: lucia, text: { body: 'reintento' } })
+    const sent = await sendOk(w, { to: lucia, type: 'text', text: { body: 'reintento' } })
     await waitStatus(w, sent.id, ['sent', 'delivered', 'read'])
     await waitFor(
       'the callbacks to get through after the failures',

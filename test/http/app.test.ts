@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createLogger } from '../../src/log.ts'
 import { startWahub, type Wahub } from '../../src/wahub.ts'
-import { testConfig } from '../helpers/config.ts'
+import { metricsAuth, testConfig } from '../helpers/config.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 describe(`HTTP basics (${testDbKind})`, () => {
@@ -45,7 +45,7 @@ describe(`HTTP basics (${testDbKind})`, () => {
 
   test('Prometheus metrics at /metrics count answered requests', async () => {
     await fetch(`${wahub.url}/healthz`)
-    const text = await (await fetch(`${wahub.url}/metrics`)).text()
+    const text = await (await fetch(`${wahub.url}/metrics`, { headers: metricsAuth })).text()
     assert.match(text, /wahub_http_requests_total\{route="\/healthz",status="200"\} \d+/)
     assert.match(text, /process_resident_memory_bytes/)
   })

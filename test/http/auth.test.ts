@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import Fastify from 'fastify'
 import { createApiKey } from '../../src/accounts/api-keys.ts'
-import { maxFailuresPerAccount } from '../../src/accounts/login.ts'
+import { accountPolicy } from '../../src/accounts/login-throttle.ts'
 import { createUser } from '../../src/accounts/users.ts'
 import { sha256Hex } from '../../src/channels/secrets.ts'
 import { installAuth } from '../../src/http/auth.ts'
@@ -198,32 +198,44 @@ describe(`API keys and sessions (${testDbKind})`, () => {
     assert.equal(code(a.body), 'login_failed')
   })
 
-  test('repeated failed logins are throttled in the database, for every instance', async () => {
+  test('repeated failed logins back off in the database, for every instance; the right password works after the wait', async () => {
     await createUser(
       h.db.db,
       { email: 'target@example.com', role: 'admin', password: 'the right password' },
       'test',
     )
-    for (let i = 0; i < maxFailuresPerAccount; i++) {
+    const key = 'login:account:target@example.com'
+    // The free failures, then one more that starts the back-off.
+    let beforeLast = 0
+    for (let i = 0; i <= accountPolicy.free; i++) {
+      beforeLast = Date.now()
       const res = await h.api('POST', '/api/v1/auth/login', {
         body: { email: 'target@example.com', password: `wrong ${i}` },
       })
-      assert.equal(res.status, 401)
+      assert.equal(res.status, 401, `attempt ${i + 1}: ${res.text}`)
     }
+    const counter = await h.db.db
+      .selectFrom('rate_counters')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow()
+    assert.equal(counter.count, accountPolicy.free + 1)
+    assert.ok(counter.reset_at >= beforeLast + accountPolicy.baseMs, 'the last failure started a back-off')
+
+    // A later step of the back-off (as after more failures): every instance refuses, even the right password.
+    await h.db.db
+      .updateTable('rate_counters')
+      .set({ reset_at: Date.now() + 60_000 })
+      .where('key', '=', key)
+      .execute()
     const blocked = await h.api('POST', '/api/v1/auth/login', {
       body: { email: 'target@example.com', password: 'the right password' },
     })
     assert.equal(blocked.status, 429, blocked.text)
     assert.equal(code(blocked.body), 'rate_limited')
-    assert.ok(Number(blocked.headers.get('retry-after')) > 0, 'Retry-After says when')
-    const counter = await h.db.db
-      .selectFrom('rate_counters')
-      .selectAll()
-      .where('key', '=', 'login:account:target@example.com')
-      .executeTakeFirstOrThrow()
-    assert.equal(counter.count, maxFailuresPerAccount)
+    const retryAfter = Number(blocked.headers.get('retry-after'))
+    assert.ok(retryAfter > 50 && retryAfter <= 60, `Retry-After says when: ${retryAfter}`)
 
-    // A second instance on the same database refuses too.
     const handle = await h.db.connectAgain()
     const second = await startWahub(
       { ...h.wahub.config, port: 0 },
@@ -235,9 +247,25 @@ describe(`API keys and sessions (${testDbKind})`, () => {
     )
     try {
       const res = await apiCall(second.url, 'POST', '/api/v1/auth/login', {
+        body: { email: 'target@example.com', password: 'target@example.com wrong' },
+      })
+      assert.equal(res.status, 429, 'the second instance reads the same back-off')
+      // Once the back-off has passed, the right password works (no fixed lockout) and clears it.
+      await h.db.db
+        .updateTable('rate_counters')
+        .set({ reset_at: Date.now() - 1 })
+        .where('key', '=', key)
+        .execute()
+      const ok = await apiCall(second.url, 'POST', '/api/v1/auth/login', {
         body: { email: 'target@example.com', password: 'the right password' },
       })
-      assert.equal(res.status, 429)
+      assert.equal(ok.status, 200, ok.text)
+      const left = await h.db.db
+        .selectFrom('rate_counters')
+        .select('key')
+        .where('key', '=', key)
+        .executeTakeFirst()
+      assert.equal(left, undefined, "the account's failures are forgotten after a right password")
     } finally {
       await second.close()
       await handle.close()

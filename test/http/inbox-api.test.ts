@@ -126,6 +126,9 @@ describe(`inbox read API (${testDbKind})`, () => {
     })
     assert.equal(file.status, 200)
     assert.match(file.headers.get('content-type') ?? '', /^image\//)
+    assert.equal(file.headers.get('x-content-type-options'), 'nosniff')
+    assert.match(file.headers.get('content-security-policy') ?? '', /sandbox/)
+    assert.match(file.headers.get('content-disposition') ?? '', /^inline/, 'an image the dashboard shows')
     assert.ok((await file.arrayBuffer()).byteLength > 0)
     const other = await fetch(`${h.url}${message.media!.url}`, {
       headers: { authorization: `Bearer ${seed.globex.key}` },

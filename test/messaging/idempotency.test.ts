@@ -29,7 +29,7 @@ describe(`idempotency keys and ?wait (${testDbKind})`, () => {
     await w.h.close()
   })
 
-  const body = (text: string) => ({ to: lucia, text: { body: text } })
+  const body = (text: string) => ({ to: lucia, type: 'text', text: { body: text } })
   const withKey = (key: string) => ({ headers: { 'idempotency-key': key } })
 
   test('the same key and body returns the first answer; the message is queued and sent once', async () => {
@@ -88,10 +88,10 @@ describe(`idempotency keys and ?wait (${testDbKind})`, () => {
   })
 
   test('a refused request does not use up its key: corrected, it goes through', async () => {
-    const refused = await send(w, { to: joao, text: { body: 'Olá' } }, withKey('joao-1'))
+    const refused = await send(w, { to: joao, type: 'text', text: { body: 'Olá' } }, withKey('joao-1'))
     assert.equal(errorOf(refused).code, 'window_closed')
     await customerWrites(w, joao)
-    const ok = await send(w, { to: joao, text: { body: 'Olá' } }, withKey('joao-1'))
+    const ok = await send(w, { to: joao, type: 'text', text: { body: 'Olá' } }, withKey('joao-1'))
     assert.equal(ok.status, 202, ok.text)
   })
 

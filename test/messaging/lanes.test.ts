@@ -151,7 +151,7 @@ describe(`rate lanes and order per recipient with two workers (${testDbKind})`, 
     const count = 12
     const ids: string[] = []
     for (let i = 0; i < count; i++) {
-      const res = await send(w, { to: lucia, text: { body: `paso ${i}` } })
+      const res = await send(w, { to: lucia, type: 'text', text: { body: `paso ${i}` } })
       assert.equal(res.status, 202, res.text)
       ids.push((res.body as { id: string }).id)
     }

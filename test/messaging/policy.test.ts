@@ -58,11 +58,11 @@ describe(`send policy: refused before Meta is asked (${testDbKind})`, () => {
 
   test('an impossible recipient is invalid_recipient (422); any common format of a real one is accepted', async () => {
     for (const to of ['123', 'not a number', '+999 1234567', '+34 12']) {
-      const e = await refused({ to, text: { body: 'x' } }, 422, 'invalid_recipient')
+      const e = await refused({ to, type: 'text', text: { body: 'x' } }, 422, 'invalid_recipient')
       assert.match(e.message, /not a phone number WhatsApp can reach/)
     }
     for (const to of ['+34 612 345 678', '0034612345678', '34612345678', '(+34) 612-345-678']) {
-      const ok = await sendOk(w, { to, text: { body: 'formato' } })
+      const ok = await sendOk(w, { to, type: 'text', text: { body: 'formato' } })
       assert.equal(ok.to, lucia, to)
     }
   })
@@ -82,13 +82,13 @@ describe(`send policy: refused before Meta is asked (${testDbKind})`, () => {
     const ok = await sendOk(w, hello('07700 900456'))
     assert.equal(ok.to, '447700900456')
     // International forms still win over the default country.
-    assert.equal((await sendOk(w, { to: '+34 612 345 678', text: { body: 'x' } })).to, lucia)
-    assert.equal((await sendOk(w, { to: '34612345678', text: { body: 'x' } })).to, lucia)
+    assert.equal((await sendOk(w, { to: '+34 612 345 678', type: 'text', text: { body: 'x' } })).to, lucia)
+    assert.equal((await sendOk(w, { to: '34612345678', type: 'text', text: { body: 'x' } })).to, lucia)
   })
 
   test('a number that is not the tenant’s is number_not_allowed (403)', async () => {
     const e = await refused(
-      { from: w.seed.globex.phoneNumberId, to: lucia, text: { body: 'x' } },
+      { from: w.seed.globex.phoneNumberId, to: lucia, type: 'text', text: { body: 'x' } },
       403,
       'number_not_allowed',
     )
@@ -96,7 +96,7 @@ describe(`send policy: refused before Meta is asked (${testDbKind})`, () => {
   })
 
   test('free-form outside the 24-hour window is window_closed, listing the approved templates with their languages', async () => {
-    const never = await refused({ to: joao, text: { body: 'Olá' } }, 422, 'window_closed')
+    const never = await refused({ to: joao, type: 'text', text: { body: 'Olá' } }, 422, 'window_closed')
     assert.match(never.message, /never written/)
     const templates = (never.details as { templates: { name: string; language: string; category: string }[] })
       .templates
@@ -116,13 +116,13 @@ describe(`send policy: refused before Meta is asked (${testDbKind})`, () => {
       .set({ last_inbound_at: Date.now() - 25 * 3600_000 })
       .where('tenant_id', '=', w.seed.acme.id)
       .execute()
-    const closed = await refused({ to: lucia, text: { body: 'hola' } }, 422, 'window_closed')
+    const closed = await refused({ to: lucia, type: 'text', text: { body: 'hola' } }, 422, 'window_closed')
     assert.match(closed.message, /closed at/)
     assert.ok((closed.details as Obj).windowClosedAt)
     // A template still goes.
     await sendOk(w, po([text('a'), text('b'), text('c')]))
     await customerWrites(w, lucia, w.pnid, 'otra vez')
-    await sendOk(w, { to: lucia, text: { body: 'ahora sí' } })
+    await sendOk(w, { to: lucia, type: 'text', text: { body: 'ahora sí' } })
   })
 
   test('an unknown template is template_not_found after one auto-sync of the WABA; a wrong language names the right ones', async () => {
@@ -352,7 +352,7 @@ describe(`send policy: refused before Meta is asked (${testDbKind})`, () => {
       [{ to: lucia, type: 'text' }, /^text$/],
       [{ to: lucia, type: 'image', image: { id: '1', link: 'https://x.example/a.jpg' } }, /^image$/],
       [{ to: lucia, type: 'text', text: { body: 'x' }, image: { link: 'https://x.example' } }, /^image$/],
-      [{ to: lucia, text: { body: '' } }, /text\.body/],
+      [{ to: lucia, type: 'text', text: { body: '' } }, /text\.body/],
       [
         {
           to: lucia,
@@ -400,11 +400,11 @@ describe(`send policy: refused before Meta is asked (${testDbKind})`, () => {
       key: w.h.adminKey,
       body: { whatsappEnabled: false },
     })
-    await refused({ to: lucia, text: { body: 'x' } }, 403, 'whatsapp_disabled')
+    await refused({ to: lucia, type: 'text', text: { body: 'x' } }, 403, 'whatsapp_disabled')
     await w.h.api('PATCH', `/api/v1/admin/tenants/${w.seed.acme.id}`, {
       key: w.h.adminKey,
       body: { whatsappEnabled: true },
     })
-    await sendOk(w, { to: lucia, text: { body: 'de nuevo' } })
+    await sendOk(w, { to: lucia, type: 'text', text: { body: 'de nuevo' } })
   })
 })

@@ -195,7 +195,8 @@ describe(`send retries, by the catalogue's retry class (${testDbKind})`, () => {
     await settled(w)
     // The emulator allows 2 messages to one recipient, then 1 per second.
     const ids: string[] = []
-    for (let i = 0; i < 4; i++) ids.push((await sendOk(w, { to: lucia, text: { body: `mensaje ${i}` } })).id)
+    for (let i = 0; i < 4; i++)
+      ids.push((await sendOk(w, { to: lucia, type: 'text', text: { body: `mensaje ${i}` } })).id)
     for (const id of ids) await waitStatus(w, id, ['sent', 'delivered', 'read'], { timeoutMs: 30_000 })
     const toLucia = graphSends(w, w.pnid).filter(
       (e) =>

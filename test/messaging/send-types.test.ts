@@ -57,6 +57,7 @@ describe(`sending every message type through the emulator (${testDbKind})`, () =
   test('a text with preview_url goes out in Meta’s form, the recipient normalised', async () => {
     const sent = await sendOk(w, {
       to: '+34 612-345-678',
+      type: 'text',
       text: { body: 'Su pedido está listo https://x.example', preview_url: true },
     })
     assert.equal(sent.to, lucia)
@@ -296,6 +297,7 @@ describe(`sending every message type through the emulator (${testDbKind})`, () =
   test('a reply (context by wamid or by Wahub id) and a reaction and its removal', async () => {
     const reply = await delivered({
       to: lucia,
+      type: 'text',
       text: { body: 'Claro que sí' },
       context: { message_id: inboundWamid },
     })
@@ -307,6 +309,7 @@ describe(`sending every message type through the emulator (${testDbKind})`, () =
       .executeTakeFirstOrThrow()
     const byId = await delivered({
       to: lucia,
+      type: 'text',
       text: { body: 'Y otra cosa' },
       context: { message_id: inbound.id },
     })
@@ -343,7 +346,7 @@ describe(`sending every message type through the emulator (${testDbKind})`, () =
     await waitFor('Marta in the inbox', () =>
       w.h.db.db.selectFrom('contacts').select('id').where('user_id', '=', marta).executeTakeFirst(),
     )
-    const body = await delivered({ to: marta, text: { body: 'Hola Marta' } })
+    const body = await delivered({ to: marta, type: 'text', text: { body: 'Hola Marta' } })
     assert.equal(body.recipient, marta)
     assert.equal(body.to, undefined)
   })
@@ -362,7 +365,7 @@ describe(`sending every message type through the emulator (${testDbKind})`, () =
     assert.equal(call.status, 200)
     assert.deepEqual(call.body.typing_indicator, { type: 'text' })
     // An outbound message cannot be marked read.
-    const out = await sendOk(w, { to: lucia, text: { body: 'x' } })
+    const out = await sendOk(w, { to: lucia, type: 'text', text: { body: 'x' } })
     const mine = await waitStatus(w, out.id, ['sent', 'delivered', 'read'])
     const refused = await w.h.api('POST', `/api/v1/messages/${mine.wamid}/read`, { key: w.key })
     assert.equal(refused.status, 400, refused.text)

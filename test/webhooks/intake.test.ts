@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto'
 import http from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import { createWebhookFastPath } from '../../src/http/routes/webhooks/webhooks.ts'
+import { metricsAuth } from '../helpers/config.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { type ReceivingSetup, startReceiving } from '../helpers/receiving.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -75,7 +76,7 @@ describe(`webhook intake (${testDbKind})`, () => {
     assert.equal(await countEvents(), before, 'a rejected webhook must not be stored')
     assert.match(h.logs(), /"reason":"signature_missing".*"msg":"webhook signature invalid"/)
     assert.match(h.logs(), /"reason":"signature_mismatch".*"msg":"webhook signature invalid"/)
-    const metrics = await (await fetch(`${h.wahub.url}/metrics`)).text()
+    const metrics = await (await fetch(`${h.wahub.url}/metrics`, { headers: metricsAuth })).text()
     assert.match(metrics, /wahub_webhook_rejected_total\{reason="signature_mismatch"\} [1-9]/)
   })
 
@@ -195,7 +196,7 @@ describe(`webhook intake (${testDbKind})`, () => {
     assert.ok(Buffer.from(rows[0].body).equals(body), 'the stored body differs from the bytes Meta sent')
     assert.equal(rows[0].signature_ok, 1)
     assert.match(rows[0].headers ?? '', /x-hub-signature-256/)
-    const metrics = await (await fetch(`${h.wahub.url}/metrics`)).text()
+    const metrics = await (await fetch(`${h.wahub.url}/metrics`, { headers: metricsAuth })).text()
     assert.match(
       metrics,
       /wahub_http_requests_total\{route="\/webhooks\/whatsapp",status="200"\} [1-9]/,

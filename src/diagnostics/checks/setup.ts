@@ -73,11 +73,16 @@ export function publicUrlCheck(config: Config, wabas: WabaRow[]): Check {
     )
   }
   if (real.length === 0) {
+    // Only the Sandbox: it works without a public URL, but the next step (a real number) does
+    // not, so an unset URL is a warning rather than a pass (issue 12).
     return check(
       'public_url',
       null,
-      'pass',
+      url ? 'pass' : 'warn',
       `WAHUB_PUBLIC_URL is ${url ? `${url} (not HTTPS)` : 'not set'}; only the Sandbox is connected, and its emulator delivers webhooks to this server directly.`,
+      url
+        ? null
+        : 'Before connecting a real number, set WAHUB_PUBLIC_URL to the HTTPS address of this server (a reverse proxy with a certificate, or a tunnel).',
     )
   }
   const fix =
@@ -210,6 +215,8 @@ const signatureFixes: Record<string, string> = {
     'Requests without X-Hub-Signature-256 are not from Meta (or a proxy strips the header): check the reverse proxy passes headers through.',
   signature_malformed: 'A proxy may be altering the X-Hub-Signature-256 header; Meta sends `sha256=<hex>`.',
   too_large: 'Bodies over 3 MiB were refused; Meta sends at most 3 MB, so these did not come from Meta.',
+  verify_token_mismatch:
+    'Handshakes (GET /webhooks/whatsapp) with a wrong hub.verify_token were refused: if you are setting up the callback in the App Dashboard, paste the verify token `wahub app add` printed (or set a new one with `wahub app add --app-id <id> --verify-token <token>`); otherwise someone is probing the URL.',
 }
 
 /** Webhook POSTs refused before storage in the last 24 h, by reason (webhooks/rejections.ts). */

@@ -14,6 +14,7 @@ import { listThread } from '../../../inbox/messages-repo.ts'
 import { reactionsFor } from '../../../inbox/reactions-repo.ts'
 import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
+import { mediaHeaders, sniffFile } from '../../media-headers.ts'
 import { ConversationSchema, presentConversation } from '../../presenters/conversation.ts'
 import { MessageSchema, presentMessage } from '../../presenters/message.ts'
 import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
@@ -193,11 +194,15 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
         )
       }
       const file = path.join(deps.config.dataDir, media.storage_path)
-      reply.header('content-type', media.mime_type ?? 'application/octet-stream')
+      reply.headers(
+        mediaHeaders({
+          declaredMime: media.mime_type,
+          sniffedMime: await sniffFile(file),
+          filename: media.filename,
+        }),
+      )
       reply.header('content-length', String(media.size_bytes ?? fs.statSync(file).size))
       reply.header('cache-control', 'private, max-age=86400')
-      if (media.filename)
-        reply.header('content-disposition', `inline; filename="${media.filename.replace(/["\\\r\n]/g, '_')}"`)
       return reply.send(fs.createReadStream(file))
     },
   )

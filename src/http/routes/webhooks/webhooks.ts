@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyError, FastifyPluginAsync } from 'fastify'
+import proxyaddr from 'proxy-addr'
 import { errorBody, WahubError } from '../../../errors.ts'
 import { verifySignature } from '../../../webhooks/signature.ts'
 import type { AppDeps } from '../../app.ts'
@@ -25,7 +26,7 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb)
 }
 
-type ReceiverDeps = Pick<AppDeps, 'intake' | 'secrets' | 'rejections' | 'metrics' | 'log'>
+type ReceiverDeps = Pick<AppDeps, 'intake' | 'secrets' | 'rejections' | 'metrics' | 'log' | 'config'>
 
 /**
  * Verifies and stores one webhook POST: resolves once the raw event is committed (store before
@@ -92,10 +93,16 @@ function refuseTooLarge(
 export function createWebhookFastPath(deps: ReceiverDeps & { closing(): boolean }) {
   const receive = createWebhookReceiver(deps)
   const { metrics, log } = deps
+  const proxies = deps.config.trustProxy
+  const clientIp = clientIpOf(proxies === false ? undefined : proxyaddr.compile([...proxies]))
   const answered = metrics.httpRequests.labels({ route: webhookPath, status: '200' })
   const duration = metrics.httpDuration.labels({ route: webhookPath })
 
   const answer = (res: ServerResponse, started: number, status: number, err?: WahubError) => {
+    // Fastify's security headers (helmet) do not run here: the two that matter for an answer
+    // with at most a JSON error body.
+    res.setHeader('x-content-type-options', 'nosniff')
+    res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'")
     if (err) {
       const json = JSON.stringify(errorBody(err))
       res.writeHead(status, {
@@ -178,11 +185,9 @@ export function createWebhookFastPath(deps: ReceiverDeps & { closing(): boolean 
   }
 }
 
-/** The caller's address as Fastify's trustProxy reports it (first X-Forwarded-For hop). */
-function clientIp(req: IncomingMessage): string {
-  const forwarded = req.headers['x-forwarded-for']
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim()
-  return first || req.socket.remoteAddress || ''
+/** The caller's address as Fastify reports it: X-Forwarded-For only from WAHUB_TRUST_PROXY's proxies. */
+function clientIpOf(trust: ReturnType<typeof proxyaddr.compile> | undefined) {
+  return (req: IncomingMessage): string => (trust ? proxyaddr(req, trust) : req.socket.remoteAddress) ?? ''
 }
 
 export const webhookRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
@@ -223,6 +228,9 @@ export const webhookRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       const tokens = await secrets.verifyTokens()
       const ok = query['hub.mode'] === 'subscribe' && token !== '' && tokens.some((t) => sameSecret(t, token))
       if (!ok) {
+        // Counted like refused POSTs: a prober guessing verify tokens shows in doctor and /metrics.
+        deps.rejections.record('verify_token_mismatch')
+        deps.metrics.webhookRejected.inc({ reason: 'verify_token_mismatch' })
         req.log.warn(
           { mode: query['hub.mode'], configuredApps: tokens.length },
           'webhook verification refused',

@@ -2,7 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { WahubError } from '../../../../errors.ts'
-import { listEvents, loadEvent, replayEvents, type WebhookOutcome } from '../../../../webhooks/events-repo.ts'
+import {
+  listEvents,
+  loadEvent,
+  replayEvents,
+  type WebhookOutcome,
+  webhookOutcomes,
+} from '../../../../webhooks/events-repo.ts'
 import type { AppDeps } from '../../../app.ts'
 import { authErrors, ErrorSchema, IdParams, Millis, Nullable } from '../../../presenters/schema-helpers.ts'
 
@@ -11,9 +17,7 @@ import { authErrors, ErrorSchema, IdParams, Millis, Nullable } from '../../../pr
 
 const admin = { access: { scope: 'admin' } } as const
 const tags = ['admin']
-const Outcome = Type.Union(
-  ['pending', 'processed', 'unrouted', 'rejected', 'failed'].map((o) => Type.Literal(o)),
-)
+const Outcome = Type.Union(webhookOutcomes.map((o) => Type.Literal(o)))
 
 const EventSchema = Type.Object({
   id: Type.String(),

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { createUser, getUser } from '../../src/accounts/users.ts'
+import { runCli } from '../../src/cli/run.ts'
+import { createLogger } from '../../src/log.ts'
+import { startWahub, type Wahub } from '../../src/wahub.ts'
+import { testConfig } from '../helpers/config.ts'
+import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
+
+// Issue 12, defect 6: an admin could disable the last admin (themselves) and nothing could undo
+// it. Now the last enabled admin cannot be disabled or removed, and `wahub user enable |
+// reset-password` recover from the command line.
+
+describe(`the last admin cannot be locked out (${testDbKind})`, () => {
+  let db: TestDb
+  let wahub: Wahub
+  let cookie = ''
+  let csrf = ''
+  before(async () => {
+    db = await createTestDb()
+    wahub = await startWahub(testConfig({ WAHUB_DATA_DIR: db.dataDir, WAHUB_SANDBOX: 'off' }), {
+      log: createLogger('silent'),
+      handle: db,
+      workers: false,
+    })
+    await createUser(
+      db.db,
+      { email: 'only@example.com', role: 'admin', password: 'the only admin here' },
+      'test',
+    )
+    const res = await fetch(`${wahub.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'only@example.com', password: 'the only admin here' }),
+    })
+    assert.equal(res.status, 200, await res.clone().text())
+    cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]
+    csrf = ((await res.json()) as { csrfToken: string }).csrfToken
+  })
+  after(async () => {
+    await wahub.close()
+    await db.drop()
+  })
+
+  const asAdmin = (method: string, path: string, body?: unknown) =>
+    fetch(`${wahub.url}${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrf,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+
+  test('disabling or removing oneself as the last admin is refused with last_admin', async () => {
+    const me = await getUser(db.db, 'only@example.com')
+    const disable = await asAdmin('PATCH', `/api/v1/admin/users/${me.id}`, { disabled: true })
+    assert.equal(disable.status, 409, await disable.clone().text())
+    assert.equal(((await disable.json()) as { error: { code: string } }).error.code, 'last_admin')
+    const remove = await asAdmin('DELETE', `/api/v1/admin/users/${me.id}`)
+    assert.equal(remove.status, 409)
+    assert.equal((await getUser(db.db, me.id)).disabled, false, 'still enabled')
+  })
+
+  test('with a second admin, one of them may be disabled; then the other is the last', async () => {
+    const second = await createUser(
+      db.db,
+      { email: 'second@example.com', role: 'admin', password: 'another admin password' },
+      'test',
+    )
+    const res = await asAdmin('PATCH', `/api/v1/admin/users/${second.user.id}`, { disabled: true })
+    assert.equal(res.status, 200, await res.clone().text())
+    const me = await getUser(db.db, 'only@example.com')
+    assert.equal((await asAdmin('PATCH', `/api/v1/admin/users/${me.id}`, { disabled: true })).status, 409)
+  })
+
+  const cli = async (...args: string[]) => {
+    let stdout = ''
+    let stderr = ''
+    const env = db.databaseUrl
+      ? { DATABASE_URL: db.databaseUrl, WAHUB_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent' }
+      : { WAHUB_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent' }
+    const code = await runCli(args, {
+      env,
+      cwd: process.cwd(),
+      stdout: (t) => {
+        stdout += t
+      },
+      stderr: (t) => {
+        stderr += t
+      },
+    })
+    return { code, stdout, stderr }
+  }
+
+  test('`wahub user enable` and `reset-password` bring a locked-out admin back', async () => {
+    const enabled = await cli('user', 'enable', '--email', 'second@example.com')
+    assert.equal(enabled.code, 0, enabled.stderr)
+    assert.match(enabled.stdout, /second@example.com enabled/)
+    const reset = await cli('user', 'reset-password', '--email', 'second@example.com')
+    assert.equal(reset.code, 0, reset.stderr)
+    const password = /password for second@example.com: (\S+)/.exec(reset.stdout)?.[1]
+    assert.ok(password, reset.stdout)
+    const login = await fetch(`${wahub.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'second@example.com', password }),
+    })
+    assert.equal(login.status, 200, await login.clone().text())
+    assert.equal(
+      ((await login.json()) as { user: { mustChangePassword: boolean } }).user.mustChangePassword,
+      true,
+    )
+    const refused = await cli('user', 'disable', '--email', 'only@example.com')
+    assert.equal(refused.code, 0, 'two admins are enabled again, so one may be disabled')
+  })
+})
