@@ -21,6 +21,9 @@ const migrations: Record<string, WahubMigration> = {
   '0011-analytics': analytics,
 }
 
+/** Every migration's name, in the order the list gives them (what a fresh database applies). */
+export const migrationNames: readonly string[] = Object.keys(migrations)
+
 function provider(handle: DbHandle) {
   return {
     async getMigrations() {
