@@ -234,8 +234,11 @@ describe('batching, retries and faults', () => {
     const { receiver, emu: e } = await setup()
     receiver.respondWith.push(500, 503)
     e.control.customerSends('34612345678', { type: 'text', text: { body: 'retry me' } })
-    await waitFor(() => receiver.received.some((w) => w.status === 200), 'a 200 after retries')
-    const attempts = e.control.ledger({ kind: 'webhook' }) as WebhookLedgerEntry[]
+    // The ledger records an attempt once the emulator has read its answer, a moment after the
+    // receiver answered it: wait on the ledger itself.
+    const ledger = () => e.control.ledger({ kind: 'webhook' }) as WebhookLedgerEntry[]
+    await waitFor(() => ledger().some((a) => a.statusCode === 200), 'a 200 after retries, in the ledger')
+    const attempts = ledger()
     assert.deepEqual(
       attempts.map((a) => [a.attempt, a.statusCode]),
       [
