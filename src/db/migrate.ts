@@ -5,6 +5,7 @@ import type { DialectCapabilities } from './dialect.ts'
 import * as initial from './migrations/0001-initial.ts'
 import * as sending from './migrations/0002-sending.ts'
 import * as inboxIndexes from './migrations/0004-inbox-indexes.ts'
+import * as teamInbox from './migrations/0007-team-inbox.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
 // the type-checker and a missing file fails at import, not at run time. Append only. Features are
@@ -17,6 +18,7 @@ const migrations: Record<string, WahubMigration> = {
   '0001-initial': initial,
   '0002-sending': sending,
   '0004-inbox-indexes': inboxIndexes,
+  '0007-team-inbox': teamInbox,
 }
 
 function provider(handle: DbHandle) {

@@ -16,6 +16,8 @@ import type { SecretsCache } from '../webhooks/secrets-cache.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { adminRoutes } from './routes/admin/index.ts'
+import { agentRoutes } from './routes/agents/routes.ts'
+import { conversationWorkflowRoutes } from './routes/conversations/workflow.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { dashboardRoutes } from './routes/dashboard.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -104,6 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { ...deps, prefix: '/api/v1/auth' })
   await app.register(tenantRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(conversationRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(conversationWorkflowRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(agentRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(messageRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
   await app.register(liveRoutes, { ...deps, prefix: '/api/v1' })

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts'
+import type { ConversationStatus } from '../db/schema.ts'
 import { windowMs } from './conversations-repo.ts'
 
 // The inbox's read side: conversation lists with filters and a stable cursor, one conversation
@@ -8,7 +9,9 @@ import { windowMs } from './conversations-repo.ts'
 
 export type ConversationFilter = {
   tenantId: string | null
-  status?: 'open' | 'closed'
+  status?: ConversationStatus
+  /** A user id, or null for unassigned conversations. */
+  assigneeUserId?: string | null
   unread?: boolean
   windowOpen?: boolean
   /** Matches the contact's name, wa_id or user id (substring). */
@@ -26,7 +29,7 @@ export type ConversationView = {
   phoneNumberId: string
   displayPhoneNumber: string | null
   contact: { id: string; waId: string | null; userId: string | null; name: string | null }
-  status: 'open' | 'closed'
+  status: ConversationStatus
   assigneeUserId: string | null
   unreadCount: number
   lastMessageAt: number | null
@@ -95,6 +98,8 @@ export async function listConversations(
   let query = baseQuery(db)
   if (filter.tenantId) query = query.where('c.tenant_id', '=', filter.tenantId)
   if (filter.status) query = query.where('c.status', '=', filter.status)
+  if (filter.assigneeUserId === null) query = query.where('c.assignee_user_id', 'is', null)
+  else if (filter.assigneeUserId) query = query.where('c.assignee_user_id', '=', filter.assigneeUserId)
   if (filter.unread === true) query = query.where('c.unread_count', '>', 0)
   if (filter.unread === false) query = query.where('c.unread_count', '=', 0)
   if (filter.windowOpen === true) query = query.where('c.last_inbound_at', '>', now - windowMs)
