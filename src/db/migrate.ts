@@ -21,6 +21,9 @@ const migrations: Record<string, WahubMigration> = {
   '0007-team-inbox': teamInbox,
 }
 
+/** Every migration's name, in the order they are listed (what a fresh database applies). */
+export const migrationNames: readonly string[] = Object.keys(migrations)
+
 function provider(handle: DbHandle) {
   return {
     async getMigrations() {

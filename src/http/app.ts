@@ -17,12 +17,16 @@ import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { adminRoutes } from './routes/admin/index.ts'
 import { agentRoutes } from './routes/agents/routes.ts'
+import { cannedReplyRoutes } from './routes/canned-replies/routes.ts'
+import { conversationNoteRoutes } from './routes/conversations/notes.ts'
 import { conversationWorkflowRoutes } from './routes/conversations/workflow.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { dashboardRoutes } from './routes/dashboard.ts'
 import { healthRoutes } from './routes/health.ts'
+import { labelRoutes } from './routes/labels/routes.ts'
 import { liveRoutes } from './routes/live.ts'
 import { messageRoutes } from './routes/messages.ts'
+import { notificationRoutes } from './routes/notifications/routes.ts'
 import { sessionRoutes } from './routes/session.ts'
 import { templateRoutes } from './routes/templates.ts'
 import { tenantRoutes } from './routes/tenant.ts'
@@ -108,6 +112,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(conversationRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(conversationWorkflowRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(agentRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(conversationNoteRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(labelRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(cannedReplyRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(notificationRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(messageRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
   await app.register(liveRoutes, { ...deps, prefix: '/api/v1' })

@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts'
 import type { ConversationStatus } from '../db/schema.ts'
 import { windowMs } from './conversations-repo.ts'
+import { type Label, labelsFor } from './labels-repo.ts'
 
 // The inbox's read side: conversation lists with filters and a stable cursor, one conversation
 // with its contact and window. `tenantId: null` is an operator reading across tenants.
@@ -12,6 +13,8 @@ export type ConversationFilter = {
   status?: ConversationStatus
   /** A user id, or null for unassigned conversations. */
   assigneeUserId?: string | null
+  /** A label's id or name. */
+  label?: string
   unread?: boolean
   windowOpen?: boolean
   /** Matches the contact's name, wa_id or user id (substring). */
@@ -36,6 +39,7 @@ export type ConversationView = {
   lastMessagePreview: string | null
   lastInboundAt: number | null
   window: { open: boolean; closesAt: number | null }
+  labels: Label[]
 }
 
 function baseQuery(db: Db) {
@@ -64,7 +68,7 @@ function baseQuery(db: Db) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number]
 
-function toView(row: Row, now: number): ConversationView {
+function toView(row: Row, now: number, labels: Label[] = []): ConversationView {
   const closesAt = row.last_inbound_at === null ? null : row.last_inbound_at + windowMs
   return {
     id: row.id,
@@ -80,6 +84,7 @@ function toView(row: Row, now: number): ConversationView {
     lastMessagePreview: row.last_message_preview,
     lastInboundAt: row.last_inbound_at,
     window: { open: closesAt !== null && now < closesAt, closesAt },
+    labels,
   }
 }
 
@@ -107,6 +112,19 @@ export async function listConversations(
     query = query.where((eb) =>
       eb.or([eb('c.last_inbound_at', 'is', null), eb('c.last_inbound_at', '<=', now - windowMs)]),
     )
+  if (filter.label) {
+    const label = filter.label
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('conversation_labels as cl')
+          .innerJoin('labels as l', 'l.id', 'cl.label_id')
+          .select('cl.label_id')
+          .whereRef('cl.conversation_id', '=', 'c.id')
+          .where((e) => e.or([e('l.id', '=', label), e('l.name', '=', label)])),
+      ),
+    )
+  }
   if (filter.phoneNumberRowId) query = query.where('c.phone_number_id', '=', filter.phoneNumberRowId)
   if (filter.search) {
     const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
@@ -136,8 +154,12 @@ export async function listConversations(
     .execute()
   const page = rows.slice(0, filter.limit)
   const last = page[page.length - 1]
+  const labels = await labelsFor(
+    db,
+    page.map((r) => r.id),
+  )
   return {
-    conversations: page.map((r) => toView(r, now)),
+    conversations: page.map((r) => toView(r, now, labels.get(r.id))),
     nextCursor: rows.length > filter.limit && last ? `${last.last_message_at ?? 0}:${last.id}` : null,
   }
 }
@@ -151,7 +173,7 @@ export async function getConversation(
   let query = baseQuery(db).where('c.id', '=', id)
   if (tenantId) query = query.where('c.tenant_id', '=', tenantId)
   const row = await query.executeTakeFirst()
-  return row ? toView(row, now) : undefined
+  return row ? toView(row, now, (await labelsFor(db, [row.id])).get(row.id)) : undefined
 }
 
 /** The agent has seen the conversation. */

@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, test } from 'node:test'
+import { migrationNames } from '../../src/db/migrate.ts'
 import { runWahub, startWahubProcess, systemNode } from '../helpers/cli.ts'
 import { createTestDb, testDbKind } from '../helpers/db.ts'
 
@@ -48,7 +49,7 @@ describe(`wahub command line (started with ${systemNode})`, () => {
       assert.equal(first.code, 0, first.stderr)
       assert.deepEqual(JSON.parse(first.stdout), {
         database: 'sqlite',
-        applied: ['0001-initial', '0002-sending'],
+        applied: migrationNames,
       })
       const second = await runWahub(['migrate', '--json'], { cwd })
       assert.deepEqual(JSON.parse(second.stdout).applied, [])

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { migrateToLatest } from '../../src/db/migrate.ts'
+import { migrateToLatest, migrationNames } from '../../src/db/migrate.ts'
 import type { Database } from '../../src/db/schema.ts'
 import { runWahub } from '../helpers/cli.ts'
 import { createTestDb, testDbKind } from '../helpers/db.ts'
@@ -32,6 +32,11 @@ const expectedTables: (keyof Database)[] = [
   'rate_lanes',
   'template_sync_marks',
   'callback_cursor',
+  'conversation_activity',
+  'notifications',
+  'labels',
+  'conversation_labels',
+  'canned_replies',
 ]
 
 describe(`migrations (${testDbKind})`, () => {
@@ -39,7 +44,7 @@ describe(`migrations (${testDbKind})`, () => {
     const db = await createTestDb({ migrate: false })
     try {
       const { applied } = await migrateToLatest(db)
-      assert.deepEqual(applied, ['0001-initial', '0002-sending', '0004-inbox-indexes'])
+      assert.deepEqual(applied, migrationNames)
       const tables = (await db.db.introspection.getTables()).map((t) => t.name)
       for (const table of expectedTables) assert.ok(tables.includes(table), `table ${table} was not created`)
     } finally {
@@ -66,11 +71,7 @@ describe(`migrations (${testDbKind})`, () => {
       ])
       for (const r of results) assert.equal(r.code, 0, `a concurrent migrate failed: ${r.stderr}`)
       const applied = results.flatMap((r) => JSON.parse(r.stdout).applied)
-      assert.deepEqual(
-        applied,
-        ['0001-initial', '0002-sending', '0004-inbox-indexes'],
-        'exactly one process applied the migrations',
-      )
+      assert.deepEqual(applied, migrationNames, 'exactly one process applied the migrations')
     } finally {
       await db.drop()
     }

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { LabelSchema } from './label.ts'
 import { Millis, Nullable } from './schema-helpers.ts'
 
 // A conversation as the API shows it (inbox/conversations-query.ts builds the view).
@@ -30,4 +31,5 @@ export const ConversationSchema = Type.Object({
     open: Type.Boolean({ description: 'Free-form messages allowed (24 h since the last inbound message)' }),
     closesAt: Nullable(Millis),
   }),
+  labels: Type.Array(LabelSchema),
 })

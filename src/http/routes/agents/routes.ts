@@ -7,7 +7,7 @@ import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
 import { AgentSchema, PresenceSchema, presentAgent } from '../../presenters/agent.ts'
 import { commonErrors } from '../../presenters/schema-helpers.ts'
-import { scopeOf } from '../../tenant-scope.ts'
+import { TenantQuery, tenantOf } from '../../tenant-scope.ts'
 
 // A tenant's agents with their presence (whom to assign), and an agent's own presence.
 
@@ -24,24 +24,12 @@ export const agentRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
       schema: {
         tags,
         summary: "The tenant's enabled agents and their presence",
-        querystring: Type.Object({
-          tenant_id: Type.Optional(
-            Type.String({ maxLength: 100, description: 'Operators: the tenant (required)' }),
-          ),
-        }),
+        querystring: TenantQuery,
         response: { 200: Type.Object({ agents: Type.Array(AgentSchema) }), ...commonErrors },
       },
     },
     async (req) => {
-      const tenantId = scopeOf(req, req.query.tenant_id)
-      if (tenantId === null) {
-        throw new WahubError(
-          'validation_failed',
-          'tenant_id: an operator names the tenant whose agents to list.',
-          [{ field: 'tenant_id', problem: 'required for operators' }],
-        )
-      }
-      return { agents: (await listAgents(db, tenantId)).map(presentAgent) }
+      return { agents: (await listAgents(db, tenantOf(req, req.query.tenant_id))).map(presentAgent) }
     },
   )
 
