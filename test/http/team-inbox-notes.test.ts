@@ -250,7 +250,10 @@ describe(`team inbox: notes, labels, canned replies (${testDbKind})`, () => {
       found.cannedReplies.map((r) => r.shortcut),
       ['hours'],
     )
-    assert.match(found.cannedReplies[0].rendered, /^Hola Lucía, abrimos a las 9\. Escríbenos al \+[\d -]+\d\.$/)
+    assert.match(
+      found.cannedReplies[0].rendered,
+      /^Hola Lucía, abrimos a las 9\. Escríbenos al \+[\d -]+\d\.$/,
+    )
 
     const edited = await ok<{ body: string }>(
       as(ben, 'PATCH', '/api/v1/canned-replies/thanks', { body: '¡Gracias, {{contact.first_name}}!' }),
