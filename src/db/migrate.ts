@@ -6,6 +6,7 @@ import * as initial from './migrations/0001-initial.ts'
 import * as sending from './migrations/0002-sending.ts'
 import * as inboxIndexes from './migrations/0004-inbox-indexes.ts'
 import * as teamInbox from './migrations/0007-team-inbox.ts'
+import * as contactPanel from './migrations/0008-contact-panel.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
 // the type-checker and a missing file fails at import, not at run time. Append only. Features are
@@ -19,6 +20,7 @@ const migrations: Record<string, WahubMigration> = {
   '0002-sending': sending,
   '0004-inbox-indexes': inboxIndexes,
   '0007-team-inbox': teamInbox,
+  '0008-contact-panel': contactPanel,
 }
 
 /** Every migration's name, in the order they are listed (what a fresh database applies). */

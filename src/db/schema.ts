@@ -131,6 +131,10 @@ export type ContactsTable = {
   wa_id: string | null
   user_id: string | null // business-scoped user id (username users, 2026)
   profile_name: string | null
+  /** Contact panel (0008): the team's name for them, custom attributes, blocked by the business. */
+  name: ColumnType<string | null, string | null | undefined, string | null>
+  attributes: ColumnType<Json | null, Json | null | undefined, Json | null>
+  blocked_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>
   created_at: Millis
   updated_at: Millis
 }
@@ -384,6 +388,15 @@ export type CannedRepliesTable = {
   updated_at: Millis
 }
 
+export type ContactNumberChangesTable = {
+  id: string
+  tenant_id: string
+  contact_id: string
+  old_wa_id: string
+  new_wa_id: string
+  at: Millis
+}
+
 export type Database = {
   meta_apps: MetaAppsTable
   wabas: WabasTable
@@ -415,4 +428,5 @@ export type Database = {
   labels: LabelsTable
   conversation_labels: ConversationLabelsTable
   canned_replies: CannedRepliesTable
+  contact_number_changes: ContactNumberChangesTable
 }

@@ -18,6 +18,7 @@ import { installErrorHandler } from './error-handler.ts'
 import { adminRoutes } from './routes/admin/index.ts'
 import { agentRoutes } from './routes/agents/routes.ts'
 import { cannedReplyRoutes } from './routes/canned-replies/routes.ts'
+import { contactRoutes } from './routes/contacts/routes.ts'
 import { conversationNoteRoutes } from './routes/conversations/notes.ts'
 import { conversationWorkflowRoutes } from './routes/conversations/workflow.ts'
 import { conversationRoutes } from './routes/conversations.ts'
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(labelRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(cannedReplyRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(notificationRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(contactRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(messageRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
   await app.register(liveRoutes, { ...deps, prefix: '/api/v1' })

@@ -57,6 +57,7 @@ function baseQuery(db: Db) {
       'ct.wa_id',
       'ct.user_id',
       'ct.profile_name',
+      'ct.name as contact_name',
       'c.status',
       'c.assignee_user_id',
       'c.unread_count',
@@ -76,7 +77,12 @@ function toView(row: Row, now: number, labels: Label[] = []): ConversationView {
     numberId: row.number_id,
     phoneNumberId: row.phone_number_id,
     displayPhoneNumber: row.display_phone_number,
-    contact: { id: row.contact_id, waId: row.wa_id, userId: row.user_id, name: row.profile_name },
+    contact: {
+      id: row.contact_id,
+      waId: row.wa_id,
+      userId: row.user_id,
+      name: row.contact_name ?? row.profile_name,
+    },
     status: row.status,
     assigneeUserId: row.assignee_user_id,
     unreadCount: row.unread_count,
@@ -131,6 +137,7 @@ export async function listConversations(
     query = query.where((eb) =>
       eb.or([
         eb('ct.profile_name', 'like', like),
+        eb('ct.name', 'like', like),
         eb('ct.wa_id', 'like', like),
         eb('ct.user_id', 'like', like),
       ]),

@@ -37,6 +37,7 @@ const expectedTables: (keyof Database)[] = [
   'labels',
   'conversation_labels',
   'canned_replies',
+  'contact_number_changes',
 ]
 
 describe(`migrations (${testDbKind})`, () => {
