@@ -84,7 +84,9 @@ describe(`contact panel (${testDbKind})`, () => {
     const listed = await conversationOf('5215550001111')
     assert.equal(listed.contact.name, 'Marta (panadería Centro)', "the inbox shows the team's name")
 
-    const bad = await api('PATCH', `/api/v1/contacts/${contact.id}`, { attributes: { plan: 'x'.repeat(501) } })
+    const bad = await api('PATCH', `/api/v1/contacts/${contact.id}`, {
+      attributes: { plan: 'x'.repeat(501) },
+    })
     assert.equal(bad.status, 400, bad.text)
     assert.match(bad.text, /attributes/)
     const other = await api('GET', `/api/v1/contacts/${contact.id}`, undefined, seed.globex.key)

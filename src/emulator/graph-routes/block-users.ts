@@ -15,10 +15,10 @@ import { oneOf, requireArray } from '../validate-helpers.ts'
 const blocklists = new WeakMap<EmulatorContext, Map<string, Set<string>>>()
 
 export function blocklistOf(ctx: EmulatorContext, phoneNumberId: string): Set<string> {
-  let numbers = blocklists.get(ctx)
-  if (!numbers) blocklists.set(ctx, (numbers = new Map()))
-  let list = numbers.get(phoneNumberId)
-  if (!list) numbers.set(phoneNumberId, (list = new Set()))
+  const numbers = blocklists.get(ctx) ?? new Map<string, Set<string>>()
+  blocklists.set(ctx, numbers)
+  const list = numbers.get(phoneNumberId) ?? new Set<string>()
+  numbers.set(phoneNumberId, list)
   return list
 }
 
