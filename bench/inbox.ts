@@ -104,7 +104,7 @@ async function seed(target: Target): Promise<{ tenantId: string; numbers: string
   const c = (expr: string) => pad(kind, expr, 7)
   // Contact n: Customer n, +34 6nnnnnnnn. Conversation n: one per contact, number n % 2, last
   // activity n minutes ago (the newest first), the window open for the first day's worth,
-  // a quarter closed, one in ten unread.
+  // a quarter resolved, one in ten unread.
   await sql`insert into contacts (id, tenant_id, wa_id, user_id, profile_name, created_at, updated_at) ${series(
     kind,
     conversations,
@@ -114,7 +114,7 @@ async function seed(target: Target): Promise<{ tenantId: string; numbers: string
     kind,
     conversations,
     sql`'cv_' || ${c('n')}, ${tenant}, case when n % 2 = 0 then ${sql.lit(numbers[0])} else ${sql.lit(numbers[1])} end, 'ct_' || ${c('n')},
-        case when n % 4 = 3 then 'closed' else 'open' end, null, ${sql.lit(now)} - n * ${sql.lit(minute)} - 1000,
+        case when n % 4 = 3 then 'resolved' else 'open' end, null, ${sql.lit(now)} - n * ${sql.lit(minute)} - 1000,
         ${sql.lit(now)} - n * ${sql.lit(minute)}, 'message ' || n, case when n % 10 = 0 then 2 else 0 end,
         ${sql.lit(now)} - n * ${sql.lit(minute)}, ${sql.lit(now)}`,
   )}`.execute(db)
@@ -158,12 +158,12 @@ function cases(target: Target, tenantId: string, numbers: string[], now: number)
       },
     },
     { name: 'list, status open', run: () => list({ status: 'open' }) },
-    { name: 'list, status closed', run: () => list({ status: 'closed' }) },
+    { name: 'list, status resolved', run: () => list({ status: 'resolved' }) },
     {
-      name: 'list, status closed, cursor page 20',
+      name: 'list, status resolved, cursor page 20',
       run: async () => {
-        cursors.closed ??= await deepCursor({ status: 'closed' }, 19)
-        return list({ status: 'closed', cursor: cursors.closed })
+        cursors.resolved ??= await deepCursor({ status: 'resolved' }, 19)
+        return list({ status: 'resolved', cursor: cursors.resolved })
       },
     },
     { name: 'list, unread', run: () => list({ unread: true }) },

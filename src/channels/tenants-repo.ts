@@ -5,9 +5,10 @@ import { WahubError } from '../errors.ts'
 // Queries of the tenants table. Tenants are found by id (`ten_…`) or by name: the CLI says
 // `--tenant acme`, the API uses ids.
 
-export type TenantRow = Omit<TenantsTable, 'enabled' | 'whatsapp_enabled'> & {
+export type TenantRow = Omit<TenantsTable, 'enabled' | 'whatsapp_enabled' | 'auto_assign'> & {
   enabled: number
   whatsapp_enabled: number
+  auto_assign: number
 }
 
 export async function findTenant(db: Db, idOrName: string): Promise<TenantRow> {

@@ -18,6 +18,8 @@ export type Tenant = {
   name: string
   enabled: boolean
   whatsappEnabled: boolean
+  /** Round-robin assignment of conversations among available agents (SPEC §13). */
+  autoAssign: boolean
   /** Our id of the default number (phone_numbers.id), or null: the global default applies. */
   defaultNumberId: string | null
   numbers: TenantNumberRef[]
@@ -30,6 +32,7 @@ export type TenantInput = {
   name?: string
   enabled?: boolean
   whatsappEnabled?: boolean
+  autoAssign?: boolean
   /** Numbers to assign: our ids or Meta's phone_number_ids. */
   numbers?: string[]
   /** Numbers to take away from the tenant. */
@@ -78,6 +81,7 @@ async function toTenant(db: Db, row: TenantRow): Promise<Tenant> {
     name: row.name,
     enabled: row.enabled === 1,
     whatsappEnabled: row.whatsapp_enabled === 1,
+    autoAssign: row.auto_assign === 1,
     defaultNumberId: row.default_phone_number_id,
     numbers: numbers.map((n) => ({
       id: n.id,
@@ -168,6 +172,7 @@ async function applyInput(db: Db, row: TenantRow, input: TenantInput): Promise<v
       ...(input.name !== undefined ? { name: checkName(input.name) } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled ? 1 : 0 } : {}),
       ...(input.whatsappEnabled !== undefined ? { whatsapp_enabled: input.whatsappEnabled ? 1 : 0 } : {}),
+      ...(input.autoAssign !== undefined ? { auto_assign: input.autoAssign ? 1 : 0 } : {}),
       ...(input.callbackUrl !== undefined ? { callback_url: input.callbackUrl } : {}),
       default_phone_number_id: defaultId,
       updated_at: now,

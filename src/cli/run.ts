@@ -1,10 +1,12 @@
 import { analyticsCommand } from './analytics.ts'
 import { apikeyCommand } from './apikey.ts'
 import { appCommand } from './app.ts'
+import { cannedCommand } from './canned.ts'
 import { type CliCommand, type CliIo, exitCodes, UsageError } from './command.ts'
 import { configCommand } from './config.ts'
 import { doctorCommand } from './doctor.ts'
 import { eventsCommand } from './events.ts'
+import { labelCommand } from './label.ts'
 import { migrateCommand } from './migrate.ts'
 import { numberCommand } from './number.ts'
 import { phoneCommand } from './phone.ts'
@@ -39,6 +41,8 @@ export const commands: readonly CliCommand[] = [
   wabaCommand,
   numberCommand,
   tenantCommand,
+  labelCommand,
+  cannedCommand,
   apikeyCommand,
   userCommand,
   phoneCommand,

@@ -13,7 +13,7 @@ import { type CliCommand, UsageError } from './command.ts'
 function describe(t: Tenant): string {
   const def = t.numbers.find((n) => n.id === t.defaultNumberId)?.phoneNumberId ?? '(global default)'
   return [
-    `Tenant ${t.name} (${t.id}): ${t.enabled ? 'enabled' : 'DISABLED'}, WhatsApp ${t.whatsappEnabled ? 'on' : 'OFF'}`,
+    `Tenant ${t.name} (${t.id}): ${t.enabled ? 'enabled' : 'DISABLED'}, WhatsApp ${t.whatsappEnabled ? 'on' : 'OFF'}, round-robin assignment ${t.autoAssign ? 'on' : 'off'}`,
     `  numbers: ${t.numbers.map((n) => n.phoneNumberId).join(', ') || 'none'}`,
     `  default: ${def}`,
     '',
@@ -37,6 +37,7 @@ function inputFrom(f: Flags): TenantInput {
     defaultNumber: f.has('no-default') ? null : f.value('default'),
     enabled: f.has('enable') ? true : f.has('disable') ? false : undefined,
     whatsappEnabled: onOff(f.value('whatsapp'), 'whatsapp'),
+    autoAssign: onOff(f.value('auto-assign'), 'auto-assign'),
     callbackUrl: f.value('callback-url'),
   }
 }
@@ -47,7 +48,9 @@ export const tenantCommand: CliCommand = {
   usage: `wahub tenant add --name NAME [--number PNID…] [--default PNID] [--callback-url URL] [--json]
     The first number is the default unless --default says otherwise.
 wahub tenant update --name NAME [--rename NEW] [--number PNID…] [--remove-number PNID…]
-                    [--default PNID | --no-default] [--enable | --disable] [--whatsapp on|off] [--json]
+                    [--default PNID | --no-default] [--enable | --disable] [--whatsapp on|off]
+                    [--auto-assign on|off] [--json]
+    --auto-assign: new and reopened conversations go round-robin to available agents.
 wahub tenant list [--json]
 wahub tenant remove --name NAME [--force] [--json]
     Its numbers stay, unassigned; --force when it has conversations (they are deleted).
@@ -56,7 +59,7 @@ wahub tenant whatsapp on|off [--json]
   async run(argv, io) {
     const [sub, ...rest] = argv
     const tenantFlags = {
-      values: ['name', 'default', 'callback-url', 'whatsapp', 'rename'],
+      values: ['name', 'default', 'callback-url', 'whatsapp', 'auto-assign', 'rename'],
       lists: ['number', 'remove-number'],
       booleans: ['enable', 'disable', 'no-default', 'force'],
     }

@@ -1,6 +1,8 @@
 // The Graph API client: every call Wahub makes to Meta (or to the emulator) goes through here.
 // Stateless apart from options: the target (base URL, version, token) is passed per call, so one
 // client serves every WABA. Failures: see graph-errors.ts.
+
+import type { BlockUsersRequest, BlockUsersResponse } from './block-users-types.ts'
 import { collectPages } from './graph-paging.ts'
 import {
   type GraphClientOptions,
@@ -78,6 +80,24 @@ export function createGraphClient(options?: GraphClientOptions) {
       return json<SuccessResponse>(target, 'POST', `${phoneNumberId}/messages`, {
         json: body,
         signal: opts.signal,
+      })
+    },
+
+    /** Blocks (`block: true`) or unblocks users on a number; results are per user. */
+    blockUsers: (
+      target: GraphTarget,
+      phoneNumberId: string,
+      users: string[],
+      block: boolean,
+      call?: CallOptions,
+    ) => {
+      const body: BlockUsersRequest = {
+        messaging_product: 'whatsapp',
+        block_users: users.map((user) => ({ user })),
+      }
+      return json<BlockUsersResponse>(target, block ? 'POST' : 'DELETE', `${phoneNumberId}/block_users`, {
+        json: body,
+        ...call,
       })
     },
 

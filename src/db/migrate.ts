@@ -5,6 +5,8 @@ import type { DialectCapabilities } from './dialect.ts'
 import * as initial from './migrations/0001-initial.ts'
 import * as sending from './migrations/0002-sending.ts'
 import * as inboxIndexes from './migrations/0004-inbox-indexes.ts'
+import * as teamInbox from './migrations/0007-team-inbox.ts'
+import * as contactPanel from './migrations/0008-contact-panel.ts'
 import * as analytics from './migrations/0011-analytics.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
@@ -18,6 +20,8 @@ const migrations: Record<string, WahubMigration> = {
   '0001-initial': initial,
   '0002-sending': sending,
   '0004-inbox-indexes': inboxIndexes,
+  '0007-team-inbox': teamInbox,
+  '0008-contact-panel': contactPanel,
   '0011-analytics': analytics,
 }
 

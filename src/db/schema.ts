@@ -71,6 +71,8 @@ export type TenantsTable = {
   default_country: string | null
   callback_url: string | null
   callback_secret_enc: string | null
+  /** Round-robin assignment of new and reopened conversations among available agents. */
+  auto_assign: Defaulted<Flag>
   created_at: Millis
   updated_at: Millis
 }
@@ -91,6 +93,9 @@ export type UsersTable = {
   disabled: Defaulted<Flag>
   created_at: Millis
   last_login_at: Millis | null
+  /** Team inbox: 'available' agents take round-robin assignments. */
+  presence: Defaulted<'available' | 'away'>
+  last_assigned_at: Millis | null
 }
 
 export type SessionsTable = {
@@ -126,16 +131,23 @@ export type ContactsTable = {
   wa_id: string | null
   user_id: string | null // business-scoped user id (username users, 2026)
   profile_name: string | null
+  /** Contact panel (0008): the team's name for them, custom attributes, blocked by the business. */
+  name: ColumnType<string | null, string | null | undefined, string | null>
+  attributes: ColumnType<Json | null, Json | null | undefined, Json | null>
+  blocked_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>
   created_at: Millis
   updated_at: Millis
 }
+
+/** SPEC §13: pending = waiting on the customer; an inbound message reopens (open). */
+export type ConversationStatus = 'open' | 'pending' | 'resolved'
 
 export type ConversationsTable = {
   id: string
   tenant_id: string
   phone_number_id: string
   contact_id: string
-  status: 'open' | 'closed'
+  status: ConversationStatus
   assignee_user_id: string | null
   last_inbound_at: Millis | null
   last_message_at: Millis | null
@@ -394,6 +406,65 @@ export type NumberHistoryTable = {
   source: string
 }
 
+// Team inbox (migration 0007).
+export type ConversationActivityTable = {
+  id: string
+  tenant_id: string
+  conversation_id: string
+  kind: 'status' | 'assigned' | 'note' | 'labels'
+  actor: string // 'user:<id>', 'api_key:<id>' or 'system'
+  actor_user_id: string | null
+  body: string | null // the note's text
+  data: Json | null
+  created_at: Millis
+}
+
+export type NotificationsTable = {
+  id: string
+  tenant_id: string
+  user_id: string
+  kind: 'mention'
+  conversation_id: string
+  activity_id: string | null
+  read_at: Millis | null
+  created_at: Millis
+}
+
+export type LabelsTable = {
+  id: string
+  tenant_id: string
+  name: string
+  color: string
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type ConversationLabelsTable = {
+  conversation_id: string
+  label_id: string
+  tenant_id: string
+  created_at: Millis
+}
+
+export type CannedRepliesTable = {
+  id: string
+  tenant_id: string
+  shortcut: string
+  body: string
+  created_by: string | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type ContactNumberChangesTable = {
+  id: string
+  tenant_id: string
+  contact_id: string
+  old_wa_id: string
+  new_wa_id: string
+  at: Millis
+}
+
 export type Database = {
   meta_apps: MetaAppsTable
   wabas: WabasTable
@@ -426,4 +497,10 @@ export type Database = {
   analytics_folded: AnalyticsFoldedTable
   analytics_cursor: AnalyticsCursorTable
   number_history: NumberHistoryTable
+  conversation_activity: ConversationActivityTable
+  notifications: NotificationsTable
+  labels: LabelsTable
+  conversation_labels: ConversationLabelsTable
+  canned_replies: CannedRepliesTable
+  contact_number_changes: ContactNumberChangesTable
 }

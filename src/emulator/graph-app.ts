@@ -10,6 +10,7 @@ import type { Control } from './control.ts'
 import { controlRoutes } from './control-routes.ts'
 import { chance } from './faults.ts'
 import { GraphError } from './graph-errors.ts'
+import { blockUserRoutes } from './graph-routes/block-users.ts'
 import { businessProfileRoutes } from './graph-routes/business-profile.ts'
 import { debugTokenRoute } from './graph-routes/debug-token.ts'
 import { mediaDownloadRoute, mediaRoutes } from './graph-routes/media.ts'
@@ -117,6 +118,7 @@ async function graphPlugin(app: FastifyInstance, { ctx }: { ctx: EmulatorContext
     wabaRoutes,
     businessProfileRoutes,
     uploadRoutes,
+    blockUserRoutes,
     objectRoutes,
   ]) {
     await app.register(routes, { ctx })

@@ -16,6 +16,10 @@ export type EventKind =
   | 'account.update'
   | 'webhook.field'
   | 'webhook.unrouted'
+  | 'conversation.status'
+  | 'conversation.assigned'
+  | 'conversation.note'
+  | 'conversation.labels'
 
 export async function recordEvent(
   db: Db,

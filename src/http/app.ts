@@ -22,12 +22,19 @@ import type { SecretsCache } from '../webhooks/secrets-cache.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { adminRoutes } from './routes/admin/index.ts'
+import { agentRoutes } from './routes/agents/routes.ts'
 import { analyticsRoutes } from './routes/analytics/index.ts'
+import { cannedReplyRoutes } from './routes/canned-replies/routes.ts'
+import { contactRoutes } from './routes/contacts/routes.ts'
 import { conversationRoutes } from './routes/conversations/conversations.ts'
+import { conversationNoteRoutes } from './routes/conversations/notes.ts'
+import { conversationWorkflowRoutes } from './routes/conversations/workflow.ts'
 import { dashboardRoutes } from './routes/dashboard/dashboard.ts'
 import { healthRoutes } from './routes/health/health.ts'
+import { labelRoutes } from './routes/labels/routes.ts'
 import { liveRoutes } from './routes/live/live.ts'
 import { messageRoutes } from './routes/messages/messages.ts'
+import { notificationRoutes } from './routes/notifications/routes.ts'
 import { sessionRoutes } from './routes/session/session.ts'
 import { adminTemplateAuthoringRoutes, templatePreviewRoutes } from './routes/templates/authoring.ts'
 import { templateRoutes } from './routes/templates/templates.ts'
@@ -134,6 +141,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { ...deps, prefix: '/api/v1/auth' })
   await app.register(tenantRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(conversationRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(conversationWorkflowRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(agentRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(conversationNoteRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(labelRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(cannedReplyRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(notificationRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(contactRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(messageRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
   await app.register(liveRoutes, { ...deps, prefix: '/api/v1' })

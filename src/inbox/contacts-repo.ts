@@ -93,11 +93,41 @@ export async function changeContactNumber(
     .where('tenant_id', '=', tenantId)
     .where('wa_id', '=', newWaId)
     .executeTakeFirst()
+  const contact = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('wa_id', '=', oldWaId)
+    .executeTakeFirst()
+  if (!contact) return
+  const now = Date.now()
+  const linkedTo = (taken ?? contact).id
+  const seen = await db
+    .selectFrom('contact_number_changes')
+    .select('id')
+    .where('contact_id', '=', linkedTo)
+    .where('old_wa_id', '=', oldWaId)
+    .where('new_wa_id', '=', newWaId)
+    .executeTakeFirst()
+  // The contact panel's number history links old and new, also when the new number already
+  // has its own contact (then both stay, each with its conversations).
+  if (!seen) {
+    await db
+      .insertInto('contact_number_changes')
+      .values({
+        id: newId('cnc', now),
+        tenant_id: tenantId,
+        contact_id: linkedTo,
+        old_wa_id: oldWaId,
+        new_wa_id: newWaId,
+        at: now,
+      })
+      .execute()
+  }
   if (taken) return
   await db
     .updateTable('contacts')
-    .set({ wa_id: newWaId, updated_at: Date.now() })
-    .where('tenant_id', '=', tenantId)
-    .where('wa_id', '=', oldWaId)
+    .set({ wa_id: newWaId, updated_at: now })
+    .where('id', '=', contact.id)
     .execute()
 }

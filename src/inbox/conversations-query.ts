@@ -1,5 +1,7 @@
 import type { Db } from '../db/connect.ts'
+import type { ConversationStatus } from '../db/schema.ts'
 import { windowMs } from './conversations-repo.ts'
+import { type Label, labelsFor } from './labels-repo.ts'
 
 // The inbox's read side: conversation lists with filters and a stable cursor, one conversation
 // with its contact and window. `tenantId: null` is an operator reading across tenants.
@@ -8,7 +10,11 @@ import { windowMs } from './conversations-repo.ts'
 
 export type ConversationFilter = {
   tenantId: string | null
-  status?: 'open' | 'closed'
+  status?: ConversationStatus
+  /** A user id, or null for unassigned conversations. */
+  assigneeUserId?: string | null
+  /** A label's id or name. */
+  label?: string
   unread?: boolean
   windowOpen?: boolean
   /** Matches the contact's name, wa_id or user id (substring). */
@@ -27,13 +33,14 @@ export type Conversation = {
   phoneNumberId: string
   displayPhoneNumber: string | null
   contact: { id: string; waId: string | null; userId: string | null; name: string | null }
-  status: 'open' | 'closed'
+  status: ConversationStatus
   assigneeUserId: string | null
   unreadCount: number
   lastMessageAt: number | null
   lastMessagePreview: string | null
   lastInboundAt: number | null
   window: { open: boolean; closesAt: number | null }
+  labels: Label[]
 }
 
 function baseQuery(db: Db) {
@@ -51,6 +58,7 @@ function baseQuery(db: Db) {
       'ct.wa_id',
       'ct.user_id',
       'ct.profile_name',
+      'ct.name as contact_name',
       'c.status',
       'c.assignee_user_id',
       'c.unread_count',
@@ -62,7 +70,7 @@ function baseQuery(db: Db) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number]
 
-function toConversation(row: Row, now: number): Conversation {
+function toConversation(row: Row, now: number, labels: Label[] = []): Conversation {
   const closesAt = row.last_inbound_at === null ? null : row.last_inbound_at + windowMs
   return {
     id: row.id,
@@ -70,7 +78,12 @@ function toConversation(row: Row, now: number): Conversation {
     numberId: row.number_id,
     phoneNumberId: row.phone_number_id,
     displayPhoneNumber: row.display_phone_number,
-    contact: { id: row.contact_id, waId: row.wa_id, userId: row.user_id, name: row.profile_name },
+    contact: {
+      id: row.contact_id,
+      waId: row.wa_id,
+      userId: row.user_id,
+      name: row.contact_name ?? row.profile_name,
+    },
     status: row.status,
     assigneeUserId: row.assignee_user_id,
     unreadCount: row.unread_count,
@@ -78,6 +91,7 @@ function toConversation(row: Row, now: number): Conversation {
     lastMessagePreview: row.last_message_preview,
     lastInboundAt: row.last_inbound_at,
     window: { open: closesAt !== null && now < closesAt, closesAt },
+    labels,
   }
 }
 
@@ -96,6 +110,8 @@ export async function listConversations(
   let query = baseQuery(db)
   if (filter.tenantId) query = query.where('c.tenant_id', '=', filter.tenantId)
   if (filter.status) query = query.where('c.status', '=', filter.status)
+  if (filter.assigneeUserId === null) query = query.where('c.assignee_user_id', 'is', null)
+  else if (filter.assigneeUserId) query = query.where('c.assignee_user_id', '=', filter.assigneeUserId)
   if (filter.unread === true) query = query.where('c.unread_count', '>', 0)
   if (filter.unread === false) query = query.where('c.unread_count', '=', 0)
   if (filter.windowOpen === true) query = query.where('c.last_inbound_at', '>', now - windowMs)
@@ -103,12 +119,26 @@ export async function listConversations(
     query = query.where((eb) =>
       eb.or([eb('c.last_inbound_at', 'is', null), eb('c.last_inbound_at', '<=', now - windowMs)]),
     )
+  if (filter.label) {
+    const label = filter.label
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('conversation_labels as cl')
+          .innerJoin('labels as l', 'l.id', 'cl.label_id')
+          .select('cl.label_id')
+          .whereRef('cl.conversation_id', '=', 'c.id')
+          .where((e) => e.or([e('l.id', '=', label), e('l.name', '=', label)])),
+      ),
+    )
+  }
   if (filter.phoneNumberRowId) query = query.where('c.phone_number_id', '=', filter.phoneNumberRowId)
   if (filter.search) {
     const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
     query = query.where((eb) =>
       eb.or([
         eb('ct.profile_name', 'like', like),
+        eb('ct.name', 'like', like),
         eb('ct.wa_id', 'like', like),
         eb('ct.user_id', 'like', like),
       ]),
@@ -132,8 +162,12 @@ export async function listConversations(
     .execute()
   const page = rows.slice(0, filter.limit)
   const last = page[page.length - 1]
+  const labels = await labelsFor(
+    db,
+    page.map((r) => r.id),
+  )
   return {
-    conversations: page.map((r) => toConversation(r, now)),
+    conversations: page.map((r) => toConversation(r, now, labels.get(r.id))),
     nextCursor: rows.length > filter.limit && last ? `${last.last_message_at ?? 0}:${last.id}` : null,
   }
 }
@@ -147,7 +181,7 @@ export async function getConversation(
   let query = baseQuery(db).where('c.id', '=', id)
   if (tenantId) query = query.where('c.tenant_id', '=', tenantId)
   const row = await query.executeTakeFirst()
-  return row ? toConversation(row, now) : undefined
+  return row ? toConversation(row, now, (await labelsFor(db, [row.id])).get(row.id)) : undefined
 }
 
 /** The agent has seen the conversation. */

@@ -48,8 +48,8 @@ export async function getOrCreateConversation(
 
 /**
  * Records activity on a conversation. Times only move forward, so a late or re-delivered
- * webhook cannot move the window or the preview back. An inbound message reopens a closed
- * conversation and counts as unread.
+ * webhook cannot move the window or the preview back. An inbound message counts as unread
+ * (it also reopens the conversation: conversation-workflow.ts).
  */
 export async function touchConversation(
   db: Db,
@@ -81,7 +81,7 @@ export async function touchConversation(
               .end(),
           }
         : {}),
-      ...(activity.inbound ? { unread_count: eb('unread_count', '+', 1), status: 'open' as const } : {}),
+      ...(activity.inbound ? { unread_count: eb('unread_count', '+', 1) } : {}),
       updated_at: Date.now(),
     }))
     .where('id', '=', conversationId)

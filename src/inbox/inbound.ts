@@ -3,6 +3,7 @@ import type { WebhookError } from '../cloud-api/wire-common.ts'
 import type { Db } from '../db/connect.ts'
 import { recordEvent } from '../events/events-repo.ts'
 import { changeContactNumber, upsertContact } from './contacts-repo.ts'
+import { afterInboundMessage } from './conversation-workflow.ts'
 import { getOrCreateConversation, touchConversation } from './conversations-repo.ts'
 import { createInboundMedia, mediaTypes } from './media-repo.ts'
 import { insertInbound } from './messages-repo.ts'
@@ -104,6 +105,7 @@ export async function recordInbound(
     inbound: true,
     opensWindow: type !== 'system',
   })
+  await afterInboundMessage(db, target.tenantId, conversationId)
   if (mediaTypes.includes(type)) {
     const media = (m[type] ?? {}) as Obj
     const mediaId = s(media.id)

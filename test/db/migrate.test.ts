@@ -38,6 +38,12 @@ const expectedTables: (keyof Database)[] = [
   'rate_lanes',
   'template_sync_marks',
   'callback_cursor',
+  'conversation_activity',
+  'notifications',
+  'labels',
+  'conversation_labels',
+  'canned_replies',
+  'contact_number_changes',
 ]
 
 describe(`migrations (${testDbKind})`, () => {
@@ -72,11 +78,7 @@ describe(`migrations (${testDbKind})`, () => {
       ])
       for (const r of results) assert.equal(r.code, 0, `a concurrent migrate failed: ${r.stderr}`)
       const applied = results.flatMap((r) => JSON.parse(r.stdout).applied)
-      assert.deepEqual(
-        applied,
-        [...migrationNames],
-        'exactly one process applied the migrations',
-      )
+      assert.deepEqual(applied, [...migrationNames], 'exactly one process applied the migrations')
     } finally {
       await db.drop()
     }

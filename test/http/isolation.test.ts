@@ -141,6 +141,31 @@ describe(`tenant isolation over every /api/v1 route (${testDbKind})`, () => {
       )
     })
 
+    // And team-inbox data (labels, canned replies, a note with a mention, activity lines), so
+    // the walk below proves globex never sees acme's.
+    const acmeKey = { authorization: `Bearer ${seed.acme.key}` }
+    const acmeConversation = await h.db.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('tenant_id', '=', seed.acme.id)
+      .executeTakeFirstOrThrow()
+    const acmeAgent = await createUser(
+      h.db.db,
+      { email: 'mentioned@acme.example', role: 'agent', tenant: 'acme', password: 'agent password 123' },
+      'test',
+    )
+    for (const [method, url, body] of [
+      ['POST', '/api/v1/labels', { name: 'acme-vip', color: '#aa0000' }],
+      ['POST', '/api/v1/canned-replies', { shortcut: 'acmehours', body: 'Hi {{contact.name}}' }],
+      ['PUT', `/api/v1/conversations/${acmeConversation.id}/labels`, { labels: ['acme-vip'] }],
+      ['POST', `/api/v1/conversations/${acmeConversation.id}/notes`, { body: 'acme secret note @mentioned' }],
+      ['POST', `/api/v1/conversations/${acmeConversation.id}/assignee`, { assignee: acmeAgent.user.id }],
+      ['POST', `/api/v1/conversations/${acmeConversation.id}/status`, { status: 'pending' }],
+    ] as const) {
+      const res = await h.api(method, url, { headers: acmeKey, body })
+      assert.ok(res.status < 300, `acme's setup ${method} ${url}: ${res.status} ${res.text}`)
+    }
+
     const ids = new Set<string>([seed.acme.id, seed.acme.keyId, seed.acme.numberId, seed.acme.phoneNumberId])
     const db = h.db.db
     for (const table of await db.introspection.getTables()) {

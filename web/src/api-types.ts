@@ -45,7 +45,7 @@ export type Conversation = {
   phoneNumberId: string
   displayPhoneNumber: string | null
   contact: { id: string; waId: string | null; userId: string | null; name: string | null }
-  status: 'open' | 'closed'
+  status: 'open' | 'pending' | 'resolved'
   unreadCount: number
   lastMessageAt: Millis | null
   lastMessagePreview: string | null

@@ -1,10 +1,16 @@
 import { Type } from 'typebox'
 import type { Conversation } from '../../inbox/conversations-query.ts'
+import { LabelSchema } from './label.ts'
 import { Millis, Nullable } from './schema-helpers.ts'
 
 // Every field of a conversation that leaves the API (the inbox list, one conversation, the
 // dashboard): a schema (OpenAPI; fast-json-stringify drops anything else) and a function picking
 // exactly those fields.
+
+export const ConversationStatusSchema = Type.Union(
+  [Type.Literal('open'), Type.Literal('pending'), Type.Literal('resolved')],
+  { description: 'open; pending = waiting on the customer; resolved. A customer message reopens.' },
+)
 
 export const ConversationSchema = Type.Object({
   id: Type.String(),
@@ -18,7 +24,7 @@ export const ConversationSchema = Type.Object({
     userId: Nullable(Type.String({ description: 'Business-scoped user id (username users)' })),
     name: Nullable(Type.String()),
   }),
-  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  status: ConversationStatusSchema,
   assigneeUserId: Nullable(Type.String()),
   unreadCount: Type.Integer(),
   lastMessageAt: Nullable(Millis),
@@ -28,6 +34,7 @@ export const ConversationSchema = Type.Object({
     open: Type.Boolean({ description: 'Free-form messages allowed (24 h since the last inbound message)' }),
     closesAt: Nullable(Millis),
   }),
+  labels: Type.Array(LabelSchema),
 })
 
 export type ConversationView = ReturnType<typeof presentConversation>
@@ -47,5 +54,6 @@ export function presentConversation(c: Conversation) {
     lastMessagePreview: c.lastMessagePreview,
     lastInboundAt: c.lastInboundAt,
     window: { open: c.window.open, closesAt: c.window.closesAt },
+    labels: c.labels.map((l) => ({ id: l.id, name: l.name, color: l.color })),
   }
 }

@@ -10,6 +10,7 @@ export const TenantSchema = Type.Object({
   name: Str,
   enabled: Type.Boolean(),
   whatsappEnabled: Type.Boolean(),
+  autoAssign: Type.Boolean({ description: 'Round-robin assignment among available agents' }),
   defaultNumberId: NStr,
   numbers: Type.Array(Type.Object({ id: Str, phoneNumberId: Str, displayPhoneNumber: NStr })),
   callbackUrl: NStr,
@@ -23,6 +24,7 @@ export function presentTenant(t: Tenant) {
     name: t.name,
     enabled: t.enabled,
     whatsappEnabled: t.whatsappEnabled,
+    autoAssign: t.autoAssign,
     defaultNumberId: t.defaultNumberId,
     numbers: t.numbers.map((n) => ({
       id: n.id,

@@ -15,9 +15,14 @@ import { reactionsFor } from '../../../inbox/reactions-repo.ts'
 import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
 import { mediaHeaders, sniffFile } from '../../media-headers.ts'
-import { ConversationSchema, presentConversation } from '../../presenters/conversation.ts'
+import {
+  ConversationSchema,
+  ConversationStatusSchema,
+  presentConversation,
+} from '../../presenters/conversation.ts'
 import { MessageSchema, presentMessage } from '../../presenters/message.ts'
 import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
+import { scopeOf } from '../../tenant-scope.ts'
 
 // The inbox read API (SPEC §5, issue 5): conversations with their window, threads with media,
 // reactions and statuses, media files. A tenant's key or agent sees its own tenant only; an
@@ -26,16 +31,20 @@ import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/sc
 const read = { access: { scope: 'read', tenant: 'any' } } as const
 const tags = ['inbox']
 
-/** The tenant a read acts for: the caller's own; an operator may name one or none (all). */
-function scopeOf(req: FastifyRequest, requested: string | undefined): string | null {
+/** `?assignee=`: me → the signed-in user, unassigned → null, else a user id. */
+function assigneeFilter(req: FastifyRequest, assignee: string | undefined): string | null | undefined {
+  if (assignee === undefined || assignee === '') return undefined
+  if (assignee === 'unassigned') return null
+  if (assignee !== 'me') return assignee
   const principal = principalOf(req)
-  if (principal.tenantId !== null) {
-    if (requested && requested !== principal.tenantId) {
-      throw new WahubError('forbidden', 'A tenant key can only read its own tenant.')
-    }
-    return principal.tenantId
+  if (principal.kind !== 'user') {
+    throw new WahubError(
+      'validation_failed',
+      'assignee: `me` needs a signed-in agent; an API key passes a user id.',
+      [{ field: 'assignee', problem: 'me without a user' }],
+    )
   }
-  return requested ?? null
+  return principal.id
 }
 
 export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
@@ -50,10 +59,17 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
         tags,
         summary: 'Conversations, most recent activity first',
         querystring: Type.Object({
-          status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+          status: Type.Optional(ConversationStatusSchema),
+          assignee: Type.Optional(
+            Type.String({
+              maxLength: 100,
+              description: "`me` (a signed-in agent's own), `unassigned`, or an agent's user id",
+            }),
+          ),
           unread: Type.Optional(Type.Boolean()),
           window: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
           q: Type.Optional(Type.String({ maxLength: 100, description: 'Search by contact name or number' })),
+          label: Type.Optional(Type.String({ maxLength: 100, description: "A label's id or name" })),
           number_id: Type.Optional(Type.String()),
           tenant_id: Type.Optional(Type.String({ description: 'Operators only: one tenant' })),
           cursor: Type.Optional(Type.String({ maxLength: 120 })),
@@ -74,6 +90,8 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
       const page = await listConversations(db, {
         tenantId: scopeOf(req, q.tenant_id),
         status: q.status,
+        assigneeUserId: assigneeFilter(req, q.assignee),
+        label: q.label,
         unread: q.unread,
         windowOpen: q.window === undefined ? undefined : q.window === 'open',
         search: q.q,

@@ -24,6 +24,11 @@ const NumberRefs = Type.Array(Type.String({ minLength: 1 }), {
 const TenantFields = {
   enabled: Type.Optional(Type.Boolean()),
   whatsappEnabled: Type.Optional(Type.Boolean()),
+  autoAssign: Type.Optional(
+    Type.Boolean({
+      description: "Round-robin assignment of conversations among the tenant's available agents",
+    }),
+  ),
   numbers: Type.Optional(NumberRefs),
   defaultNumber: Type.Optional(Nullable(Type.String({ minLength: 1 }))),
   callbackUrl: Type.Optional(Nullable(Type.String({ pattern: '^https?://', maxLength: 2000 }))),
