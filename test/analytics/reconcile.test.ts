@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { countryOf } from '../../src/analytics/market.ts'
+import { metricsAuth } from '../helpers/config.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { waitFor } from '../helpers/wait.ts'
 import {
@@ -213,7 +214,7 @@ describe(`analytics reconcile with the raw rows (${testDbKind})`, () => {
   })
 
   test('Prometheus counts the same messages; quality history per number', async () => {
-    const res = await fetch(`${w.h.url}/metrics`)
+    const res = await fetch(`${w.h.url}/metrics`, { headers: metricsAuth })
     const text = await res.text()
     const value = (line: string) => Number(text.match(new RegExp(`^${line} (\\d+)`, 'm'))?.[1] ?? Number.NaN)
     const { figures } = (await get('/api/v1/analytics/summary', w.h.adminKey)) as { figures: Figures }

@@ -11,7 +11,7 @@ describe(`the admin API (${testDbKind})`, () => {
   let seed: Onboarded
   const admin = () => ({ key: h.adminKey })
   before(async () => {
-    h = await startHarness()
+    h = await startHarness({ env: { WAHUB_DOCS: 'on' } })
     seed = await onboardSeed(h)
   })
   after(async () => {

@@ -232,7 +232,7 @@ describe(`send policy: refused before Meta is asked (${testDbKind})`, () => {
     }
     assert.ok(rejected, 'refused once the REJECTED webhook was processed')
     assert.equal(rejected.code, 'template_not_approved')
-    assert.match(String(rejected.message), /REJECTED \(reason INVALID_FORMAT\)/)
+    assert.match(String(rejected.message), /REJECTED \(reason The template has an invalid format/)
   })
 
   test('parameters that do not fit the template are template_params_mismatch, per component, named and positional', async () => {
