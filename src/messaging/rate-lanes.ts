@@ -22,9 +22,14 @@ import {
 //   recipient's messages one at a time, so no coalescing is needed there.
 // A booking further ahead than `horizonMs` is not made: the job goes back to the queue with a
 // delay instead of holding a worker (other numbers' messages keep flowing).
+// A slot is used on time or not at all: a sender that wakes more than `lateMs` after its slot
+// (the process stalled: GC, CPU starvation) books a fresh one instead of firing, because the
+// slots that fell into the past would otherwise all fire at once, on top of the slots after
+// them — a burst above Meta's one-second bucket (130429). Every message then leaves within
+// `lateMs` of a slot of the cluster-wide schedule, which Meta's bucket absorbs.
 
 export type LaneGrant =
-  | { ok: true; waitedMs: number }
+  | { ok: true; waitedMs: number; slotUs?: number }
   | { ok: false; retryInMs: number; reason: 'number' | 'pair' | 'stopping' }
 
 export type RateLaneOptions = {
@@ -36,6 +41,8 @@ export type RateLaneOptions = {
   pauseMs?: number
   /** …and the lane runs at half rate for this long. */
   slowForMs?: number
+  /** A slot missed by more than this is booked again rather than used (default 200 ms). */
+  lateMs?: number
 }
 
 export type RateLanes = ReturnType<typeof createRateLanes>
@@ -83,6 +90,7 @@ export function createRateLanes(db: Db, log: Logger, options: RateLaneOptions = 
   const pairIntervalUs = pair.intervalMs * 1000
   const pauseUs = (options.pauseMs ?? 1000) * 1000
   const slowForMs = options.slowForMs ?? 60_000
+  const lateMs = options.lateMs ?? 200
   const lanes = new Map<string, Lane>()
   let lastCleanup = Date.now()
   const throughput = new Map<string, { mps: number; at: number }>()
@@ -100,6 +108,10 @@ export function createRateLanes(db: Db, log: Logger, options: RateLaneOptions = 
     const mps = row?.throughput_mps ?? (row?.throughput_level === 'HIGH' ? 1000 : defaultMps)
     throughput.set(numberRowId, { mps, at: Date.now() })
     return mps
+  }
+
+  function onTime(slotUs: number, now = Date.now()): boolean {
+    return now - slotUs / 1000 <= lateMs
   }
 
   async function flush(key: string, lane: Lane): Promise<void> {
@@ -154,15 +166,24 @@ export function createRateLanes(db: Db, log: Logger, options: RateLaneOptions = 
       }
       lane.intervalUs = intervalUsOf(mps)
       const current = lane
-      const grant = await new Promise<{ slotUs: number } | { retryInMs: number }>((resolve, reject) => {
-        current.queue.push({ resolve, reject })
-        if (!current.busy) void flush(key, current)
-      })
-      if ('retryInMs' in grant) return { ok: false, retryInMs: Math.round(grant.retryInMs), reason: 'number' }
-      const waitMs = grant.slotUs / 1000 - Date.now()
-      if (!(await sleep(waitMs, signal))) return { ok: false, retryInMs: 0, reason: 'stopping' }
-      return { ok: true, waitedMs: Math.max(0, waitMs) }
+      let waitedMs = 0
+      for (;;) {
+        const grant = await new Promise<{ slotUs: number } | { retryInMs: number }>((resolve, reject) => {
+          current.queue.push({ resolve, reject })
+          if (!current.busy) void flush(key, current)
+        })
+        if ('retryInMs' in grant)
+          return { ok: false, retryInMs: Math.round(grant.retryInMs), reason: 'number' }
+        const waitMs = grant.slotUs / 1000 - Date.now()
+        if (!(await sleep(waitMs, signal))) return { ok: false, retryInMs: 0, reason: 'stopping' }
+        waitedMs += Math.max(0, waitMs)
+        if (onTime(grant.slotUs)) return { ok: true, waitedMs, slotUs: grant.slotUs }
+        // Woke too late (the process stalled): this slot is lost, book the next free one.
+      }
     },
+
+    /** Whether a message may still leave in this slot (at most `lateMs` after it). */
+    onTime,
 
     /** Books the pair's next message now, or says how long to wait (Meta's pair limit). */
     async takePair(

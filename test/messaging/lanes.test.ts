@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { createRateLanes } from '../../src/messaging/rate-lanes.ts'
 import { createSendWorker, type SendWorker } from '../../src/messaging/send-worker.ts'
 import { startWahub, type Wahub } from '../../src/wahub.ts'
+import { burnCore } from '../helpers/burn-core.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { waitFor } from '../helpers/wait.ts'
 import {
@@ -62,7 +63,7 @@ describe(`rate lanes and order per recipient with two workers (${testDbKind})`, 
     await w.h.close()
   })
 
-  test(`two workers on one database never exceed the number's cap (${cap}/s): zero 130429`, async () => {
+  async function sendAtTheCap() {
     w.h.emulator.control.setThroughput(w.pnid, cap)
     await w.h.db.db
       .updateTable('phone_numbers')
@@ -142,6 +143,17 @@ describe(`rate lanes and order per recipient with two workers (${testDbKind})`, 
       .set({ throughput_mps: 80 })
       .where('id', '=', w.numberId)
       .execute()
+  }
+
+  test(`two workers on one database never exceed the number's cap (${cap}/s): zero 130429`, sendAtTheCap)
+
+  test('with a core burnt beside it (CPU starvation, stalls): still zero 130429 and the cap held', async () => {
+    const burner = burnCore()
+    try {
+      await sendAtTheCap()
+    } finally {
+      await burner.stop()
+    }
   })
 
   test('messages to one recipient leave in the order they were queued, through retries and two workers', async () => {
