@@ -22,11 +22,11 @@ import {
 //   recipient's messages one at a time, so no coalescing is needed there.
 // A booking further ahead than `horizonMs` is not made: the job goes back to the queue with a
 // delay instead of holding a worker (other numbers' messages keep flowing).
-// A slot is used on time or not at all: a sender that wakes more than `lateMs` after its slot
-// (the process stalled: GC, CPU starvation) books a fresh one instead of firing, because the
-// slots that fell into the past would otherwise all fire at once, on top of the slots after
-// them — a burst above Meta's one-second bucket (130429). Every message then leaves within
-// `lateMs` of a slot of the cluster-wide schedule, which Meta's bucket absorbs.
+// A slot missed by a stall is not fired late: a sender that wakes more than `lateMs` after its
+// slot (the process stalled: GC, CPU starvation) books a fresh one instead, because the slots
+// that fell into the past would otherwise all fire at once, on top of the slots after them — a
+// burst above Meta's one-second bucket (130429). After a stall the fresh slots start from now,
+// paced again. Only once per message: a process late at every wake keeps sending (decision 0021).
 
 export type LaneGrant =
   | { ok: true; waitedMs: number; slotUs?: number }
@@ -167,7 +167,7 @@ export function createRateLanes(db: Db, log: Logger, options: RateLaneOptions = 
       lane.intervalUs = intervalUsOf(mps)
       const current = lane
       let waitedMs = 0
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         const grant = await new Promise<{ slotUs: number } | { retryInMs: number }>((resolve, reject) => {
           current.queue.push({ resolve, reject })
           if (!current.busy) void flush(key, current)
@@ -177,13 +177,12 @@ export function createRateLanes(db: Db, log: Logger, options: RateLaneOptions = 
         const waitMs = grant.slotUs / 1000 - Date.now()
         if (!(await sleep(waitMs, signal))) return { ok: false, retryInMs: 0, reason: 'stopping' }
         waitedMs += Math.max(0, waitMs)
-        if (onTime(grant.slotUs)) return { ok: true, waitedMs, slotUs: grant.slotUs }
-        // Woke too late (the process stalled): this slot is lost, book the next free one.
+        // Woke too late (the process stalled): this slot is lost, book the next free one — once.
+        // A process starved for longer than lateMs at every wake would otherwise lose every
+        // slot it books; the second slot is used even if late (degraded, never stuck).
+        if (onTime(grant.slotUs) || attempt >= 2) return { ok: true, waitedMs, slotUs: grant.slotUs }
       }
     },
-
-    /** Whether a message may still leave in this slot (at most `lateMs` after it). */
-    onTime,
 
     /** Books the pair's next message now, or says how long to wait (Meta's pair limit). */
     async takePair(

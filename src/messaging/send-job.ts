@@ -131,23 +131,13 @@ export function createSender(deps: SenderDeps) {
 
     const body = JSON.parse(msg.content) as OutboundMessage & Obj
     const recipient = String(body.to ?? body.recipient)
-    let number = await lanes.takeNumber(msg.phone_number_id, signal)
+    const number = await lanes.takeNumber(msg.phone_number_id, signal)
     if (!number.ok) return { kind: 'release', delayMs: number.retryInMs }
     const target = await numberTarget(ctx, msg.phone_number_id)
     const sendingAt = Date.now()
     const gate = await beforeSend.run({ msg, recipient, at: sendingAt })
     if (gate.pairWaitMs > 0) return { kind: 'release', delayMs: gate.pairWaitMs }
     if (!gate.sending) return { kind: 'done' } // moved meanwhile (a retry, a second job)
-    if (number.slotUs !== undefined && !lanes.onTime(number.slotUs)) {
-      // The group commit took the slot's margin (a stalled process): a fresh slot, not a burst.
-      const waited = number.waitedMs
-      number = await lanes.takeNumber(msg.phone_number_id, signal)
-      if (!number.ok) {
-        await markQueuedAgain(db, msg.id)
-        return { kind: 'release', delayMs: number.retryInMs }
-      }
-      number.waitedMs += waited
-    }
 
     let wamid: string | undefined
     let metaStatus: string | undefined
