@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { backlogCheck } from '../../src/diagnostics/checks/backlog.ts'
 import { newId } from '../../src/ids.ts'
 import { webhookBacklog } from '../../src/webhooks/events-repo.ts'
+import { metricsAuth } from '../helpers/config.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { type Harness, startHarness } from '../helpers/harness.ts'
 
@@ -39,7 +40,7 @@ describe(`the webhook backlog is visible (${testDbKind})`, () => {
       .execute()
   }
   const metric = async (name: string) => {
-    const res = await fetch(`${h.url}/metrics`)
+    const res = await fetch(`${h.url}/metrics`, { headers: metricsAuth })
     const line = (await res.text()).split('\n').find((l) => l.startsWith(`${name} `))
     assert.ok(line, `/metrics has ${name}`)
     return Number(line.split(' ')[1])
