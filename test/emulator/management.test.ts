@@ -191,35 +191,49 @@ describe('message templates', () => {
   })
 
   test('create → PENDING → APPROVED, then it can be sent', async () => {
-    const created = await graph('POST', `${waba}/message_templates`, {
-      name: 'delivery_window',
-      language: 'en_US',
-      category: 'UTILITY',
-      components: [
-        { type: 'HEADER', format: 'TEXT', text: 'Delivery for {{1}}', example: { header_text: ['Mark'] } },
-        { type: 'BODY', text: 'Arrives between {{1}} and {{2}}.', example: { body_text: [['9', '11']] } },
-        { type: 'FOOTER', text: 'Bakery' },
-        { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Change time' }] },
-      ],
-    })
-    assert.equal(created.status, 200)
-    assert.equal(created.body.status, 'PENDING')
-    assert.equal(created.body.category, 'UTILITY')
-    const pending = await graph('POST', `${pn}/messages`, template('34612345678', 'delivery_window', 'en_US'))
-    assert.equal(pending.body.error?.code, 132001)
-    await waitFor(
-      async () => (await graph('GET', String(created.body.id))).body.status === 'APPROVED',
-      'template approval',
-    )
-    const sent = await graph(
-      'POST',
-      `${pn}/messages`,
-      template('34612345678', 'delivery_window', 'en_US', [
-        { type: 'header', parameters: [{ type: 'text', text: 'Mark' }] },
-        bodyParams('9', '11'),
-      ]),
-    )
-    assert.equal(sent.status, 200, JSON.stringify(sent.body))
+    // Reviewed by hand here, so the send while PENDING cannot race a quick automatic approval.
+    const manual = await startTestEmulator({ verifyCallbacks: false, templateReview: 'manual' })
+    const graph = graphCaller(manual)
+    const pn = manual.seed.phoneNumberIds[0]
+    const waba = manual.seed.wabaId
+    try {
+      const created = await graph('POST', `${waba}/message_templates`, {
+        name: 'delivery_window',
+        language: 'en_US',
+        category: 'UTILITY',
+        components: [
+          { type: 'HEADER', format: 'TEXT', text: 'Delivery for {{1}}', example: { header_text: ['Mark'] } },
+          { type: 'BODY', text: 'Arrives between {{1}} and {{2}}.', example: { body_text: [['9', '11']] } },
+          { type: 'FOOTER', text: 'Bakery' },
+          { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Change time' }] },
+        ],
+      })
+      assert.equal(created.status, 200)
+      assert.equal(created.body.status, 'PENDING')
+      assert.equal(created.body.category, 'UTILITY')
+      const pending = await graph(
+        'POST',
+        `${pn}/messages`,
+        template('34612345678', 'delivery_window', 'en_US'),
+      )
+      assert.equal(pending.body.error?.code, 132001)
+      manual.control.setTemplateStatus({ name: 'delivery_window', language: 'en_US', status: 'APPROVED' })
+      await waitFor(
+        async () => (await graph('GET', String(created.body.id))).body.status === 'APPROVED',
+        'template approval',
+      )
+      const sent = await graph(
+        'POST',
+        `${pn}/messages`,
+        template('34612345678', 'delivery_window', 'en_US', [
+          { type: 'header', parameters: [{ type: 'text', text: 'Mark' }] },
+          bodyParams('9', '11'),
+        ]),
+      )
+      assert.equal(sent.status, 200, JSON.stringify(sent.body))
+    } finally {
+      await manual.close()
+    }
   })
 
   test('creation errors: bad name, duplicate, missing body, missing example', async () => {
