@@ -9,6 +9,16 @@ import type { Metrics } from '../metrics.ts'
 
 const qualityValue: Record<string, number> = { GREEN: 3, YELLOW: 2, RED: 1 }
 
+/** Jobs per kind: `is` null failed_at = waiting or running, `is not` = given up. */
+function jobsByKind(db: Db, failed: 'is' | 'is not') {
+  return db
+    .selectFrom('jobs')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('failed_at', failed, null)
+    .groupBy('kind')
+    .execute()
+}
+
 export function registerDbGauges(metrics: Metrics, db: Db): void {
   const registers = [metrics.registry]
   new Gauge({
@@ -18,13 +28,7 @@ export function registerDbGauges(metrics: Metrics, db: Db): void {
     registers,
     async collect() {
       this.reset()
-      const rows = await db
-        .selectFrom('jobs')
-        .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('failed_at', 'is', null)
-        .groupBy('kind')
-        .execute()
-      for (const r of rows) this.set({ kind: r.kind }, Number(r.n))
+      for (const r of await jobsByKind(db, 'is')) this.set({ kind: r.kind }, Number(r.n))
     },
   })
   new Gauge({
@@ -52,13 +56,7 @@ export function registerDbGauges(metrics: Metrics, db: Db): void {
     registers,
     async collect() {
       this.reset()
-      const rows = await db
-        .selectFrom('jobs')
-        .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('failed_at', 'is not', null)
-        .groupBy('kind')
-        .execute()
-      for (const r of rows) this.set({ kind: r.kind }, Number(r.n))
+      for (const r of await jobsByKind(db, 'is not')) this.set({ kind: r.kind }, Number(r.n))
     },
   })
   new Gauge({
