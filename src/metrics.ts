@@ -53,6 +53,17 @@ export function createMetrics(sources: MetricsSources = {}) {
       labelNames: ['code'] as const,
       registers: [registry],
     }),
+    liveEvents: new Counter({
+      name: 'wahub_live_events_total',
+      help: 'Events handed to live streams, by what woke the read that found them: notify (PostgreSQL LISTEN: an instance committed) or poll',
+      labelNames: ['wake'] as const,
+      registers: [registry],
+    }),
+    liveListening: new Gauge({
+      name: 'wahub_live_listening',
+      help: '1 while the live stream LISTENs for PostgreSQL notifications (0: polling only, as on SQLite)',
+      registers: [registry],
+    }),
     callbacks: new Counter({
       name: 'wahub_callback_deliveries_total',
       help: "Attempts to deliver an event to a tenant's callback URL, by result (delivered, failed)",

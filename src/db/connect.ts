@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { redactUrl } from '../config.ts'
 import { type DialectCapabilities, postgresCapabilities, sqliteCapabilities } from './dialect.ts'
+import { type Listen, pgListener } from './notify.ts'
 import type { Database } from './schema.ts'
 import { openSqlite } from './sqlite-driver.ts'
 
@@ -14,6 +15,8 @@ export type DbHandle = {
   caps: DialectCapabilities
   /** Where the data lives, with any password removed (for logs and doctor). */
   location: string
+  /** LISTEN/NOTIFY on a dedicated connection (PostgreSQL); absent where one process owns the data. */
+  listen?: Listen
   close(): Promise<void>
 }
 
@@ -55,7 +58,13 @@ export async function connectDb(options: ConnectOptions): Promise<DbHandle> {
         `cannot connect to PostgreSQL at ${location}: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`,
       )
     }
-    return { db, caps: postgresCapabilities, location, close: () => db.destroy() }
+    return {
+      db,
+      caps: postgresCapabilities,
+      location,
+      listen: pgListener(options.databaseUrl),
+      close: () => db.destroy(),
+    }
   }
 
   // The data dir holds the database, media and possibly the key file: owner-only.

@@ -162,6 +162,50 @@ describe(`live updates over SSE (${testDbKind})`, () => {
     }
   })
 
+  test('on PostgreSQL another instance’s event wakes this one by LISTEN/NOTIFY, not by its poll', {
+    skip: testDbKind === 'sqlite' ? 'one process owns a SQLite file: polling is the mechanism there' : false,
+  }, async () => {
+    const handle = await h.db.connectAgain()
+    const second = await startWahub(
+      { ...h.wahub.config, port: 0 },
+      { log: createLogger('silent'), handle, workers: false },
+    )
+    const metric = async (name: string, labels: Record<string, string> = {}) => {
+      const found = (await second.metrics.registry.getSingleMetric(name)?.get())?.values.find((v) =>
+        Object.entries(labels).every(([k, val]) => v.labels[k] === val),
+      )
+      return found?.value ?? 0
+    }
+    try {
+      const stream = await openStream(second.url, seed.acme.key)
+      await waitFor(
+        'the second instance LISTENing (wahub_live_listening 1)',
+        async () => (await metric('wahub_live_listening')) === 1,
+      )
+      const byNotify = await metric('wahub_live_events_total', { wake: 'notify' })
+      const byPoll = await metric('wahub_live_events_total', { wake: 'poll' })
+      // Recorded through the first instance's own pool: only the database connects the two.
+      await recordEvent(h.db.db, {
+        tenantId: seed.acme.id,
+        kind: 'number.quality',
+        payload: { n: 'notified' },
+      })
+      await waitFor('the event on the second instance’s stream', () =>
+        stream.frames.some((f) => f.payload.n === 'notified'),
+      )
+      await stream.close()
+      assert.equal(
+        await metric('wahub_live_events_total', { wake: 'notify' }),
+        byNotify + 1,
+        'the read that found the event was woken by the NOTIFY of its commit',
+      )
+      assert.equal(await metric('wahub_live_events_total', { wake: 'poll' }), byPoll, 'no poll was needed')
+    } finally {
+      await second.close()
+      await handle.close()
+    }
+  })
+
   test('without an event-stream Accept it answers one JSON page to poll from', async () => {
     const start = await h.api('GET', '/api/v1/live', { key: seed.acme.key })
     assert.equal(start.status, 200)

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { Db } from '../../../db/connect.ts'
+import { type Listen, type Listener, notifyChannels } from '../../../db/notify.ts'
 import { type EventRow, latestEventId, listEventsAfter } from '../../../events/events-repo.ts'
 import type { Logger } from '../../../log.ts'
 import type { AppDeps } from '../../app.ts'
@@ -13,12 +14,20 @@ import { authErrors, Millis, Nullable } from '../../presenters/schema-helpers.ts
 // read from the events table, never from this process's memory, so an event recorded by any
 // instance on the same database reaches every instance's clients (SPEC §2 scale-out).
 //
-// One poller per instance serves all its connections: one query per tick whatever the number of
-// open dashboards, reading only what is new (and, briefly, what lies beyond a not-yet-committed id). A tenant's user or key gets its own tenant's events only; an operator gets all.
+// One reader per instance serves all its connections: one query per wake-up whatever the number
+// of open dashboards, reading only what is new (and, briefly, what lies beyond a not-yet-committed
+// id). On PostgreSQL the reader LISTENs for the NOTIFY that migration 0020's trigger sends when
+// any instance commits an event, so a message taken in by instance A reaches a dashboard on
+// instance B as fast as one on A; polling stays as the safety net (and is the mechanism on SQLite,
+// where one process owns the data). A tenant's user or key gets its own tenant's events only; an
+// operator gets all.
 // Resuming: EventSource sends the last id it saw as Last-Event-ID when it reconnects.
 // A request that does not accept text/event-stream gets one JSON page instead (polling clients).
 
+/** Poll period without notifications (SQLite, or while the LISTEN connection is down). */
 const pollMs = 400
+/** Poll period while notifications arrive: only a safety net. */
+const listeningPollMs = 5_000
 const heartbeatMs = 15_000
 /** Streams end after this; EventSource reconnects at once, so a revoked session stops here. */
 const maxStreamMs = 10 * 60_000
@@ -46,17 +55,28 @@ type Subscriber = {
   send(event: EventRow): void
 }
 
-/** The instance's poller: reads new events once per tick and hands each to its subscribers. */
-function createHub(db: Db, log: Logger) {
+type Wake = 'notify' | 'poll'
+
+/** The instance's reader: reads new events when woken and hands each to its subscribers. */
+type HubOptions = {
+  listen?: Listen
+  /** After each read: what woke it, how many new events it handed out, whether LISTEN is up. */
+  onRead?: (wake: Wake, events: number, listening: boolean) => void
+}
+
+function createHub(db: Db, log: Logger, options: HubOptions) {
   const subscribers = new Set<Subscriber>()
-  /** Every id up to this was seen (or given up on); each tick reads after it. */
+  /** Every id up to this was seen (or given up on); each read starts after it. */
   let settled = -1
   /** Ids above `settled` already handed out (rows seen beyond a gap). */
   const sent = new Set<number>()
   /** Since when the id after `settled` is missing while later ones exist. */
   let gapSince: number | null = null
   let timer: NodeJS.Timeout | undefined
-  let running = false
+  let reading: Promise<void> | undefined
+  /** A wake-up arrived during a read: read again when it ends (the commit may follow its query). */
+  let again: Wake | undefined
+  let listener: Listener | undefined
 
   function advance(now: number) {
     while (sent.has(settled + 1)) sent.delete(++settled)
@@ -74,9 +94,8 @@ function createHub(db: Db, log: Logger) {
     advance(now)
   }
 
-  async function tick(): Promise<void> {
-    if (running || subscribers.size === 0) return
-    running = true
+  async function read(wake: Wake): Promise<void> {
+    let handed = 0
     try {
       if (settled < 0) settled = await latestEventId(db)
       let after = settled
@@ -85,6 +104,7 @@ function createHub(db: Db, log: Logger) {
         for (const row of rows) {
           if (sent.has(row.id)) continue
           sent.add(row.id)
+          handed++
           for (const s of subscribers) {
             if (row.id > s.from && (s.tenantId === null || s.tenantId === row.tenantId)) s.send(row)
           }
@@ -94,20 +114,42 @@ function createHub(db: Db, log: Logger) {
       }
       advance(Date.now())
     } catch (err) {
-      log.warn({ err }, 'live poll failed')
-    } finally {
-      running = false
+      log.warn({ err }, 'live read failed')
     }
+    options.onRead?.(wake, handed, listener?.listening() ?? false)
   }
 
+  function wake(why: Wake) {
+    if (subscribers.size === 0) return
+    if (reading) {
+      again ??= why
+      return
+    }
+    reading = (async () => {
+      let next: Wake | undefined = why
+      while (next) {
+        again = undefined
+        await read(next)
+        next = subscribers.size > 0 ? again : undefined
+      }
+    })().finally(() => {
+      reading = undefined
+      schedule()
+    })
+  }
+
+  /** The next safety-net poll: slow while notifications arrive and no gap is being waited on. */
   function schedule() {
-    if (timer || subscribers.size === 0) return
-    timer = setInterval(() => void tick(), pollMs)
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    if (subscribers.size === 0) return
+    const slow = listener?.listening() && gapSince === null
+    timer = setTimeout(() => wake('poll'), slow ? listeningPollMs : pollMs)
     timer.unref()
   }
 
   return {
-    /** The newest id the poller has handed out (the stream of a new subscriber starts after it). */
+    /** The newest id the reader has handed out (the stream of a new subscriber starts after it). */
     async start(): Promise<number> {
       if (settled < 0) settled = await latestEventId(db)
       let newest = settled
@@ -116,18 +158,25 @@ function createHub(db: Db, log: Logger) {
     },
     add(s: Subscriber) {
       subscribers.add(s)
-      schedule()
+      listener ??= options.listen?.(notifyChannels.events, () => wake('notify'), log)
+      if (!timer && !reading) schedule()
     },
     remove(s: Subscriber) {
       subscribers.delete(s)
-      if (subscribers.size === 0 && timer) {
-        clearInterval(timer)
+      if (subscribers.size === 0) {
+        if (timer) clearTimeout(timer)
         timer = undefined
         // Nobody listens: the next subscriber starts from the newest id again.
         settled = -1
         sent.clear()
         gapSince = null
       }
+    },
+    async close() {
+      if (timer) clearTimeout(timer)
+      timer = undefined
+      await listener?.close()
+      listener = undefined
     },
   }
 }
@@ -152,7 +201,13 @@ function frame(event: EventRow): string {
 export const liveRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>()
   const { db } = deps.handle
-  const hub = createHub(db, deps.log)
+  const hub = createHub(db, deps.log, {
+    listen: deps.handle.listen,
+    onRead(wake, events, listening) {
+      if (events > 0) deps.metrics.liveEvents.inc({ wake }, events)
+      deps.metrics.liveListening.set(listening ? 1 : 0)
+    },
+  })
   const open = new Set<ServerResponse>()
 
   // Open streams would keep the server from closing: end them first.
@@ -160,6 +215,7 @@ export const liveRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
     for (const res of open) res.end()
     open.clear()
   })
+  app.addHook('onClose', () => hub.close())
 
   app.get(
     '/live',
