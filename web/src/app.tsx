@@ -1,3 +1,4 @@
+import './shell.css'
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, get, post, setCsrfToken, setSessionEndedHandler } from './api.ts'

@@ -1,3 +1,4 @@
+import './auth.css'
 import { type FormEvent, useState } from 'react'
 import { Trans, useTranslation } from 'react-i18next'
 import { post } from '../api.ts'

@@ -1,3 +1,4 @@
+import './channels.css'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get } from '../api.ts'

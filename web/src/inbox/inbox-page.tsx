@@ -1,3 +1,7 @@
+import './conversation-list.css'
+import './thread.css'
+import './ticks.css'
+import './composer.css'
 import { useEffect, useId, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get } from '../api.ts'

@@ -1,3 +1,4 @@
+import './tenants.css'
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get, post } from '../api.ts'
