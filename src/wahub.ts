@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from './metrics.ts'
 import { ensureFirstAdmin } from './sandbox/first-admin.ts'
 import { type Sandbox, startSandbox } from './sandbox/sandbox.ts'
 import type { Welcome } from './sandbox/welcome.ts'
+import { scheduleTemplatesSync, templatesSyncJob } from './templates/sync-job.ts'
 import { webhookBacklog } from './webhooks/events-repo.ts'
 import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batcher.ts'
 import { createWebhookProcessJob } from './webhooks/process-job.ts'
@@ -117,6 +118,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
       'quality.watch': qualityWatchJob({ db, vault, graph, config }),
+      'templates.sync': templatesSyncJob({ db, vault, graph, config }),
       'callback.deliver': countedCallbacks(createCallbackDeliverJob({ db, vault }), metrics),
     }
     const jobRunner = createJobRunner({
@@ -145,6 +147,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     sendWorker = sends
     await scheduleNumbersRefresh(db)
     await scheduleQualityWatch(db)
+    await scheduleTemplatesSync(db)
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
       concurrency: handle.caps.multiProcess ? 4 : 2,

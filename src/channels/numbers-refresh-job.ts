@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.ts'
-import { enqueueJob } from '../jobs/jobs-repo.ts'
+import { scheduleRecurringJob } from '../jobs/jobs-repo.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import type { ChannelsContext } from './context.ts'
 import { refreshNumbers } from './numbers.ts'
@@ -10,20 +10,9 @@ import { refreshNumbers } from './numbers.ts'
 
 export const numbersRefreshEveryMs = 24 * 60 * 60_000
 
-async function pendingRefreshes(db: Db, exceptJobId?: number): Promise<number> {
-  let q = db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('kind', '=', 'numbers.refresh')
-    .where('failed_at', 'is', null)
-  if (exceptJobId !== undefined) q = q.where('id', '!=', exceptJobId)
-  return Number((await q.executeTakeFirstOrThrow()).n)
-}
-
 /** Called at start: makes sure a daily refresh is scheduled. */
 export async function scheduleNumbersRefresh(db: Db, now = Date.now()): Promise<void> {
-  if ((await pendingRefreshes(db)) > 0) return
-  await enqueueJob(db, 'numbers.refresh', {}, { runAt: now + numbersRefreshEveryMs, maxAttempts: 3 })
+  await scheduleRecurringJob(db, 'numbers.refresh', now + numbersRefreshEveryMs)
 }
 
 export function numbersRefreshJob(ctx: ChannelsContext): JobHandler<'numbers.refresh'> {
@@ -38,13 +27,10 @@ export function numbersRefreshJob(ctx: ChannelsContext): JobHandler<'numbers.ref
       'numbers refreshed',
     )
     for (const f of failures) log.warn({ wabaId: f.wabaId, error: f.error }, 'numbers refresh failed')
-    if (!payload.wabaId && (await pendingRefreshes(ctx.db, job.id)) === 0) {
-      await enqueueJob(
-        ctx.db,
-        'numbers.refresh',
-        {},
-        { runAt: Date.now() + numbersRefreshEveryMs, maxAttempts: 3 },
-      )
+    if (!payload.wabaId) {
+      await scheduleRecurringJob(ctx.db, 'numbers.refresh', Date.now() + numbersRefreshEveryMs, {
+        exceptJobId: job.id,
+      })
     }
     return { done: true }
   }

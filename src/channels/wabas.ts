@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
 import { newId } from '../ids.ts'
+import { enqueueJob } from '../jobs/jobs-repo.ts'
 import { recordAudit } from './audit-repo.ts'
 import { clearRemovedDefault } from './channel-settings.ts'
 import type { Actor, ChannelsContext } from './context.ts'
@@ -125,10 +126,15 @@ export async function addWaba(
     // One UPDATE: a concurrent send reads either the whole old token or the whole new one.
     await db.updateTable('wabas').set(values).where('id', '=', id).execute()
   } else {
-    await db
-      .insertInto('wabas')
-      .values({ id, waba_id: input.wabaId, created_at: now, ...values })
-      .execute()
+    // Its templates are read at once by the templates domain (templates.sync, SPEC §14): the
+    // job commits with the WABA, so a window_closed answer lists them without a manual sync.
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('wabas')
+        .values({ id, waba_id: input.wabaId, created_at: now, ...values })
+        .execute()
+      await enqueueJob(trx, 'templates.sync', { wabaId: id }, { maxAttempts: 8 })
+    })
   }
   await recordAudit(db, {
     actor,

@@ -8,6 +8,7 @@ import * as inboxIndexes from './migrations/0004-inbox-indexes.ts'
 import * as teamInbox from './migrations/0007-team-inbox.ts'
 import * as contactPanel from './migrations/0008-contact-panel.ts'
 import * as analytics from './migrations/0011-analytics.ts'
+import * as templateLastUsed from './migrations/0017-template-last-used.ts'
 import * as eventsNotify from './migrations/0020-events-notify.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
@@ -25,6 +26,7 @@ const migrations: Record<string, WahubMigration> = {
   '0008-contact-panel': contactPanel,
   '0011-analytics': analytics,
   '0020-events-notify': eventsNotify,
+  '0017-template-last-used': templateLastUsed,
 }
 
 /** Every migration's name, in the order the list gives them (what a fresh database applies). */

@@ -246,6 +246,8 @@ export type TemplatesTable = {
   components: Json
   synced_at: Millis | null
   updated_at: Millis
+  /** When a send of it was last queued (to the minute; migration 0017). */
+  last_used_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>
 }
 
 export type WebhookEventsTable = {

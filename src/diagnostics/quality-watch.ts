@@ -1,7 +1,7 @@
 import { getSetting, setSetting } from '../channels/settings-repo.ts'
 import type { Db } from '../db/connect.ts'
 import { type EventKind, recordEvent } from '../events/events-repo.ts'
-import { enqueueJob } from '../jobs/jobs-repo.ts'
+import { scheduleRecurringJob } from '../jobs/jobs-repo.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import { type DoctorContext, runDoctor } from './doctor.ts'
 import { type NumberOwner, numberOwners, wabaRefs } from './facts-repo.ts'
@@ -120,34 +120,18 @@ export async function watchQuality(ctx: DoctorContext): Promise<Alert[]> {
   return started
 }
 
-async function pendingWatches(db: Db, exceptJobId?: number): Promise<number> {
-  let q = db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('kind', '=', 'quality.watch')
-    .where('failed_at', 'is', null)
-  if (exceptJobId !== undefined) q = q.where('id', '!=', exceptJobId)
-  return Number((await q.executeTakeFirstOrThrow()).n)
-}
-
 /** At start: one watch run is always scheduled (a minute after start, then hourly). */
 export async function scheduleQualityWatch(db: Db, now = Date.now()): Promise<void> {
-  if ((await pendingWatches(db)) > 0) return
-  await enqueueJob(db, 'quality.watch', {}, { runAt: now + 60_000, maxAttempts: 3 })
+  await scheduleRecurringJob(db, 'quality.watch', now + 60_000)
 }
 
 export function qualityWatchJob(ctx: DoctorContext): JobHandler<'quality.watch'> {
   return async (_payload, { job, log }) => {
     const started = await watchQuality(ctx)
     for (const a of started) log.warn({ kind: a.kind, key: a.key }, 'quality watch alert')
-    if ((await pendingWatches(ctx.db, job.id)) === 0) {
-      await enqueueJob(
-        ctx.db,
-        'quality.watch',
-        {},
-        { runAt: Date.now() + qualityWatchEveryMs, maxAttempts: 3 },
-      )
-    }
+    await scheduleRecurringJob(ctx.db, 'quality.watch', Date.now() + qualityWatchEveryMs, {
+      exceptJobId: job.id,
+    })
     return { done: true }
   }
 }

@@ -34,6 +34,34 @@ export async function enqueueJob<K extends JobKind>(
   return row.id
 }
 
+/** Kinds whose payload may be empty: the ones that can recur. */
+export type RecurringJobKind = {
+  [K in JobKind]: Record<string, never> extends JobPayloads[K] ? K : never
+}[JobKind]
+
+/**
+ * A recurring job carries its schedule in one row with an empty payload: each run enqueues the
+ * next, and an instance that starts later finds the row and adds none. Runs asked for on demand
+ * (a payload naming what to do) do not count. `exceptJobId`: the run that is scheduling its next.
+ */
+export async function scheduleRecurringJob(
+  db: Db,
+  kind: RecurringJobKind,
+  runAt: number,
+  options: { exceptJobId?: number; maxAttempts?: number } = {},
+): Promise<boolean> {
+  let q = db
+    .selectFrom('jobs')
+    .select('id')
+    .where('kind', '=', kind)
+    .where('payload', '=', '{}')
+    .where('failed_at', 'is', null)
+  if (options.exceptJobId !== undefined) q = q.where('id', '!=', options.exceptJobId)
+  if (await q.executeTakeFirst()) return false
+  await enqueueJob(db, kind, {}, { runAt, maxAttempts: options.maxAttempts ?? 3 })
+  return true
+}
+
 export type ClaimOptions = {
   kinds: readonly JobKind[]
   workerId: string

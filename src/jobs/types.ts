@@ -12,6 +12,8 @@ export type JobPayloads = {
   'numbers.refresh': { wabaId?: string }
   /** Hourly: quality drops, paused templates, expiring tokens become events (diagnostics/). */
   'quality.watch': Record<string, never>
+  /** Every WABA's templates read from Graph (hourly), or one WABA's (`wabaId`: its row id, on add). */
+  'templates.sync': { wabaId?: string }
   /** Used by the jobs tests and `wahub doctor` self-check; does nothing. */
   'system.noop': { note?: string }
 }

@@ -30,7 +30,7 @@ export async function checkWindow(ctx: MessagingContext, input: PolicyInput): Pr
   if (input.type === 'template') return
   const now = input.now ?? Date.now()
   if (isWindowOpen(input.lastInboundAt, now)) return
-  const templates = await approvedTemplates(ctx.db, input.wabaRowId)
+  const templates = await approvedTemplates(ctx, input.wabaRowId)
   const closedAt = windowClosesAt(input.lastInboundAt)
   throw new WahubError(
     'window_closed',
@@ -51,9 +51,10 @@ function templateLanguage(t: NonNullable<SendRequest['template']>): string {
   return typeof t.language === 'string' ? t.language : t.language.code
 }
 
-export async function checkTemplate(ctx: MessagingContext, input: PolicyInput): Promise<void> {
+/** The template's row id when the send is a template (for its "last used"). */
+export async function checkTemplate(ctx: MessagingContext, input: PolicyInput): Promise<string | undefined> {
   const t = input.request.template
-  if (input.type !== 'template' || !t) return
+  if (input.type !== 'template' || !t) return undefined
   const language = templateLanguage(t)
   const template = await templateForSend(ctx, input.wabaRowId, t.name, language)
   const expectation = expectationOf(template)
@@ -65,6 +66,7 @@ export async function checkTemplate(ctx: MessagingContext, input: PolicyInput): 
       { name: t.name, language, problems, expected: describeExpectation(expectation) },
     )
   }
+  return template.id
 }
 
 /** Every media reference of a request with the kind it is sent as. */

@@ -6,6 +6,7 @@ import { upsertContact } from '../inbox/contacts-repo.ts'
 import { getOrCreateConversation, touchConversation } from '../inbox/conversations-repo.ts'
 import { previewOf } from '../inbox/preview.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
+import { noteTemplateUsed } from '../templates/templates-repo.ts'
 import type { MessagingContext, SendSource } from './context.ts'
 import { findAnswer, requestHash, type StoredAnswer, storeAnswer } from './idempotency.ts'
 import { insertOutbound } from './outbound-repo.ts'
@@ -151,7 +152,7 @@ export async function queueMessage(ctx: MessagingContext, input: QueueInput): Pr
   const { lastInboundAt } = await conversationState(db, tenantId, sender.numberRowId, recipient)
   const policy = { tenantId, wabaRowId: sender.wabaRowId, type, request, lastInboundAt }
   await checkWindow(ctx, policy)
-  await checkTemplate(ctx, policy)
+  const templateId = await checkTemplate(ctx, policy)
   await checkMedia(db, policy)
   const contextWamid = await wamidOf(db, tenantId, 'context.message_id', request.context?.message_id)
   const reactionWamid = await wamidOf(db, tenantId, 'reaction.message_id', request.reaction?.message_id)
@@ -218,5 +219,10 @@ export async function queueMessage(ctx: MessagingContext, input: QueueInput): Pr
     return { ...(prior as StoredAnswer & { body: QueuedMessage }), replayed: true }
   }
   ctx.nudge?.()
+  // Queued already: a failure to note "last used" must not turn the answer into an error.
+  if (templateId)
+    await noteTemplateUsed(db, templateId, now).catch((err) =>
+      ctx.log.warn({ err, templateId }, 'template last use not recorded'),
+    )
   return answer as QueueResult
 }

@@ -161,8 +161,19 @@ export async function templateForSend(
   return found
 }
 
-/** Approved templates of a WABA, for the `window_closed` answer. */
-export async function approvedTemplates(db: Db, wabaRowId: string) {
+async function approvedOf(db: Db, wabaRowId: string) {
   const rows = await listTemplates(db, { wabaRowId, status: 'APPROVED' })
   return rows.map((t) => ({ name: t.name, language: t.language, category: t.category }))
+}
+
+/**
+ * Approved templates of a WABA, for the `window_closed` answer. A cache without any (a WABA
+ * whose add-time sync has not run yet or failed) is synced first — at most once a minute — so
+ * the answer's "send one of these" is never an empty list when Meta has some.
+ */
+export async function approvedTemplates(ctx: MessagingContext, wabaRowId: string) {
+  const known = await approvedOf(ctx.db, wabaRowId)
+  if (known.length > 0) return known
+  await syncOnDemand(ctx, wabaRowId, '(window_closed)')
+  return approvedOf(ctx.db, wabaRowId)
 }

@@ -19,6 +19,7 @@ export type StoredTemplate = {
   components: unknown[]
   syncedAt: number | null
   updatedAt: number
+  lastUsedAt: number | null
 }
 
 type TemplateRow = {
@@ -35,6 +36,7 @@ type TemplateRow = {
   components: string
   synced_at: number | null
   updated_at: number
+  last_used_at: number | null
 }
 
 function toTemplate(row: TemplateRow): StoredTemplate {
@@ -52,6 +54,7 @@ function toTemplate(row: TemplateRow): StoredTemplate {
     components: JSON.parse(row.components) as unknown[],
     syncedAt: row.synced_at,
     updatedAt: row.updated_at,
+    lastUsedAt: row.last_used_at,
   }
 }
 
@@ -164,4 +167,18 @@ export async function markTemplatesDeleted(
   if (metaTemplateId) q = q.where('meta_template_id', '=', metaTemplateId)
   const result = await q.executeTakeFirst()
   return Number(result.numUpdatedRows)
+}
+
+/**
+ * A send of the template was queued: remembered to the minute. Called after the send's commit,
+ * and written at most once a minute per template, so a campaign's thousands of sends do not all
+ * queue on one row's lock.
+ */
+export async function noteTemplateUsed(db: Db, id: string, now = Date.now()): Promise<void> {
+  await db
+    .updateTable('templates')
+    .set({ last_used_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)]))
+    .execute()
 }

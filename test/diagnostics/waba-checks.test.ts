@@ -114,7 +114,7 @@ describe(`doctor: WABA checks (${testDbKind})`, () => {
       await h.close()
     })
 
-    test('never synced: a warning with the sync command; all approved: pass; none approved: fail', async () => {
+    test('synced on add: pass; none held: a warning with the sync command; none approved: fail', async () => {
       const seed = h.emulator.seed
       await h.api('POST', '/api/v1/admin/apps', {
         key: h.adminKey,
@@ -124,11 +124,18 @@ describe(`doctor: WABA checks (${testDbKind})`, () => {
         key: h.adminKey,
         body: { wabaId: ids.wabaA, token: seed.accessToken },
       })
+      // A WABA's templates are read when it is added (the templates.sync job), no command needed.
+      await waitFor('the templates of the new WABA synced', async () => {
+        assertCheck(await doctor(h), 'templates', 'pass', { seen: /1 approved.*po_notification \(es\)/ })
+        return true
+      })
+
+      // Wahub holds none (as when that sync failed): a warning naming the command.
+      await h.db.db.deleteFrom('templates').execute()
       assertCheck(await doctor(h), 'templates', 'warn', {
         seen: /never synced/,
         fix: /wahub templates sync --waba-id 100000000000001/,
       })
-
       await h.api('POST', `/api/v1/admin/wabas/${ids.wabaA}/templates/sync`, { key: h.adminKey })
       assertCheck(await doctor(h), 'templates', 'pass', { seen: /1 approved.*po_notification \(es\)/ })
 

@@ -19,6 +19,7 @@ export const TemplateSchema = Type.Object({
   components: Type.Array(Type.Unknown()),
   syncedAt: Nullable(Millis),
   updatedAt: Millis,
+  lastUsedAt: Nullable(Millis),
 })
 
 export function presentTemplate(t: StoredTemplate) {
@@ -36,5 +37,6 @@ export function presentTemplate(t: StoredTemplate) {
     components: t.components,
     syncedAt: t.syncedAt,
     updatedAt: t.updatedAt,
+    lastUsedAt: t.lastUsedAt,
   }
 }
