@@ -25,8 +25,8 @@ const migrations: Record<string, WahubMigration> = {
   '0007-team-inbox': teamInbox,
   '0008-contact-panel': contactPanel,
   '0011-analytics': analytics,
-  '0020-events-notify': eventsNotify,
   '0017-template-last-used': templateLastUsed,
+  '0020-events-notify': eventsNotify,
 }
 
 /** Every migration's name, in the order the list gives them (what a fresh database applies). */
