@@ -17,6 +17,8 @@ export type Config = Readonly<{
   graphVersion: string
   sandbox: boolean
   logLevel: LogLevel
+  /** How long SIGTERM waits for requests and jobs to finish before releasing what is left. */
+  shutdownTimeoutMs: number
 }> &
   Readonly<SecurityConfig>
 
@@ -89,6 +91,12 @@ export const configVariables: readonly ConfigVariable[] = [
     default: 'info',
     description: 'One of fatal, error, warn, info, debug, trace, silent.',
   },
+  {
+    name: 'WAHUB_SHUTDOWN_TIMEOUT_MS',
+    default: '25000',
+    description:
+      "On SIGTERM/SIGINT, /readyz answers 503 at once, then requests and jobs in flight get this many milliseconds to finish; jobs still running after it are released for another instance (a send in flight is then settled as unknown, never repeated). Keep it below your orchestrator's kill grace period (Docker and Kubernetes: 30 s).",
+  },
   ...securityVariables,
 ]
 
@@ -109,6 +117,17 @@ function parsePort(env: Env): number {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${raw}".`)
   }
   return port
+}
+
+function parseShutdownTimeout(env: Env): number {
+  const raw = value(env, 'WAHUB_SHUTDOWN_TIMEOUT_MS')
+  const ms = Number(raw)
+  if (!/^\d+$/.test(raw) || ms < 100 || ms > 600_000) {
+    throw new ConfigError(
+      `WAHUB_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000, got "${raw}".`,
+    )
+  }
+  return ms
 }
 
 function parseUrl(env: Env, name: string, protocols: readonly string[], example: string): string | undefined {
@@ -188,5 +207,6 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     graphVersion,
     sandbox: ['on', 'true', '1'].includes(sandbox),
     logLevel: logLevel as LogLevel,
+    shutdownTimeoutMs: parseShutdownTimeout(env),
   })
 }

@@ -12,6 +12,7 @@ import { createCallbackDeliverJob, startCallbackPump } from './delivery/callback
 import { qualityWatchJob, scheduleQualityWatch } from './diagnostics/quality-watch.ts'
 import { buildApp } from './http/app.ts'
 import { createMediaDownloadJob } from './inbox/media-job.ts'
+import { releaseLocksOf } from './jobs/jobs-repo.ts'
 import { createJobRunner, type JobRunner } from './jobs/runner.ts'
 import type { JobHandler, JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
@@ -83,6 +84,37 @@ function countedCallbacks(
       throw err
     }
   }
+}
+
+type Started = {
+  app: FastifyInstance
+  runner: JobRunner
+  sendWorker: SendWorker
+  rejections: RejectionRecorder
+  intake: IntakeBatcher
+  pump: { stop(): Promise<void> } | undefined
+  rollups: RollupPump | undefined
+  sandbox: Sandbox | undefined
+}
+
+/** Stops taking work and lets what is in flight finish: requests, intake batches, jobs. */
+async function drain(started: Started): Promise<void> {
+  // The Sandbox's emulator first: no webhook or simulated customer after this point.
+  await started.sandbox?.close()
+  // A keep-alive connection that was mid-request when closing began becomes idle only after its
+  // answer; close those as they go idle instead of waiting for Node's keep-alive timeout.
+  const sweeper = setInterval(() => started.app.server.closeIdleConnections(), 50)
+  try {
+    await started.app.close()
+  } finally {
+    clearInterval(sweeper)
+  }
+  await started.intake.close()
+  await started.pump?.stop()
+  await started.rollups?.stop()
+  await started.sendWorker.stop()
+  await started.runner.stop()
+  await started.rejections.stop()
 }
 
 export async function startWahub(config: Config, options: StartOptions): Promise<Wahub> {
@@ -209,7 +241,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       rollups = startRollupPump(handle, log.child({ component: 'analytics' }), { metrics })
     }
 
-    const started = { app, runner, sendWorker: sends, rejections, intake, pump, rollups, sandbox }
+    const started: Started = { app, runner, sendWorker: sends, rejections, intake, pump, rollups, sandbox }
     let closing: Promise<void> | undefined
     return {
       app,
@@ -231,23 +263,27 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       rollups,
       close() {
         closing ??= (async () => {
-          // The Sandbox's emulator first: no webhook or simulated customer after this point.
-          await started.sandbox?.close()
-          // A keep-alive connection that was mid-request when closing began becomes idle only
-          // after its answer; close those as they go idle instead of waiting for Node's
-          // keep-alive timeout (seconds to minutes).
-          const sweeper = setInterval(() => started.app.server.closeIdleConnections(), 50)
-          try {
-            await started.app.close()
-          } finally {
-            clearInterval(sweeper)
+          // Past the deadline (SIGTERM → WAHUB_SHUTDOWN_TIMEOUT_MS), what is still running is let
+          // go: open connections are cut and the jobs' leases released so another instance takes
+          // them now rather than after the lock timeout.
+          let timer: NodeJS.Timeout | undefined
+          const deadline = new Promise<'late'>((resolve) => {
+            timer = setTimeout(() => resolve('late'), config.shutdownTimeoutMs)
+          })
+          const drained = drain(started)
+          const outcome = await Promise.race([drained.then(() => 'drained' as const), deadline])
+          clearTimeout(timer)
+          if (outcome === 'late') {
+            log.warn(
+              { deadlineMs: config.shutdownTimeoutMs },
+              'shutdown deadline passed: cutting open connections and releasing unfinished jobs',
+            )
+            started.app.server.closeAllConnections()
+            const released =
+              (await releaseLocksOf(db, started.runner.workerId).catch(() => 0)) +
+              (await releaseLocksOf(db, started.sendWorker.workerId).catch(() => 0))
+            if (released > 0) log.warn({ released }, 'jobs released for another instance')
           }
-          await started.intake.close()
-          await started.pump?.stop()
-          await started.rollups?.stop()
-          await started.sendWorker.stop()
-          await started.runner.stop()
-          await started.rejections.stop()
           if (!options.handle) await handle.close()
         })()
         return closing

@@ -14,27 +14,32 @@ Runs Wahub on PORT (default 8080): the REST API under /api/v1, Meta's webhook at
 Applies database migrations first. On the first run it creates an admin user (its one-time
 password is printed once) and, unless WAHUB_SANDBOX=off, a Sandbox channel on an in-process
 emulator with simulated customers (docs/DIAGNOSTICS.md, "First run"). Configuration comes
-from the environment and .env (see .env.example). Stops cleanly on SIGINT/SIGTERM.`,
+from the environment and .env (see .env.example).
+
+/healthz says the process is alive; /readyz whether to send it traffic (database reachable,
+migrations applied, not shutting down). On SIGTERM or SIGINT it stops taking connections, lets
+requests and jobs in flight finish within WAHUB_SHUTDOWN_TIMEOUT_MS (default 25 s), then releases
+what is left for another instance and exits 0.`,
   async run(argv, io) {
     if (argv.length > 0) throw new UsageError(`serve takes no arguments, got "${argv[0]}"`)
     const config = commandConfig(io)
     const log = createLogger(config.logLevel)
+    // Signals are taken before anything is announced: a SIGTERM that follows "listening" at
+    // once must drain, not kill the process with the default action (SPEC §18).
+    const stopSignal = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
     const wahub = await startWahub(config, { log, firstRun: true })
     io.stdout(`Wahub is listening on ${wahub.url}\n`)
     io.stdout(`  database: ${wahub.handle.caps.name} (${wahub.handle.location})\n`)
-    io.stdout(`  API docs: ${wahub.url}/docs   health: ${wahub.url}/healthz\n`)
+    io.stdout(`  API docs: ${wahub.url}/docs   health: ${wahub.url}/healthz   ready: ${wahub.url}/readyz\n`)
     io.stdout(`  Meta webhook callback: ${config.publicUrl ?? wahub.url}/webhooks/whatsapp\n`)
     // First run: the admin's one-time password and the Sandbox, with a ready curl (SPEC §3).
     io.stdout(welcomeText(wahub.welcome, wahub.url))
 
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        log.info({ signal }, 'shutting down')
-        resolve()
-      }
-      process.once('SIGINT', () => stop('SIGINT'))
-      process.once('SIGTERM', () => stop('SIGTERM'))
-    })
+    const signal = await stopSignal
+    log.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down')
     await wahub.close()
     return 0
   },

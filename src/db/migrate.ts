@@ -52,6 +52,12 @@ function outcome({ error, results }: MigrationResultSet): { applied: string[] } 
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) }
 }
 
+/** Migrations this code knows that the database has not applied (empty: the schema is current). */
+export async function pendingMigrations(handle: DbHandle): Promise<string[]> {
+  const known = await new Migrator({ db: handle.db, provider: provider(handle) }).getMigrations()
+  return known.filter((m) => m.executedAt === undefined).map((m) => m.name)
+}
+
 export async function migrateToLatest(handle: DbHandle): Promise<{ applied: string[] }> {
   if (handle.caps.name === 'postgres') {
     // Kysely takes an advisory lock on PostgreSQL, so several `wahub serve` instances starting

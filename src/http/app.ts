@@ -81,6 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: (err, _req, reply: FastifyReply) =>
       reply.code(400).send(errorBody(new WahubError('bad_request', `The URL is not valid: ${err.message}.`))),
     bodyLimit: 1024 * 1024,
+    // SIGTERM drains (SPEC §18): a request already on a connection when closing begins gets its
+    // real answer, not Fastify's 503; the listening socket is closed, so nothing new arrives, and
+    // idle keep-alive connections are closed as they go quiet (wahub.ts, drain).
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
@@ -136,7 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // SPEC §12: /docs can be closed (WAHUB_DOCS; on by default only with the Sandbox).
   if (deps.config.docs) await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
 
-  await app.register(healthRoutes, deps)
+  await app.register(healthRoutes, { ...deps, closing: () => closing })
   await app.register(webhookRoutes, deps)
   await app.register(sessionRoutes, { ...deps, prefix: '/api/v1/auth' })
   await app.register(tenantRoutes, { ...deps, prefix: '/api/v1' })

@@ -193,6 +193,20 @@ export async function renewLocks(db: Db, workerId: string, now = Date.now()): Pr
 }
 
 /**
+ * Releases the locks one worker holds, for a worker that stops before its jobs finished
+ * (the shutdown deadline passed): another instance claims them at once instead of after the lock
+ * timeout. The attempts they used stay counted; a send found `sending` is settled as unknown.
+ */
+export async function releaseLocksOf(db: Db, workerId: string): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_by: null, locked_at: null })
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/**
  * Releases every lock, for a process that knows no other worker can be alive (SQLite: one
  * process owns the file), so jobs interrupted by a crash run again at once instead of after the
  * lock timeout. The attempts they used stay counted.

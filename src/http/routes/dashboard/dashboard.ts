@@ -12,7 +12,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 export const webDist = path.resolve(import.meta.dirname, '../../../../web/dist')
 
 /** Paths that belong to the server: an unknown one is a JSON 404, never the app. */
-const serverPrefixes = ['/api/', '/docs', '/webhooks/', '/metrics', '/healthz', '/_emulator']
+const serverPrefixes = ['/api/', '/docs', '/webhooks/', '/metrics', '/healthz', '/readyz', '/_emulator']
 
 const securityHeaders = {
   'content-security-policy':
