@@ -27,6 +27,7 @@ import { webhookBacklog } from './webhooks/events-repo.ts'
 import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batcher.ts'
 import { createWebhookProcessJob } from './webhooks/process-job.ts'
 import { createRejectionRecorder, type RejectionRecorder } from './webhooks/rejections.ts'
+import { createWebhookReplayJob } from './webhooks/replay-job.ts'
 import { createSecretsCache, type SecretsCache } from './webhooks/secrets-cache.ts'
 import { createSqliteIntakeWriter } from './webhooks/sqlite-intake.ts'
 
@@ -147,6 +148,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
         onDeadlock: () => metrics.dbDeadlocks.inc({ work: 'webhook.process' }),
         onWrongApp: () => metrics.webhookWrongApp.inc(),
       }),
+      'webhook.replay': createWebhookReplayJob({ db }),
       'media.download': createMediaDownloadJob({ db, vault, graph, config }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
       'quality.watch': qualityWatchJob({ db, vault, graph, config }),

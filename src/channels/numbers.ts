@@ -1,13 +1,13 @@
 import type { PhoneNumber } from '../cloud-api/management-types.ts'
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
-import { replayUnroutedFor } from '../webhooks/events-repo.ts'
 import { recordAudit } from './audit-repo.ts'
 import { clearRemovedDefault } from './channel-settings.ts'
 import type { Actor, ChannelsContext } from './context.ts'
 import { callGraph } from './graph-failure.ts'
 import { wabaTarget } from './graph-target.ts'
 import { findNumber, numberFields, type PhoneNumberRow, upsertNumber } from './numbers-repo.ts'
+import { announceRoutable } from './routing.ts'
 
 // Phone numbers: imported from Graph with what Meta says about them (quality rating, messaging
 // limit, throughput level, verified name, name status, …), refreshed on demand and daily.
@@ -114,19 +114,22 @@ export async function importNumbers(
   actor: Actor,
 ): Promise<ImportResult> {
   const { wabaRowId, wabaId, listed } = await fetchWabaNumbers(ctx, idOrWabaId)
-  const result = await storeListed(ctx, wabaRowId, wabaId, listed)
-  await recordAudit(ctx.db, {
-    actor,
-    action: 'number.import',
-    targetType: 'waba',
-    targetId: wabaRowId,
-    details: { wabaId, created: result.created, updated: result.updated },
+  return ctx.db.transaction().execute(async (trx) => {
+    const result = await storeListed({ ...ctx, db: trx }, wabaRowId, wabaId, listed)
+    await recordAudit(trx, {
+      actor,
+      action: 'number.import',
+      targetType: 'waba',
+      targetId: wabaRowId,
+      details: { wabaId, created: result.created, updated: result.updated },
+    })
+    // Events that arrived for these numbers before they were added are processed now (SPEC §5).
+    await announceRoutable(
+      trx,
+      result.numbers.map((n) => n.phoneNumberId),
+    )
+    return result
   })
-  await replayUnroutedFor(
-    ctx.db,
-    result.numbers.map((n) => n.phoneNumberId),
-  )
-  return result
 }
 
 /** `wahub number add`: one number by id, which must belong to the WABA. */
@@ -144,16 +147,19 @@ export async function addNumber(
       { phoneNumberId: input.phoneNumberId, wabaId, listed: listed.map((n) => n.id) },
     )
   }
-  const { id, created } = await upsertNumber(ctx.db, wabaRowId, found)
-  await recordAudit(ctx.db, {
-    actor,
-    action: created ? 'number.add' : 'number.refresh',
-    targetType: 'phone_number',
-    targetId: id,
-    details: { phoneNumberId: input.phoneNumberId, wabaId },
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    const { id, created } = await upsertNumber(trx, wabaRowId, found)
+    await recordAudit(trx, {
+      actor,
+      action: created ? 'number.add' : 'number.refresh',
+      targetType: 'phone_number',
+      targetId: id,
+      details: { phoneNumberId: input.phoneNumberId, wabaId },
+    })
+    // Events that arrived for this number before it was added are processed now (SPEC §5).
+    await announceRoutable(trx, [input.phoneNumberId])
+    return id
   })
-  // Events that arrived for this number before it was added are processed now (SPEC §5).
-  await replayUnroutedFor(ctx.db, [input.phoneNumberId])
   return getNumber(ctx.db, id)
 }
 

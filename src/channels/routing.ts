@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts'
+import { enqueueJob } from '../jobs/jobs-repo.ts'
 import type { Vault } from './vault.ts'
 
 // What the webhook intake and processing need from channels/: the app secrets to check
@@ -61,6 +62,16 @@ export async function routeNumber(db: Db, phoneNumberId: string): Promise<Routed
     metaAppRowId: row.meta_app_id,
     tenantId: row.tenant_id ?? row.waba_tenant_id,
   }
+}
+
+/**
+ * Announces that these numbers became routable (added, or given a tenant): a `webhook.replay`
+ * job, queued in the caller's transaction, for the webhooks domain to process the events parked
+ * as unrouted for them (SPEC §5). channels/ never calls webhooks/ itself (ARCHITECTURE, Layers).
+ */
+export async function announceRoutable(db: Db, phoneNumberIds: readonly string[]): Promise<void> {
+  if (phoneNumberIds.length === 0) return
+  await enqueueJob(db, 'webhook.replay', { phoneNumberIds: [...phoneNumberIds], at: Date.now() })
 }
 
 /** Every phone_number_id Wahub knows (for the `webhook unrouted` log line and doctor). */

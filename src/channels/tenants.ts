@@ -1,10 +1,10 @@
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
 import { newId } from '../ids.ts'
-import { replayUnroutedFor } from '../webhooks/events-repo.ts'
 import { recordAudit } from './audit-repo.ts'
 import type { Actor } from './context.ts'
 import { findNumber } from './numbers-repo.ts'
+import { announceRoutable } from './routing.ts'
 import { findTenant, type TenantRow } from './tenants-repo.ts'
 
 // Tenants: a name, the numbers handed to them, their default number, enabled/disabled and
@@ -127,7 +127,7 @@ async function assignNumbers(db: Db, tenantId: string, refs: string[]): Promise<
       .select('phone_number_id')
       .where('id', 'in', ids)
       .execute()
-    await replayUnroutedFor(
+    await announceRoutable(
       db,
       assigned.map((n) => n.phone_number_id),
     )

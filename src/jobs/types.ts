@@ -5,6 +5,11 @@ import type { Logger } from '../log.ts'
 export type JobPayloads = {
   /** Raw webhook events committed together by the intake (or one, on replay). */
   'webhook.process': { eventIds: string[] }
+  /**
+   * Numbers that became routable (added, or assigned to a tenant) at `at`: the webhooks domain
+   * replays the unrouted events that named them (queued by channels/ in the same transaction).
+   */
+  'webhook.replay': { phoneNumberIds: string[]; at: number }
   'message.send': { messageId: string }
   'media.download': { mediaId: string }
   'callback.deliver': { tenantId: string; eventId: number }
