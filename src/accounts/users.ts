@@ -2,6 +2,8 @@ import { recordAudit } from '../channels/audit-repo.ts'
 import type { Actor } from '../channels/context.ts'
 import { findTenant } from '../channels/tenants-repo.ts'
 import type { Db } from '../db/connect.ts'
+import type { DialectCapabilities } from '../db/dialect.ts'
+import { lockSubjects } from '../db/ordered-locks.ts'
 import { WahubError } from '../errors.ts'
 import { newId } from '../ids.ts'
 import { checkPasswordStrength } from './password-policy.ts'
@@ -165,40 +167,72 @@ async function refuseLastAdmin(db: Db, user: User, what: string): Promise<void> 
   }
 }
 
-export async function removeUser(db: Db, idOrEmail: string, actor: Actor): Promise<void> {
-  const user = await getUser(db, idOrEmail)
-  await refuseLastAdmin(db, user, 'removing them')
-  await db.deleteFrom('users').where('id', '=', user.id).execute() // sessions cascade
-  await recordAudit(db, {
-    actor,
-    action: 'user.remove',
-    targetType: 'user',
-    targetId: user.id,
-    tenantId: user.tenantId,
-    details: { email: user.email },
+/** The subject lock every change to the set of enabled admins takes (decision 0020's locks). */
+const enabledAdminsSubject = 'users:enabled-admins'
+
+/**
+ * Checks the last-admin guard and writes in one transaction that holds the enabled-admins lock:
+ * two admins disabling each other at once queue, and the second sees the first's change and is
+ * refused (check-then-write outside a lock let both pass and left no admin). On SQLite the
+ * transaction alone serialises them (one writer, BEGIN IMMEDIATE).
+ */
+async function guardedAdminChange(
+  db: Db,
+  caps: DialectCapabilities,
+  idOrEmail: string,
+  what: string | undefined,
+  write: (trx: Db, user: User) => Promise<void>,
+): Promise<User> {
+  return db.transaction().execute(async (trx) => {
+    await lockSubjects(trx, caps, [enabledAdminsSubject])
+    const user = await getUser(trx, idOrEmail)
+    if (what) await refuseLastAdmin(trx, user, what)
+    await write(trx, user)
+    return user
+  })
+}
+
+export async function removeUser(
+  db: Db,
+  caps: DialectCapabilities,
+  idOrEmail: string,
+  actor: Actor,
+): Promise<void> {
+  await guardedAdminChange(db, caps, idOrEmail, 'removing them', async (trx, user) => {
+    await trx.deleteFrom('users').where('id', '=', user.id).execute() // sessions cascade
+    await recordAudit(trx, {
+      actor,
+      action: 'user.remove',
+      targetType: 'user',
+      targetId: user.id,
+      tenantId: user.tenantId,
+      details: { email: user.email },
+    })
   })
 }
 
 export async function setUserDisabled(
   db: Db,
+  caps: DialectCapabilities,
   idOrEmail: string,
   disabled: boolean,
   actor: Actor,
 ): Promise<User> {
-  const user = await getUser(db, idOrEmail)
-  if (disabled) await refuseLastAdmin(db, user, 'disabling them')
-  await db
-    .updateTable('users')
-    .set({ disabled: disabled ? 1 : 0 })
-    .where('id', '=', user.id)
-    .execute()
-  if (disabled) await db.deleteFrom('sessions').where('user_id', '=', user.id).execute()
-  await recordAudit(db, {
-    actor,
-    action: disabled ? 'user.disable' : 'user.enable',
-    targetType: 'user',
-    targetId: user.id,
-    tenantId: user.tenantId,
+  const what = disabled ? 'disabling them' : undefined
+  const user = await guardedAdminChange(db, caps, idOrEmail, what, async (trx, user) => {
+    await trx
+      .updateTable('users')
+      .set({ disabled: disabled ? 1 : 0 })
+      .where('id', '=', user.id)
+      .execute()
+    if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute()
+    await recordAudit(trx, {
+      actor,
+      action: disabled ? 'user.disable' : 'user.enable',
+      targetType: 'user',
+      targetId: user.id,
+      tenantId: user.tenantId,
+    })
   })
   return getUser(db, user.id)
 }

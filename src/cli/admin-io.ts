@@ -4,6 +4,7 @@ import { checkVaultKey } from '../channels/vault-check.ts'
 import { createGraphClient } from '../cloud-api/graph-client.ts'
 import type { Config } from '../config.ts'
 import { connectDb } from '../db/connect.ts'
+import type { DialectCapabilities } from '../db/dialect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { errorBody, WahubError } from '../errors.ts'
 import { type CliIo, exitCodes, UsageError } from './command.ts'
@@ -95,7 +96,7 @@ export function takeRepeated(
   return { rest, taken }
 }
 
-export type AdminSession = ChannelsContext & { close(): Promise<void> }
+export type AdminSession = ChannelsContext & { caps: DialectCapabilities; close(): Promise<void> }
 
 /** Opens the database of the configuration (migrated), the vault and a Graph client. */
 export async function openChannels(io: CliIo): Promise<AdminSession> {
@@ -106,7 +107,14 @@ export async function openChannels(io: CliIo): Promise<AdminSession> {
     const keys = loadVaultKeys(config)
     const vault = createVault(keys.current, keys.previous)
     await checkVaultKey(handle.db, vault)
-    return { db: handle.db, vault, graph: createGraphClient(), config, close: () => handle.close() }
+    return {
+      db: handle.db,
+      caps: handle.caps,
+      vault,
+      graph: createGraphClient(),
+      config,
+      close: () => handle.close(),
+    }
   } catch (err) {
     await handle.close().catch(() => {})
     throw err

@@ -44,7 +44,7 @@ wahub user reset-password --email EMAIL [--json]
         return runAdmin(
           io,
           f.json,
-          (s) => setUserDisabled(s.db, email, disabled, cliActor),
+          (s) => setUserDisabled(s.db, s.caps, email, disabled, cliActor),
           (u) => `User ${u.email} ${u.disabled ? 'disabled (sessions ended)' : 'enabled'}.\n`,
         )
       }
@@ -103,7 +103,7 @@ wahub user reset-password --email EMAIL [--json]
           io,
           f.json,
           async (s) => {
-            await removeUser(s.db, email, cliActor)
+            await removeUser(s.db, s.caps, email, cliActor)
             return { removed: email }
           },
           () => `User ${email} removed.\n`,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { createUser, getUser } from '../../src/accounts/users.ts'
+import { createApiKey } from '../../src/accounts/api-keys.ts'
+import { createUser, getUser, listUsers } from '../../src/accounts/users.ts'
 import { runCli } from '../../src/cli/run.ts'
 import { createLogger } from '../../src/log.ts'
 import { startWahub, type Wahub } from '../../src/wahub.ts'
@@ -114,5 +115,87 @@ describe(`the last admin cannot be locked out (${testDbKind})`, () => {
     )
     const refused = await cli('user', 'disable', '--email', 'only@example.com')
     assert.equal(refused.code, 0, 'two admins are enabled again, so one may be disabled')
+  })
+})
+
+describe(`two admins removed at once leave one (${testDbKind})`, () => {
+  let db: TestDb
+  let wahub: Wahub
+  let key = ''
+  before(async () => {
+    db = await createTestDb()
+    wahub = await startWahub(testConfig({ WAHUB_DATA_DIR: db.dataDir, WAHUB_SANDBOX: 'off' }), {
+      log: createLogger('silent'),
+      handle: db,
+      workers: false,
+    })
+    key = (await createApiKey(db.db, { name: 'operator' }, 'test')).key
+  })
+  after(async () => {
+    await wahub.close()
+    await db.drop()
+  })
+
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${wahub.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+
+  const enabledAdmins = async () =>
+    (await listUsers(db.db)).filter((u) => u.role === 'admin' && !u.disabled).map((u) => u.email)
+
+  // The guard used to read "is another admin enabled?" and then write: two requests in flight
+  // both saw the other one enabled and both wrote. Each round starts with exactly two enabled
+  // admins and disables (or removes) both at the same moment.
+  test('concurrent disables and removals of the last two admins: exactly one is refused', async () => {
+    const refusals: string[] = []
+    for (let round = 0; round < 12; round++) {
+      const a = await createUser(
+        db.db,
+        { email: `a${round}@example.com`, role: 'admin', password: 'first admin of the round' },
+        'test',
+      )
+      const b = await createUser(
+        db.db,
+        { email: `b${round}@example.com`, role: 'admin', password: 'second admin of the round' },
+        'test',
+      )
+      // Earlier rounds' survivor steps aside first, so a and b are the only enabled admins.
+      for (const email of await enabledAdmins()) {
+        if (email !== a.user.email && email !== b.user.email) {
+          const res = await call('PATCH', `/api/v1/admin/users/${encodeURIComponent(email)}`, {
+            disabled: true,
+          })
+          assert.equal(res.status, 200, await res.text())
+        }
+      }
+      const removeA = round % 3 === 2
+      const answers = await Promise.all([
+        removeA
+          ? call('DELETE', `/api/v1/admin/users/${a.user.id}`)
+          : call('PATCH', `/api/v1/admin/users/${a.user.id}`, { disabled: true }),
+        call('PATCH', `/api/v1/admin/users/${b.user.id}`, { disabled: true }),
+      ])
+      const statuses = answers.map((r) => r.status)
+      for (const r of answers) {
+        if (r.status === 409) refusals.push(((await r.json()) as { error: { code: string } }).error.code)
+        else await r.arrayBuffer()
+      }
+      assert.deepEqual(
+        [statuses.filter((s) => s < 300).length, statuses.filter((s) => s === 409).length],
+        [1, 1],
+        `round ${round}: one change must win and the other be refused with 409 (got ${statuses.join(', ')})`,
+      )
+      assert.equal((await enabledAdmins()).length, 1, `round ${round}: exactly one enabled admin must remain`)
+    }
+    assert.ok(
+      refusals.every((c) => c === 'last_admin'),
+      `refusals are last_admin: ${refusals.join(', ')}`,
+    )
   })
 })

@@ -68,7 +68,9 @@ export const adminUserRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
       response: { 200: UserSchema },
     }),
     async (req) =>
-      presentUser(await setUserDisabled(db, req.params.id, req.body.disabled, actorOfRequest(req))),
+      presentUser(
+        await setUserDisabled(db, deps.handle.caps, req.params.id, req.body.disabled, actorOfRequest(req)),
+      ),
   )
 
   app.delete(
@@ -79,7 +81,7 @@ export const adminUserRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
       response: { 204: NoContent },
     }),
     async (req, reply) => {
-      await removeUser(db, req.params.id, actorOfRequest(req))
+      await removeUser(db, deps.handle.caps, req.params.id, actorOfRequest(req))
       return reply.code(204).send(null)
     },
   )
