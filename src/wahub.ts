@@ -70,7 +70,7 @@ export type StartOptions = {
   firstRun?: boolean | { sandbox?: Omit<Parameters<typeof startSandbox>[1], 'address'> }
 }
 
-/** Counts each callback delivery attempt for /metrics (the job itself stays in messaging/). */
+/** Counts each callback delivery attempt for /metrics (the job itself is delivery/'s). */
 function countedCallbacks(
   handler: JobHandler<'callback.deliver'>,
   metrics: Metrics,

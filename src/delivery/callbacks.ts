@@ -5,14 +5,15 @@ import { listEventsAfter } from '../events/events-repo.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import type { Logger } from '../log.ts'
-import { callbackTarget } from './callback-secret.ts'
+import { endpointsOf, endpointTarget, tenantEndpointId } from './endpoints.ts'
 
 // Every outcome forwarded to the tenant's callback URL (SPEC §6), and inbound messages and
 // statuses too: everything a tenant should hear about is already an `events` row (written in
 // the same transaction as the change). A pump on every instance moves a shared cursor over the
 // events table with compare-and-set (one instance wins each round) and enqueues one
-// `callback.deliver` job per event of a tenant with a callback URL; the job POSTs it, signed,
-// and the runner retries failures with exponential backoff (about 9 hours in all).
+// `callback.deliver` job per event and endpoint of its tenant (endpoints.ts: today the tenant's
+// callback URL); the job POSTs it, signed, and the runner retries failures with exponential
+// backoff (about 9 hours in all), each endpoint on its own.
 //
 // PostgreSQL hands out serial ids at insert but commits in any order, so an id may become
 // visible after a larger one was forwarded. Skipped ids are remembered (`pending`) and
@@ -80,12 +81,14 @@ export async function pumpCallbacks(db: Db, now = Date.now()): Promise<number> {
   }
   if (rows.length === 0 && nextPending.length === pending.length && late.length === 0) return 0
 
-  const withUrl = new Set(
-    (await db.selectFrom('tenants').select('id').where('callback_url', 'is not', null).execute()).map(
-      (t) => t.id,
-    ),
+  const events = [...rows, ...late]
+  const endpoints = await endpointsOf(
+    db,
+    events.flatMap((e) => (e.tenant_id === null ? [] : [e.tenant_id])),
   )
-  const deliver = [...rows, ...late].filter((e) => e.tenant_id !== null && withUrl.has(e.tenant_id))
+  const deliver = events.flatMap((e) =>
+    (endpoints.get(e.tenant_id ?? '') ?? []).map((endpoint) => ({ endpoint, eventId: Number(e.id) })),
+  )
   return db.transaction().execute(async (trx) => {
     const moved = await trx
       .updateTable('callback_cursor')
@@ -99,11 +102,11 @@ export async function pumpCallbacks(db: Db, now = Date.now()): Promise<number> {
       .where('version', '=', cursor.version)
       .executeTakeFirst()
     if (Number(moved.numUpdatedRows) !== 1) return 0 // another instance forwarded this round
-    for (const e of deliver) {
+    for (const { endpoint, eventId } of deliver) {
       await enqueueJob(
         trx,
         'callback.deliver',
-        { tenantId: e.tenant_id as string, eventId: Number(e.id) },
+        { tenantId: endpoint.tenantId, endpointId: endpoint.id, eventId },
         { maxAttempts: callbackMaxAttempts },
       )
     }
@@ -205,9 +208,10 @@ export function createCallbackDeliverJob(deps: {
   timeoutMs?: number
 }): JobHandler<'callback.deliver'> {
   const { db, vault } = deps
-  return async ({ tenantId, eventId }, { log }) => {
-    const target = await callbackTarget(db, vault, tenantId)
-    if (!target) return undefined // the URL was removed meanwhile
+  // Jobs queued before endpoints had ids name only the tenant: its one endpoint.
+  return async ({ tenantId, endpointId = tenantEndpointId, eventId }, { log }) => {
+    const target = await endpointTarget(db, vault, { id: endpointId, tenantId })
+    if (!target) return undefined // the endpoint was removed meanwhile
     const [event] = await listEventsAfter(db, { tenantId, afterId: eventId - 1, limit: 1 })
     if (!event || event.id !== eventId) return undefined
     const payload = event.payload as Obj
@@ -233,10 +237,13 @@ export function createCallbackDeliverJob(deps: {
     await res.body?.cancel().catch(() => {})
     const host = new URL(target.url).host
     if (!res.ok) {
-      log.warn({ tenantId, eventId, kind: event.kind, host, status: res.status }, 'callback failed')
+      log.warn(
+        { tenantId, endpointId, eventId, kind: event.kind, host, status: res.status },
+        'callback failed',
+      )
       throw new Error(`the callback URL (${host}) answered HTTP ${res.status}`)
     }
-    log.debug({ tenantId, eventId, kind: event.kind, host }, 'callback delivered')
+    log.debug({ tenantId, endpointId, eventId, kind: event.kind, host }, 'callback delivered')
     return undefined
   }
 }

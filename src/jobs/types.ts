@@ -12,7 +12,8 @@ export type JobPayloads = {
   'webhook.replay': { phoneNumberIds: string[]; at: number }
   'message.send': { messageId: string }
   'media.download': { mediaId: string }
-  'callback.deliver': { tenantId: string; eventId: number }
+  /** One event to one of the tenant's endpoints (delivery/endpoints.ts; absent in jobs queued before: the tenant's own). */
+  'callback.deliver': { tenantId: string; endpointId?: string; eventId: number }
   /** Re-reads quality, messaging limit and throughput of every number (daily; channels/). */
   'numbers.refresh': { wabaId?: string }
   /** Hourly: quality drops, paused templates, expiring tokens become events (diagnostics/). */

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
+import { enqueueJob } from '../../src/jobs/jobs-repo.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { waitFor } from '../helpers/wait.ts'
 import {
@@ -132,8 +133,33 @@ describe(`callbacks to the tenant's URL (${testDbKind})`, () => {
     assert.ok((cb?.parsed.message?.error as { explanation: string }).explanation.length > 20)
   })
 
-  test('a callback URL that fails is retried with backoff until it answers', async () => {
+  test('a callback job queued before endpoints had ids (after an upgrade) goes to the tenant’s URL, signed', async () => {
+    const earlier = await w.h.db.db
+      .selectFrom('events')
+      .select('id')
+      .where('tenant_id', '=', w.seed.acme.id)
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+    // An upgrade finds jobs without an endpoint: they go to the tenant's callback URL, signed.
+    const before = received.filter((r) => r.parsed.id === Number(earlier.id)).length
+    await enqueueJob(w.h.db.db, 'callback.deliver', { tenantId: w.seed.acme.id, eventId: Number(earlier.id) })
+    w.h.wahub.runner.nudge()
+    await waitFor(
+      'the callback of the job without an endpoint',
+      () => received.filter((r) => r.parsed.id === Number(earlier.id)).length > before,
+    )
+    const again = received.filter((r) => r.parsed.id === Number(earlier.id)).at(-1)
+    assert.equal(
+      again?.signature,
+      `sha256=${createHmac('sha256', secret)
+        .update(again?.body ?? '')
+        .digest('hex')}`,
+    )
+  })
+
+  test('a callback URL that fails is retried with backoff until it answers, its job naming the endpoint', async () => {
     failNext = 2
+    const queued: { endpointId?: string }[] = []
     const sent = await sendOk(w, { to: lucia, type: 'text', text: { body: 'reintento' } })
     await waitStatus(w, sent.id, ['sent', 'delivered', 'read'])
     await waitFor(
@@ -145,11 +171,20 @@ describe(`callbacks to the tenant's URL (${testDbKind})`, () => {
           .set({ run_at: Date.now() })
           .where('kind', '=', 'callback.deliver')
           .execute()
+        for (const j of await w.h.db.db
+          .selectFrom('jobs')
+          .select('payload')
+          .where('kind', '=', 'callback.deliver')
+          .execute())
+          queued.push(JSON.parse(j.payload))
         w.h.wahub.runner.nudge()
         await runJobsNow(w)
         return failNext === 0 && forMessage(sent.id).some((r) => r.parsed.data.status === 'sent')
       },
       { timeoutMs: 20_000, intervalMs: 200 },
     )
+    assert.ok(queued.length > 0, 'the failing callbacks were seen waiting as jobs')
+    for (const p of queued)
+      assert.equal(p.endpointId, 'tenant', 'each job names its endpoint: the tenant’s own')
   })
 })
