@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { type Counters, encodeKey, zeroCounts } from '../src/analytics/contribution.ts'
+import { applyDailyDeltas, dailyDeltas } from '../src/analytics/daily.ts'
 import { type AnalyticsFilter, breakdown, summary, timeseries, topFailures } from '../src/analytics/query.ts'
 import { connectDb, type DbHandle } from '../src/db/connect.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
@@ -94,6 +96,14 @@ async function seedRollups(handle: DbHandle): Promise<number> {
           .onConflict((oc) => oc.doNothing())
           .execute()
       }
+      // The daily marginals, through the fold's own code (random keys may repeat within an
+      // hour: the hourly insert keeps the first, so only first occurrences are added).
+      const seen = new Map<string, Counters>()
+      for (const r of chunk) {
+        const key = encodeKey(r as never)
+        if (!seen.has(key)) seen.set(key, { ...zeroCounts(), ...(r as Partial<Counters>) })
+      }
+      await applyDailyDeltas(tx, dailyDeltas(seen))
     })
   }
   for (let h = 0; h < hours; h++) {
@@ -161,7 +171,10 @@ async function main() {
   const handle = await connectDb({ databaseUrl, dataDir })
   try {
     await migrateToLatest(handle)
-    if (databaseUrl) await handle.db.deleteFrom('analytics_hourly').execute()
+    if (databaseUrl) {
+      await handle.db.deleteFrom('analytics_hourly').execute()
+      await handle.db.deleteFrom('analytics_daily').execute()
+    }
     console.log(`Machine: ${machine()}`)
     const t0 = performance.now()
     const rows = await seedRollups(handle)
@@ -191,6 +204,15 @@ async function main() {
       await time('by country of one template, one tenant, 30 days', () =>
         breakdown(db, { ...tenant30, template: 'summer_sale' }, 'country', 100),
       ),
+      await time('summary of one country, all tenants, 30 days', () =>
+        summary(db, { ...last30, country: 'AR' }),
+      ),
+      await time('by country of one template, all tenants, 30 days', () =>
+        breakdown(db, { ...last30, template: 'summer_sale' }, 'country', 100),
+      ),
+      await time('summary, all tenants, 30 days to now (partial days)', () =>
+        summary(db, { ...last30, from: last30.from + 5 * hourMs, to: last30.to - 7 * hourMs }),
+      ),
     ]
     printTable(
       `Analytics queries over ${(messagesTotal / 1e6).toFixed(0)}M messages' rollups (${databaseUrl ? 'PostgreSQL' : 'SQLite'}; ${machine()})`,
@@ -199,7 +221,10 @@ async function main() {
     const worst = Math.max(...results.map((r) => Number(r.p95_ms)))
     console.log(`\nWorst p95 ${worst.toFixed(1)} ms: ${worst < 100 ? 'meets' : 'MISSES'} the 100 ms bar.`)
   } finally {
-    if (databaseUrl) await handle.db.deleteFrom('analytics_hourly').execute()
+    if (databaseUrl) {
+      await handle.db.deleteFrom('analytics_hourly').execute()
+      await handle.db.deleteFrom('analytics_daily').execute()
+    }
     await handle.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }

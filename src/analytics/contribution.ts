@@ -14,6 +14,11 @@ export const counterNames = [
   'cbp',
   'opt_outs',
   'cost_micros',
+  // Appended (migration 0019): counts folded before have none and decode them as 0.
+  'first_responses',
+  'first_response_ms',
+  'resolutions',
+  'resolution_ms',
 ] as const
 
 export type CounterName = (typeof counterNames)[number]
@@ -48,6 +53,10 @@ export type FoldInput = {
   repliesToTemplate: string | null | undefined
   /** Outbound: the recorded estimate (null = not priced), undefined when none was recorded. */
   costMicros: number | null | undefined
+  /** Outbound: ms since the customer's message it is the first answer to (null = not a first response). */
+  firstResponseMs?: number | null
+  /** Inbound: the customer asked to stop receiving messages (a STOP-like reply). */
+  optOut?: boolean
 }
 
 const hourMs = 3_600_000
@@ -91,8 +100,12 @@ export function contribution(m: FoldInput): { key: BucketKey; counts: Counters }
     billable: m.direction === 'out' && delivered && charged && m.pricingModel !== 'CBP' ? 1 : 0,
     unpriced: m.direction === 'out' && delivered && charged && m.costMicros === null ? 1 : 0,
     cbp: m.direction === 'out' && m.pricingModel === 'CBP' ? 1 : 0,
-    opt_outs: 0,
+    opt_outs: m.direction === 'in' && m.optOut ? 1 : 0,
     cost_micros: m.direction === 'out' && delivered ? (m.costMicros ?? 0) : 0,
+    first_responses: m.direction === 'out' && typeof m.firstResponseMs === 'number' ? 1 : 0,
+    first_response_ms: m.direction === 'out' && typeof m.firstResponseMs === 'number' ? m.firstResponseMs : 0,
+    resolutions: 0,
+    resolution_ms: 0,
   }
   return { key, counts }
 }

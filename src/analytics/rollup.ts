@@ -10,8 +10,11 @@ import {
   encodeKey,
   zeroCounts,
 } from './contribution.ts'
+import { applyDailyDeltas, dailyDeltas } from './daily.ts'
 import { countryOf } from './market.ts'
+import { isOptOut } from './opt-out.ts'
 import { estimateCost, type PriceTable } from './price-table.ts'
+import { firstResponseTimes, measureResolutions } from './responses.ts'
 
 // Keeps analytics_hourly in step with the messages table, off the hot path: a fold on every
 // instance reads the messages changed since its cursor (messages.updated_at, which every insert
@@ -29,6 +32,7 @@ const pageSize = 500
 type Changed = {
   id: string
   tenant_id: string
+  conversation_id: string
   phone_number_id: string
   direction: 'in' | 'out'
   type: string
@@ -200,8 +204,25 @@ async function applyDeltas(tx: Db, deltas: Map<string, Counters>): Promise<void>
       )
       .execute()
   }
-  if (rows.length > 0)
-    await tx.deleteFrom('analytics_hourly').where('messages', '=', 0).where('replies', '=', 0).execute()
+  // Only a decremented bucket can have become empty: drop it if it did.
+  for (const r of rows) {
+    if (!counterNames.some((n) => r[n] < 0)) continue
+    await tx
+      .deleteFrom('analytics_hourly')
+      .where('tenant_id', '=', r.tenant_id)
+      .where('hour', '=', r.hour)
+      .where('phone_number_id', '=', r.phone_number_id)
+      .where('template', '=', r.template)
+      .where('category', '=', r.category)
+      .where('country', '=', r.country)
+      .where('direction', '=', r.direction)
+      .where('outcome', '=', r.outcome)
+      .where('error_code', '=', r.error_code)
+      .where('messages', '=', 0)
+      .where('resolutions', '=', 0)
+      .execute()
+  }
+  await applyDailyDeltas(tx, dailyDeltas(deltas))
 }
 
 /** What changed in a round, for the Prometheus counters. */
@@ -229,6 +250,17 @@ function tallyChange(
   if (now.failed > (old?.failed ?? 0)) tally.failed.set(errorCode, (tally.failed.get(errorCode) ?? 0) + 1)
 }
 
+function firstResponseOf(
+  m: Changed,
+  old: { counts: string } | undefined,
+  measured: Map<string, number | null>,
+): number | null {
+  if (measured.has(m.id)) return measured.get(m.id) ?? null
+  if (!old) return null
+  const c = decodeCounts(old.counts)
+  return c.first_responses > 0 ? c.first_response_ms : null
+}
+
 async function foldPage(
   tx: Db,
   tables: readonly PriceTable[],
@@ -242,6 +274,7 @@ async function foldPage(
     .select([
       'm.id',
       'm.tenant_id',
+      'm.conversation_id',
       'm.phone_number_id',
       'm.direction',
       'm.type',
@@ -282,6 +315,13 @@ async function foldPage(
     )
     .execute()
   const previous = new Map(before.map((b) => [b.message_id, b]))
+  // Whether an outbound message first answers its conversation's episode is decided once, the
+  // first time it is folded (or when its folded counts predate the figure), then kept.
+  const fresh = page.filter((m) => {
+    const old = previous.get(m.id)
+    return m.direction === 'out' && (!old || old.counts.split(',').length < counterNames.length)
+  })
+  const firstResponses = await firstResponseTimes(tx, fresh)
   const deltas = new Map<string, Counters>()
   const states: { message_id: string; bucket: string; counts: string }[] = []
   for (const m of page) {
@@ -300,6 +340,8 @@ async function foldPage(
       country: countryOf(m.wa_id),
       repliesToTemplate: m.context_wamid ? replied.get(`${m.phone_number_id}:${m.context_wamid}`) : undefined,
       costMicros: costs.has(m.id) ? costs.get(m.id) : undefined,
+      firstResponseMs: firstResponseOf(m, previous.get(m.id), firstResponses),
+      optOut: m.direction === 'in' && isOptOut(m.type, m.content),
     })
     const bucket = encodeKey(key)
     const encoded = encodeCounts(counts)
@@ -341,16 +383,24 @@ export async function foldRollups(
   const { tables, rowLocks, now = Date.now() } = options
   const until = now
   let from: { at: number; id: string } | undefined
+  let windowStart: number | undefined
   let total = 0
   for (;;) {
     const tally: FoldTally = { sent: 0, received: 0, delivered: 0, read: 0, failed: new Map() }
     const done = await db.transaction().execute(async (tx) => {
       const cursor = await lockCursor(tx, rowLocks)
       from ??= { at: Math.max(0, cursor - foldOverlapMs), id: '' }
+      windowStart ??= from.at
       const { last, count } = await foldPage(tx, tables, from, until, tally)
       total += count
       if (last) from = last
       if (count < pageSize) {
+        const resolved = await measureResolutions(tx, windowStart - 1, until)
+        if (resolved.length > 0) {
+          const deltas = new Map<string, Counters>()
+          for (const r of resolved) add(deltas, encodeKey(r.key), r.counts, 1)
+          await applyDeltas(tx, deltas)
+        }
         await tx
           .updateTable('analytics_cursor')
           .set({ updated_after: Math.max(cursor, until), updated_at: Date.now(), version: sql`version + 1` })

@@ -23,6 +23,15 @@ function pct(v: number | null): string {
   return v === null ? '-' : `${(v * 100).toFixed(1)}%`
 }
 
+function secs(v: number | null): string {
+  if (v === null) return '-'
+  return v < 120
+    ? `${v.toFixed(0)} s`
+    : v < 7200
+      ? `${(v / 60).toFixed(1)} min`
+      : `${(v / 3600).toFixed(1)} h`
+}
+
 function figureCells(f: Figures): (string | number)[] {
   return [
     f.sent,
@@ -34,10 +43,13 @@ function figureCells(f: Figures): (string | number)[] {
     f.cost.toFixed(4),
     pct(f.deliveryRate),
     pct(f.readRate),
+    f.optOuts,
+    secs(f.avgFirstResponseSeconds),
+    secs(f.avgResolutionSeconds),
   ]
 }
 
-const headers = [...figureColumns, 'delivery', 'read rate']
+const headers = [...figureColumns, 'delivery', 'read rate', 'opt-outs', 'first response', 'resolution']
 
 export const analyticsCommand: CliCommand = {
   name: 'analytics',

@@ -9,6 +9,7 @@ import * as teamInbox from './migrations/0007-team-inbox.ts'
 import * as contactPanel from './migrations/0008-contact-panel.ts'
 import * as analytics from './migrations/0011-analytics.ts'
 import * as templateLastUsed from './migrations/0017-template-last-used.ts'
+import * as analyticsDaily from './migrations/0019-analytics-daily.ts'
 import * as eventsNotify from './migrations/0020-events-notify.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
@@ -26,6 +27,7 @@ const migrations: Record<string, WahubMigration> = {
   '0008-contact-panel': contactPanel,
   '0011-analytics': analytics,
   '0017-template-last-used': templateLastUsed,
+  '0019-analytics-daily': analyticsDaily,
   '0020-events-notify': eventsNotify,
 }
 

@@ -361,6 +361,7 @@ export type MessageCostsTable = {
   price_table: string | null
   delivered_at: Millis
   created_at: Millis
+  volume_rank: Defaulted<number | null> // migration 0019: its place in the month's volume (tiered categories)
 }
 
 export type AnalyticsHourlyTable = {
@@ -383,6 +384,50 @@ export type AnalyticsHourlyTable = {
   cbp: number
   opt_outs: number
   cost_micros: number
+  first_responses: Defaulted<number>
+  first_response_ms: Defaulted<number>
+  resolutions: Defaulted<number>
+  resolution_ms: Defaulted<number>
+}
+
+// Migration 0019: the daily marginals (one dimension's values per tenant × day × direction).
+export type AnalyticsDailyTable = {
+  tenant_id: string
+  day: Millis
+  direction: string
+  dimension: string // '' (totals) | number | template | category | country | outcome | error
+  value: string
+  messages: Defaulted<number>
+  delivered: Defaulted<number>
+  read: Defaulted<number>
+  failed: Defaulted<number>
+  replies: Defaulted<number>
+  billable: Defaulted<number>
+  unpriced: Defaulted<number>
+  cbp: Defaulted<number>
+  opt_outs: Defaulted<number>
+  cost_micros: Defaulted<number>
+  first_responses: Defaulted<number>
+  first_response_ms: Defaulted<number>
+  resolutions: Defaulted<number>
+  resolution_ms: Defaulted<number>
+}
+
+export type AnalyticsResolutionsTable = {
+  activity_id: string
+  tenant_id: string
+  conversation_id: string
+  opened_at: Millis | null
+  first_response_at: Millis | null
+  resolved_at: Millis
+}
+
+export type AnalyticsVolumeTable = {
+  waba_id: string
+  month: string
+  market: string
+  category: string
+  count: number
 }
 
 export type AnalyticsFoldedTable = {
@@ -498,6 +543,9 @@ export type Database = {
   analytics_hourly: AnalyticsHourlyTable
   analytics_folded: AnalyticsFoldedTable
   analytics_cursor: AnalyticsCursorTable
+  analytics_daily: AnalyticsDailyTable
+  analytics_resolutions: AnalyticsResolutionsTable
+  analytics_volume: AnalyticsVolumeTable
   number_history: NumberHistoryTable
   conversation_activity: ConversationActivityTable
   notifications: NotificationsTable

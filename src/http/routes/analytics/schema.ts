@@ -52,10 +52,26 @@ export const Figures = Type.Object({
   billable: Type.Integer({ description: 'Delivered messages Meta charges for (PMP, type regular)' }),
   unpriced: Type.Integer({ description: 'Billable messages the price table has no rate for' }),
   cbp: Type.Integer({ description: 'Messages priced under conversation-based pricing (before 2025-07-01)' }),
-  optOuts: Type.Integer(),
+  optOuts: Type.Integer({
+    description:
+      'Inbound messages asking to stop (STOP, unsubscribe, "Stop promotions"… as the whole reply; docs/ANALYTICS.md)',
+  }),
   cost: Type.Number({ description: 'Estimated cost in the price table currency' }),
   deliveryRate: Nullable(Type.Number({ description: 'delivered / sent' })),
   readRate: Nullable(Type.Number({ description: 'read / delivered' })),
+  firstResponses: Type.Integer({
+    description:
+      "Conversations answered: the business's first message after the customer's first since the last resolution",
+  }),
+  avgFirstResponseSeconds: Nullable(
+    Type.Number({ description: 'Mean time to that first response, seconds' }),
+  ),
+  resolutions: Type.Integer({
+    description: 'Conversations set to resolved in the team inbox (with a customer message)',
+  }),
+  avgResolutionSeconds: Nullable(
+    Type.Number({ description: "Mean time from the customer's first message to the resolution, seconds" }),
+  ),
 })
 
 export const SummaryAnswer = Type.Object({
