@@ -78,7 +78,7 @@ export async function up(db: Kysely<unknown>, _caps: DialectCapabilities): Promi
       .raw(
         `insert into analytics_daily (tenant_id, day, direction, dimension, value, ${cols})
          select tenant_id, hour - (hour % ${dayMs}), direction, '${dim}', ${expr}, ${sums}
-         from analytics_hourly group by tenant_id, hour - (hour % ${dayMs}), direction, ${expr}`,
+         from analytics_hourly group by tenant_id, hour - (hour % ${dayMs}), direction${dim ? `, ${expr}` : ''}`,
       )
       .execute(db)
   }
