@@ -161,3 +161,70 @@ export function parsePriceCard(
   }
   return { table: { effectiveFrom: options.effectiveFrom, currency, source: options.source, rates }, skipped }
 }
+
+/**
+ * Meta's volume tiers for utility and authentication (a separate sheet of the rate card), as
+ * CSV: a header with `Market`, `Category` and either `From` (the first message of the month the
+ * rate applies to) or `Tier` as Meta's webhooks name it ("25000001:50000000"), and `Rate`. One
+ * row per step; a market's ladder should start at 1 (below its first step the base rate applies).
+ */
+export function parseVolumeTiers(text: string): NonNullable<PriceTable['tiers']> {
+  let rows: string[][]
+  try {
+    rows = parse(text, {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    }) as string[][]
+  } catch (err) {
+    throw new WahubError('price_card_invalid', `The tiers file is not valid CSV: ${(err as Error).message}`)
+  }
+  const headerIndex = rows.findIndex((r) => r.some((c) => /^(market|country)$/i.test(c)))
+  const header = headerIndex >= 0 ? rows[headerIndex].map((c) => c.toLowerCase()) : []
+  const col = (...names: string[]) => header.findIndex((c) => names.includes(c))
+  const [marketCol, categoryCol, fromCol, tierCol, rateCol] = [
+    col('market', 'country'),
+    col('category'),
+    col('from', 'volume from'),
+    col('tier'),
+    col('rate'),
+  ]
+  if (marketCol < 0 || categoryCol < 0 || rateCol < 0 || (fromCol < 0 && tierCol < 0)) {
+    throw new WahubError(
+      'price_card_invalid',
+      'The tiers file needs a header row with Market, Category, From (or Tier) and Rate columns.',
+    )
+  }
+  const tiers: NonNullable<PriceTable['tiers']> = {}
+  for (const [n, row] of rows.slice(headerIndex + 1).entries()) {
+    const market = row[marketCol]
+    if (!market) continue
+    const where = `Tiers line ${headerIndex + n + 2} (${market})`
+    const category = row[categoryCol]?.toLowerCase()
+    if (category !== 'utility' && category !== 'authentication') {
+      throw new WahubError('price_card_invalid', `${where}: category must be utility or authentication.`)
+    }
+    const fromText = fromCol >= 0 && row[fromCol] ? row[fromCol] : (row[tierCol] ?? '').split(':')[0]
+    const from = Number(fromText.replace(/[\s,]/g, ''))
+    if (!Number.isInteger(from) || from < 1) {
+      throw new WahubError(
+        'price_card_invalid',
+        `${where}: "${fromText}" is not a message count such as 250001.`,
+      )
+    }
+    const rate = amount(row[rateCol] ?? '', `${where}, Rate`)
+    if (rate === undefined) throw new WahubError('price_card_invalid', `${where}: the rate is missing.`)
+    const countries = marketsOf(market, undefined)
+    if (!countries)
+      throw new WahubError('price_card_invalid', `${where}: unknown market; use an ISO code such as IN.`)
+    for (const c of countries) {
+      const ladder = ((tiers[c] ??= {})[category] ??= [])
+      ladder.push({ from, micros: toMicros(rate) })
+      ladder.sort((a, b) => a.from - b.from)
+    }
+  }
+  if (Object.keys(tiers).length === 0)
+    throw new WahubError('price_card_invalid', 'The tiers file has no tier rows.')
+  return tiers
+}

@@ -23,12 +23,25 @@ export const rateCategories: readonly RateCategory[] = [
   'marketing_lite',
 ]
 
+/** Categories whose rate falls with the month's volume (Meta's volume tiers). */
+export type TieredCategory = 'utility' | 'authentication'
+export const tieredCategories: readonly TieredCategory[] = ['utility', 'authentication']
+
+/**
+ * One step of a volume tier ladder: from the `from`-th billable message of the calendar month
+ * (per WABA × market × category, counted from 1) on, each message costs `micros`. Telescopic:
+ * only the messages past a threshold get its rate (decision 0046).
+ */
+export type VolumeTier = { from: number; micros: number }
+
 export type PriceTable = {
   effectiveFrom: string // YYYY-MM-DD, UTC
   currency: string
   source: string
   /** market → category → micros (millionths of the currency unit). */
   rates: Record<string, Partial<Record<RateCategory, number>>>
+  /** market → category → ladder, ascending `from`; absent: the base rate at every volume. */
+  tiers?: Record<string, Partial<Record<TieredCategory, VolumeTier[]>>>
   origin: 'bundled' | 'imported'
 }
 
@@ -40,6 +53,8 @@ type BundledFile = {
   currency: string
   source: string
   rates: Record<string, Record<string, number>>
+  /** market → category → [{ from, rate }] in the currency's units. */
+  tiers?: Record<string, Record<string, { from: number; rate: number }[]>>
 }
 
 export function toMicros(amount: number): number {
@@ -59,11 +74,23 @@ export function bundledTables(): PriceTable[] {
         rates[market][category as RateCategory] = toMicros(amount)
       }
     }
+    let tiers: PriceTable['tiers']
+    for (const [market, byCategory] of Object.entries(raw.tiers ?? {})) {
+      tiers ??= {}
+      tiers[market] = {}
+      for (const [category, ladder] of Object.entries(byCategory)) {
+        tiers[market][category as TieredCategory] = ladder.map((t) => ({
+          from: t.from,
+          micros: toMicros(t.rate),
+        }))
+      }
+    }
     return {
       effectiveFrom: raw.effectiveFrom,
       currency: raw.currency,
       source: raw.source,
       rates,
+      ...(tiers ? { tiers } : {}),
       origin: 'bundled',
     }
   })
@@ -104,6 +131,8 @@ export type CostInput = {
   billable: number | null
   market: string | null
   deliveredAt: number
+  /** Its place in the month's billable volume of its WABA × market × category (tiered categories). */
+  volumeRank?: number | null
 }
 
 export type CostEstimate = {
@@ -114,6 +143,15 @@ export type CostEstimate = {
   /** null: cannot be priced (CBP, no card, unknown market or category). */
   amountMicros: number | null
   priceTable: string | null
+  /** The volume tier applied (its first message), when the card has tiers for it. */
+  tierFrom?: number
+}
+
+/** The tier of `rank` in a ladder: the last step whose `from` it has reached. */
+export function tierOf(ladder: readonly VolumeTier[] | undefined, rank: number): VolumeTier | undefined {
+  let found: VolumeTier | undefined
+  for (const t of ladder ?? []) if (t.from <= rank) found = t
+  return found
 }
 
 /**
@@ -151,18 +189,25 @@ export function estimateCost(tables: readonly PriceTable[], input: CostInput): C
       amountMicros: null,
       priceTable: table?.effectiveFrom ?? null,
     }
-  const row = (input.market ? table.rates[input.market] : undefined) ?? table.rates['*']
+  const marketKey = input.market && table.rates[input.market] ? input.market : '*'
+  const row = table.rates[marketKey]
   const fallback: Partial<Record<RateCategory, RateCategory>> = {
     authentication_international: 'authentication',
     marketing_lite: 'marketing',
   }
   const fb = fallback[rc]
   const rate = row?.[rc] ?? (fb ? row?.[fb] : undefined)
+  const ladders = table.tiers?.[marketKey]
+  const tier =
+    rate !== undefined && input.volumeRank && (tieredCategories as readonly string[]).includes(rc)
+      ? tierOf(ladders?.[rc as TieredCategory], input.volumeRank)
+      : undefined
   return {
     ...base,
     model: 'PMP',
     currency: table.currency,
-    amountMicros: rate ?? null,
+    amountMicros: tier ? tier.micros : (rate ?? null),
     priceTable: table.effectiveFrom,
+    ...(tier ? { tierFrom: tier.from } : {}),
   }
 }

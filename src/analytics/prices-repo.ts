@@ -23,6 +23,7 @@ export async function saveImportedTable(
         currency: table.currency,
         source: table.source,
         rates: JSON.stringify(table.rates),
+        tiers: table.tiers ? JSON.stringify(table.tiers) : null,
         imported_at: now,
         imported_by: actor,
       })
@@ -40,6 +41,7 @@ export async function loadPriceTables(db: Db): Promise<PriceTable[]> {
       currency: r.currency,
       source: r.source,
       rates: JSON.parse(r.rates) as PriceTable['rates'],
+      ...(r.tiers ? { tiers: JSON.parse(r.tiers) as PriceTable['tiers'] } : {}),
       origin: 'imported' as const,
     })),
   )

@@ -13,8 +13,9 @@ import {
 import { applyDailyDeltas, dailyDeltas } from './daily.ts'
 import { countryOf } from './market.ts'
 import { isOptOut } from './opt-out.ts'
-import { estimateCost, type PriceTable } from './price-table.ts'
+import { estimateCost, type PriceTable, rateCategory } from './price-table.ts'
 import { firstResponseTimes, measureResolutions } from './responses.ts'
+import { rankVolumes } from './volume.ts'
 
 // Keeps analytics_hourly in step with the messages table, off the hot path: a fold on every
 // instance reads the messages changed since its cursor (messages.updated_at, which every insert
@@ -48,6 +49,7 @@ type Changed = {
   created_at: number
   updated_at: number
   wa_id: string | null
+  waba_id: string | null
 }
 
 function templateName(type: string, content: string): string | null {
@@ -118,15 +120,28 @@ async function recordCosts(
     due.map((m) => m.id),
   )
   const now = Date.now()
+  const when = (m: Changed) => at.get(m.id) ?? Number(m.status_at)
+  const ranks = await rankVolumes(
+    tx,
+    due.map((m) => ({
+      id: m.id,
+      wabaId: m.waba_id,
+      market: countryOf(m.wa_id),
+      category: rateCategory(m.pricing_category),
+      charged:
+        m.pricing_model !== 'CBP' && (m.pricing_type ? m.pricing_type === 'regular' : m.billable === 1),
+      at: when(m),
+    })),
+  )
   const rows = due.map((m) => {
-    const when = at.get(m.id) ?? m.status_at
     const e = estimateCost(tables, {
       pricingModel: m.pricing_model,
       pricingType: m.pricing_type,
       pricingCategory: m.pricing_category,
       billable: m.billable,
       market: countryOf(m.wa_id),
-      deliveredAt: when,
+      deliveredAt: when(m),
+      volumeRank: ranks.get(m.id) ?? null,
     })
     amounts.set(m.id, e.amountMicros)
     return {
@@ -138,8 +153,9 @@ async function recordCosts(
       currency: e.currency,
       amount_micros: e.amountMicros,
       price_table: e.priceTable,
-      delivered_at: when,
+      delivered_at: when(m),
       created_at: now,
+      volume_rank: ranks.get(m.id) ?? null,
     }
   })
   await tx
@@ -271,6 +287,7 @@ async function foldPage(
   const page = (await tx
     .selectFrom('messages as m')
     .leftJoin('contacts as c', 'c.id', 'm.contact_id')
+    .leftJoin('phone_numbers as p', 'p.id', 'm.phone_number_id')
     .select([
       'm.id',
       'm.tenant_id',
@@ -290,6 +307,7 @@ async function foldPage(
       'm.created_at',
       'm.updated_at',
       'c.wa_id',
+      'p.waba_id',
     ])
     .where((eb) =>
       eb.or([

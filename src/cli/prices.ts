@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { parsePriceCard } from '../analytics/price-card-csv.ts'
+import { parsePriceCard, parseVolumeTiers } from '../analytics/price-card-csv.ts'
 import { loadPriceTables, saveImportedTable } from '../analytics/prices-repo.ts'
 import { WahubError } from '../errors.ts'
 import { cliActor, parseFlags, runAdmin, subcommand, table } from './admin-io.ts'
@@ -12,11 +12,12 @@ export const pricesCommand: CliCommand = {
   usage: `wahub prices list [--json]
     The rate cards Wahub knows (bundled and imported), oldest first: effective date, currency,
     markets, where the figures come from.
-wahub prices import FILE --effective YYYY-MM-DD [--currency USD] [--source TEXT] [--json]
+wahub prices import FILE --effective YYYY-MM-DD [--tiers TIERS.csv] [--currency USD] [--source TEXT] [--json]
     Imports Meta's rate card exported as CSV (header row: Market, Currency, Marketing, Utility,
     Authentication, Authentication-International…). Messages delivered from that day on are
     estimated with it; estimates already recorded stay as they were. Importing the same date
-    again replaces that card.`,
+    again replaces that card. --tiers adds Meta's volume tiers for utility and authentication
+    (header row: Market, Category, From or Tier, Rate; one row per step).`,
   async run(argv, io) {
     const [sub, ...rest] = argv
     const which = subcommand(sub, ['list', 'import'])
@@ -43,7 +44,7 @@ wahub prices import FILE --effective YYYY-MM-DD [--currency USD] [--source TEXT]
     const [file, ...flags] = rest
     if (!file || file.startsWith('--'))
       throw new UsageError('name the CSV file: wahub prices import FILE --effective YYYY-MM-DD')
-    const f = parseFlags(flags, { values: ['effective', 'currency', 'source'] })
+    const f = parseFlags(flags, { values: ['effective', 'currency', 'source', 'tiers'] })
     const effective = f.required('effective')
     return runAdmin(
       io,
@@ -60,17 +61,28 @@ wahub prices import FILE --effective YYYY-MM-DD [--currency USD] [--source TEXT]
           currency: f.value('currency'),
           source: f.value('source') ?? `imported from ${path.basename(file)}`,
         })
+        const tiersFile = f.value('tiers')
+        if (tiersFile) {
+          let tiersText: string
+          try {
+            tiersText = readFileSync(path.resolve(io.cwd, tiersFile), 'utf8')
+          } catch (err) {
+            throw new WahubError('bad_request', `Cannot read ${tiersFile}: ${(err as Error).message}`)
+          }
+          card.tiers = parseVolumeTiers(tiersText)
+        }
         const { replaced } = await saveImportedTable(s.db, card, cliActor)
         return {
           effectiveFrom: card.effectiveFrom,
           currency: card.currency,
           markets: Object.keys(card.rates).length,
+          tieredMarkets: Object.keys(card.tiers ?? {}).length,
           replaced,
           skipped,
         }
       },
       (r) =>
-        `Imported the ${r.currency} rate card effective ${r.effectiveFrom}: ${r.markets} markets${r.replaced ? ' (replaced the card of that date)' : ''}.\n` +
+        `Imported the ${r.currency} rate card effective ${r.effectiveFrom}: ${r.markets} markets${r.tieredMarkets ? `, volume tiers for ${r.tieredMarkets}` : ''}${r.replaced ? ' (replaced the card of that date)' : ''}.\n` +
         (r.skipped.length > 0
           ? `Not mapped to countries (add an ISO column listing them): ${r.skipped.join(', ')}. Messages to those countries use the "Other" rate.\n`
           : ''),

@@ -348,6 +348,7 @@ export type PriceTablesTable = {
   rates: Json // { market: { category: micros } }
   imported_at: Millis
   imported_by: string | null
+  tiers: Defaulted<string | null> // migration 0019: JSON volume tiers
 }
 
 export type MessageCostsTable = {

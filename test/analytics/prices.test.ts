@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { countryOf } from '../../src/analytics/market.ts'
-import { parsePriceCard } from '../../src/analytics/price-card-csv.ts'
+import { parsePriceCard, parseVolumeTiers } from '../../src/analytics/price-card-csv.ts'
 import { bundledTables, estimateCost, mergeTables, tableInForce } from '../../src/analytics/price-table.ts'
 import { WahubError } from '../../src/errors.ts'
 
@@ -124,5 +124,52 @@ describe('price table', () => {
     assert.equal(countryOf('16505551234'), 'US')
     assert.equal(countryOf('447700900123'), 'GB')
     assert.equal(countryOf(null), null)
+  })
+
+  test('volume tiers: each message past a threshold costs the lower rate (telescopic), others the base', () => {
+    const tiers = parseVolumeTiers(
+      [
+        'Volume tiers,,,',
+        'Market,Category,Tier,Rate',
+        'Argentina,Utility,1:100000,0.0289',
+        'Argentina,Utility,100001:500000,0.0260',
+        'AR,authentication,500001:,0.0200',
+        'Argentina,Utility,500001:,0.0231',
+      ].join('\n'),
+    )
+    assert.deepEqual(tiers.AR.utility, [
+      { from: 1, micros: 28_900 },
+      { from: 100_001, micros: 26_000 },
+      { from: 500_001, micros: 23_100 },
+    ])
+    const tables = mergeTables([{ ...bundledTables()[0], tiers, origin: 'imported' }])
+    const utility = (volumeRank: number | null, over = {}) =>
+      estimateCost(tables, delivered({ pricingCategory: 'utility', volumeRank, ...over }))
+    assert.equal(utility(1).amountMicros, 28_900, 'the first message of the month: base rate')
+    assert.equal(utility(100_000).amountMicros, 28_900, 'the last one of the first tier')
+    assert.equal(utility(100_001).amountMicros, 26_000, 'the first one past 100,000')
+    assert.equal(utility(100_001).tierFrom, 100_001)
+    assert.equal(utility(2_000_000).amountMicros, 23_100)
+    assert.equal(utility(null).amountMicros, 28_900, 'no volume known: the base rate')
+    assert.equal(
+      estimateCost(tables, delivered({ pricingCategory: 'authentication', volumeRank: 10 })).amountMicros,
+      28_900,
+      'below the first step of a ladder: the base rate',
+    )
+    assert.equal(
+      estimateCost(tables, delivered({ pricingCategory: 'marketing', volumeRank: 900_000 })).amountMicros,
+      61_800,
+      'marketing has no volume tiers',
+    )
+    assert.equal(
+      utility(900_000, { market: 'AU' }).amountMicros,
+      11_300,
+      "another market's ladder never applies",
+    )
+    assert.throws(
+      () => parseVolumeTiers('Market,Category,From,Rate\nAR,marketing,1,0.05'),
+      /utility or authentication/,
+    )
+    assert.throws(() => parseVolumeTiers('Market,Category,From,Rate\nAR,utility,many,0.05'), /message count/)
   })
 })

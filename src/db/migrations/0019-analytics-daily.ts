@@ -115,4 +115,6 @@ export async function up(db: Kysely<unknown>, _caps: DialectCapabilities): Promi
     .addPrimaryKeyConstraint('analytics_volume_pk', ['waba_id', 'month', 'market', 'category'])
     .execute()
   await schema.alterTable('message_costs').addColumn('volume_rank', 'int8').execute()
+  // An imported card's volume tiers: JSON { market: { utility|authentication: [{ from, micros }] } }.
+  await schema.alterTable('price_tables').addColumn('tiers', 'text').execute()
 }
