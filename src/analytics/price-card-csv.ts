@@ -75,6 +75,19 @@ function amount(cell: string, where: string): number | undefined {
   return value
 }
 
+function readCsv(text: string, what: string): string[][] {
+  try {
+    return parse(text, {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    }) as string[][]
+  } catch (err) {
+    throw new WahubError('price_card_invalid', `${what} is not valid CSV: ${(err as Error).message}`)
+  }
+}
+
 export type ParsedCard = { table: Omit<PriceTable, 'origin'>; skipped: string[] }
 
 export function parsePriceCard(
@@ -87,17 +100,7 @@ export function parsePriceCard(
       `--effective must be a date as YYYY-MM-DD, got "${options.effectiveFrom}".`,
     )
   }
-  let rows: string[][]
-  try {
-    rows = parse(text, {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    }) as string[][]
-  } catch (err) {
-    throw new WahubError('price_card_invalid', `The file is not valid CSV: ${(err as Error).message}`)
-  }
+  const rows = readCsv(text, 'The file')
   const headerIndex = rows.findIndex((r) => r.some((c) => /^(market|country)$/i.test(c)))
   if (headerIndex < 0) {
     throw new WahubError(
@@ -169,17 +172,7 @@ export function parsePriceCard(
  * row per step; a market's ladder should start at 1 (below its first step the base rate applies).
  */
 export function parseVolumeTiers(text: string): NonNullable<PriceTable['tiers']> {
-  let rows: string[][]
-  try {
-    rows = parse(text, {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    }) as string[][]
-  } catch (err) {
-    throw new WahubError('price_card_invalid', `The tiers file is not valid CSV: ${(err as Error).message}`)
-  }
+  const rows = readCsv(text, 'The tiers file')
   const headerIndex = rows.findIndex((r) => r.some((c) => /^(market|country)$/i.test(c)))
   const header = headerIndex >= 0 ? rows[headerIndex].map((c) => c.toLowerCase()) : []
   const col = (...names: string[]) => header.findIndex((c) => names.includes(c))
@@ -219,9 +212,10 @@ export function parseVolumeTiers(text: string): NonNullable<PriceTable['tiers']>
     if (!countries)
       throw new WahubError('price_card_invalid', `${where}: unknown market; use an ISO code such as IN.`)
     for (const c of countries) {
-      const ladder = ((tiers[c] ??= {})[category] ??= [])
-      ladder.push({ from, micros: toMicros(rate) })
-      ladder.sort((a, b) => a.from - b.from)
+      const byCategory = tiers[c] ?? {}
+      const ladder = [...(byCategory[category] ?? []), { from, micros: toMicros(rate) }]
+      byCategory[category] = ladder.sort((a, b) => a.from - b.from)
+      tiers[c] = byCategory
     }
   }
   if (Object.keys(tiers).length === 0)
