@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseSecretKey } from '../config.ts'
+import { ensurePrivateDir, tightenFile } from '../db/private-files.ts'
 
 // Secrets (access tokens, app secrets, verify tokens, callback secrets) are stored only as
 // AES-256-GCM ciphertext (SPEC §4). Format: `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url).
@@ -97,14 +98,13 @@ export function loadVaultKeys(source: VaultKeySource): {
     return { current: parseSecretKey(source.secretKey), previous, origin: 'WAHUB_SECRET_KEY' }
 
   const file = path.join(source.dataDir, 'secret.key')
-  fs.mkdirSync(source.dataDir, { recursive: true })
+  ensurePrivateDir(source.dataDir)
   try {
     // 'wx': create only if absent, so two processes starting together never overwrite a key.
     fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
   }
-  const mode = fs.statSync(file).mode & 0o777
-  if (mode & 0o077) fs.chmodSync(file, 0o600)
+  tightenFile(file)
   return { current: parseSecretKey(fs.readFileSync(file, 'utf8').trim(), file), previous, origin: file }
 }

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { redactUrl } from '../config.ts'
 import { type DialectCapabilities, postgresCapabilities, sqliteCapabilities } from './dialect.ts'
 import { type Listen, pgListener } from './notify.ts'
+import { ensurePrivateDir, preparePrivateSqlite } from './private-files.ts'
 import type { Database } from './schema.ts'
 import { openSqlite } from './sqlite-driver.ts'
 
@@ -68,8 +69,9 @@ export async function connectDb(options: ConnectOptions): Promise<DbHandle> {
   }
 
   // The data dir holds the database, media and possibly the key file: owner-only.
-  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
+  ensurePrivateDir(options.dataDir)
   const file = path.join(options.dataDir, options.sqliteFile ?? 'wahub.db')
+  preparePrivateSqlite(file)
   const database = openSqlite(file)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   return { db, caps: sqliteCapabilities, location: file, close: () => db.destroy() }

@@ -7,6 +7,7 @@ import type { GraphClient } from '../cloud-api/graph-client.ts'
 import { GraphError } from '../cloud-api/graph-client.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/connect.ts'
+import { ensurePrivateDir } from '../db/private-files.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import { getMedia, markMediaAttempt, markMediaReady, mediaLimits } from './media-repo.ts'
 
@@ -44,7 +45,7 @@ export function createMediaDownloadJob(deps: MediaJobDeps): JobHandler<'media.do
       const check = sha256Matches(media.sha256 ?? info.sha256 ?? null, bytes)
       if (!check.ok) throw new Error('the downloaded file does not match the sha256 Meta announced')
       const dir = path.join(deps.config.dataDir, 'media', media.tenant_id ?? 'unassigned')
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 })
+      ensurePrivateDir(dir) // owner-only, also when an older version left it looser
       const file = path.join(dir, media.id)
       await fs.writeFile(`${file}.part`, bytes, { mode: 0o600 })
       await fs.rename(`${file}.part`, file)

@@ -152,6 +152,9 @@ describe(`receiving through the emulator (${testDbKind})`, () => {
     const file = path.join(h.db.dataDir, media.storage_path ?? '')
     assert.ok(fs.existsSync(file), `the media file ${file} exists`)
     assert.equal(fs.statSync(file).size, media.size_bytes)
+    // Issue 12: a customer's file is readable by Wahub's user only.
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the media file is 0600')
+    assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700, 'its directory is 0700')
   })
 
   test('a media download that fails is retried and then succeeds', async () => {
