@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { type MediaConfig, mediaVariables, parseMediaConfig } from './config-media.ts'
 import { parseSecurityConfig, type SecurityConfig, securityVariables } from './config-security.ts'
 
 // The one place that reads configuration. Every variable is documented here and in
@@ -19,6 +20,8 @@ export type Config = Readonly<{
   logLevel: LogLevel
   /** How long SIGTERM waits for requests and jobs to finish before releasing what is left. */
   shutdownTimeoutMs: number
+  /** Where downloaded media is stored (storage/media-store.ts). */
+  media: MediaConfig
 }> &
   Readonly<SecurityConfig>
 
@@ -97,6 +100,7 @@ export const configVariables: readonly ConfigVariable[] = [
     description:
       "On SIGTERM/SIGINT, /readyz answers 503 at once, then requests and jobs in flight get this many milliseconds to finish; jobs still running after it are released for another instance (a send in flight is then settled as unknown, never repeated). Keep it below your orchestrator's kill grace period (Docker and Kubernetes: 30 s).",
   },
+  ...mediaVariables,
   ...securityVariables,
 ]
 
@@ -208,5 +212,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     sandbox: ['on', 'true', '1'].includes(sandbox),
     logLevel: logLevel as LogLevel,
     shutdownTimeoutMs: parseShutdownTimeout(env),
+    media: parseMediaConfig(
+      (name) => (name === 'AWS_REGION' ? (env.AWS_REGION ?? '').trim() : value(env, name)),
+      (message) => new ConfigError(message),
+    ),
   })
 }

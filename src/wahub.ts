@@ -22,6 +22,7 @@ import { createMetrics, type Metrics } from './metrics.ts'
 import { ensureFirstAdmin } from './sandbox/first-admin.ts'
 import { type Sandbox, startSandbox } from './sandbox/sandbox.ts'
 import type { Welcome } from './sandbox/welcome.ts'
+import { type MediaStore, openMediaStore } from './storage/media-store.ts'
 import { scheduleTemplatesSync, templatesSyncJob } from './templates/sync-job.ts'
 import { webhookBacklog } from './webhooks/events-repo.ts'
 import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batcher.ts'
@@ -40,6 +41,8 @@ export type Wahub = {
   vault: Vault
   metrics: Metrics
   graph: GraphClient
+  /** Where downloaded media lives (data directory or S3-compatible bucket). */
+  mediaStore: MediaStore
   secrets: SecretsCache
   rejections: RejectionRecorder
   intake: IntakeBatcher
@@ -137,6 +140,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     const metrics = createMetrics({ webhookBacklog: () => webhookBacklog(handle.db) })
     registerDbGauges(metrics, handle.db)
     const graph = createGraphClient()
+    const mediaStore = openMediaStore(config)
     const secrets = createSecretsCache(handle.db, vault)
     rejections = createRejectionRecorder(handle.db)
     const db = handle.db
@@ -149,7 +153,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
         onWrongApp: () => metrics.webhookWrongApp.inc(),
       }),
       'webhook.replay': createWebhookReplayJob({ db }),
-      'media.download': createMediaDownloadJob({ db, vault, graph, config }),
+      'media.download': createMediaDownloadJob({ db, vault, graph, config, store: mediaStore }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
       'quality.watch': qualityWatchJob({ db, vault, graph, config }),
       'templates.sync': templatesSyncJob({ db, vault, graph, config }),
@@ -199,6 +203,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       vault,
       metrics,
       graph,
+      mediaStore,
       secrets,
       rejections,
       intake,
@@ -251,6 +256,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       vault,
       metrics,
       graph,
+      mediaStore,
       secrets,
       rejections,
       intake,

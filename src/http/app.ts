@@ -16,6 +16,7 @@ import type { JobRunner } from '../jobs/runner.ts'
 import type { Logger } from '../log.ts'
 import type { RateLanes } from '../messaging/rate-lanes.ts'
 import type { Metrics } from '../metrics.ts'
+import type { MediaStore } from '../storage/media-store.ts'
 import type { IntakeBatcher } from '../webhooks/intake-batcher.ts'
 import type { RejectionRecorder } from '../webhooks/rejections.ts'
 import type { SecretsCache } from '../webhooks/secrets-cache.ts'
@@ -50,6 +51,7 @@ export type AppDeps = {
   vault: Vault
   metrics: Metrics
   graph: GraphClient
+  mediaStore: MediaStore
   secrets: SecretsCache
   rejections: RejectionRecorder
   intake: IntakeBatcher

@@ -1,4 +1,4 @@
-import { fileTypeFromFile } from 'file-type'
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type'
 
 // SPEC §12, issue 12 defect 5: a customer-sent file is served from the dashboard's origin, so
 // it must never become active content there. A file is shown inline only when it is an image,
@@ -53,4 +53,12 @@ export function mediaHeaders(input: {
 /** Sniffs a stored file's type from its first bytes (undefined when no known signature). */
 export async function sniffFile(file: string): Promise<string | undefined> {
   return (await fileTypeFromFile(file))?.mime
+}
+
+/** How many first bytes `sniffBytes` needs (file-type's sample size). */
+export const sniffLength = 4100
+
+/** The type the first bytes of a file show (`sniffLength` of them), whatever was declared. */
+export async function sniffBytes(bytes: Uint8Array): Promise<string | undefined> {
+  return (await fileTypeFromBuffer(bytes))?.mime
 }

@@ -1,22 +1,20 @@
 import { createHash } from 'node:crypto'
-import fs from 'node:fs/promises'
-import path from 'node:path'
 import { numberTarget } from '../channels/graph-target.ts'
 import type { Vault } from '../channels/vault.ts'
 import type { GraphClient } from '../cloud-api/graph-client.ts'
 import { GraphError } from '../cloud-api/graph-client.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/connect.ts'
-import { ensurePrivateDir } from '../db/private-files.ts'
 import type { JobHandler } from '../jobs/types.ts'
+import { type MediaStore, mediaKey } from '../storage/media-store.ts'
 import { getMedia, markMediaAttempt, markMediaReady, mediaLimits } from './media-repo.ts'
 
 // Downloads an inbound message's media: GET /{media-id} for a fresh URL, then the URL with the
-// WABA's token (FACTS §1.9), checks the sha256 Meta announced, and stores the file under
-// <data dir>/media/<tenant>/. Failures are retried with backoff; after the last attempt the
+// WABA's token (FACTS §1.9), checks the sha256 Meta announced, and stores the file in the media
+// store (the data directory, or an S3-compatible bucket shared by every instance). Failures are retried with backoff; after the last attempt the
 // media is `failed` with the reason, and the message stays visible.
 
-export type MediaJobDeps = { db: Db; vault: Vault; graph: GraphClient; config: Config }
+export type MediaJobDeps = { db: Db; vault: Vault; graph: GraphClient; config: Config; store: MediaStore }
 
 function sha256Matches(expected: string | null, bytes: Uint8Array): { ok: boolean; hex: string } {
   const digest = createHash('sha256').update(bytes).digest()
@@ -44,13 +42,10 @@ export function createMediaDownloadJob(deps: MediaJobDeps): JobHandler<'media.do
       const bytes = await deps.graph.downloadMedia(target, info.url, { maxBytes: limit, signal })
       const check = sha256Matches(media.sha256 ?? info.sha256 ?? null, bytes)
       if (!check.ok) throw new Error('the downloaded file does not match the sha256 Meta announced')
-      const dir = path.join(deps.config.dataDir, 'media', media.tenant_id ?? 'unassigned')
-      ensurePrivateDir(dir) // owner-only, also when an older version left it looser
-      const file = path.join(dir, media.id)
-      await fs.writeFile(`${file}.part`, bytes, { mode: 0o600 })
-      await fs.rename(`${file}.part`, file)
+      const key = mediaKey(media.tenant_id, media.id)
+      await deps.store.put(key, bytes, info.mime_type ?? media.mime_type)
       await markMediaReady(deps.db, media.id, {
-        path: path.relative(deps.config.dataDir, file),
+        path: key,
         size: bytes.length,
         sha256: check.hex,
         mimeType: info.mime_type ?? null,

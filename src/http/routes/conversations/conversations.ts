@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -14,7 +12,7 @@ import { listThread } from '../../../inbox/messages-repo.ts'
 import { reactionsFor } from '../../../inbox/reactions-repo.ts'
 import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
-import { mediaHeaders, sniffFile } from '../../media-headers.ts'
+import { mediaHeaders, sniffBytes, sniffLength } from '../../media-headers.ts'
 import {
   ConversationSchema,
   ConversationStatusSchema,
@@ -211,17 +209,23 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
           `Media ${media.id} is ${media.state}${media.error ? `: ${media.error}` : ''}.`,
         )
       }
-      const file = path.join(deps.config.dataDir, media.storage_path)
+      const stored = await deps.mediaStore.get(media.storage_path)
+      if (!stored) {
+        throw new WahubError(
+          'conflict',
+          `Media ${media.id} is recorded as downloaded but is missing from the media store (${deps.mediaStore.location}); check WAHUB_MEDIA_URL is the same on every instance.`,
+        )
+      }
       reply.headers(
         mediaHeaders({
           declaredMime: media.mime_type,
-          sniffedMime: await sniffFile(file),
+          sniffedMime: await sniffBytes(await deps.mediaStore.head(media.storage_path, sniffLength)),
           filename: media.filename,
         }),
       )
-      reply.header('content-length', String(media.size_bytes ?? fs.statSync(file).size))
+      reply.header('content-length', String(stored.size))
       reply.header('cache-control', 'private, max-age=86400')
-      return reply.send(fs.createReadStream(file))
+      return reply.send(stored.body)
     },
   )
 }
