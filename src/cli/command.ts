@@ -6,6 +6,8 @@ export type CliIo = {
   cwd: string
   stdout: (text: string) => void
   stderr: (text: string) => void
+  /** stdout is a terminal (a person reads it, nothing keeps it): one-time secrets may be shown. */
+  stdoutIsTerminal?: boolean
 }
 
 export type CliCommand = {

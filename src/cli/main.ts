@@ -8,6 +8,7 @@ const io: CliIo = {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stdoutIsTerminal: process.stdout.isTTY === true,
 }
 runCli(process.argv.slice(2), io).then(
   (code) => {

@@ -1,5 +1,5 @@
 import { createLogger } from '../log.ts'
-import { welcomeText } from '../sandbox/welcome.ts'
+import { hasSecrets, welcomeText, writeCredentialsFile } from '../sandbox/welcome.ts'
 import { startWahub } from '../wahub.ts'
 import { type CliCommand, UsageError } from './command.ts'
 import { commandConfig } from './context.ts'
@@ -36,7 +36,14 @@ what is left for another instance and exits 0.`,
     io.stdout(`  API docs: ${wahub.url}/docs   health: ${wahub.url}/healthz   ready: ${wahub.url}/readyz\n`)
     io.stdout(`  Meta webhook callback: ${config.publicUrl ?? wahub.url}/webhooks/whatsapp\n`)
     // First run: the admin's one-time password and the Sandbox, with a ready curl (SPEC §3).
-    io.stdout(welcomeText(wahub.welcome, wahub.url))
+    // The secrets go to a terminal only; a captured stdout gets the path of an owner-only file.
+    if (hasSecrets(wahub.welcome) && !io.stdoutIsTerminal) {
+      const file = writeCredentialsFile(config.dataDir, wahub.welcome, wahub.url)
+      log.warn({ file }, 'first-run credentials written to a file')
+      io.stdout(welcomeText(wahub.welcome, wahub.url, file))
+    } else {
+      io.stdout(welcomeText(wahub.welcome, wahub.url))
+    }
 
     const signal = await stopSignal
     log.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down')

@@ -49,9 +49,11 @@ describe(`first run with ${systemNode} (${testDbKind})`, () => {
     if (pg?.databaseUrl) env.DATABASE_URL = pg.databaseUrl
     let db: DbHandle | undefined
     try {
+      // stdout is a pipe here, as under systemd or Docker: the one-time secrets go to an
+      // owner-only file the log names, never to the captured stream (issue 12).
       const first = await startWahubProcess(['serve'], /Check everything: npx wahub doctor\n/, {
         cwd,
-        env,
+        env: { ...env, LOG_LEVEL: 'debug' },
         timeoutMs: 60_000,
       })
       try {
@@ -60,12 +62,32 @@ describe(`first run with ${systemNode} (${testDbKind})`, () => {
         assert.ok(url, banner)
         assert.match(banner, new RegExp(`Dashboard: +${url}/\\n`))
         assert.match(banner, /Login: +admin@wahub\.local\n/)
-        assert.match(banner, /Password: +\S{12,} +\(one-time/)
+        const file = path.join(cwd, 'data', 'first-run-credentials.txt')
+        const logged = await waitFor('the log to name the credentials file', () =>
+          first
+            .output()
+            .split('\n')
+            .find((l) => l.includes('"msg":"first-run credentials written to a file"')),
+        )
+        assert.ok(logged.includes(`"file":${JSON.stringify(file)}`), `the log names ${file}: ${logged}`)
+        assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the credentials file is owner-only')
+        const secrets = fs.readFileSync(file, 'utf8')
+        const password = secrets.match(/Password: +(\S{12,}) +\(one-time/)?.[1]
+        assert.ok(password, secrets)
         assert.match(banner, /\+1 555-010-1001 "Sandbox Shop" \(phone_number_id 990200000000001\)/)
-        const key = banner.match(/API key (wh_\S+) +\(shown only this once\)/)?.[1]
-        assert.ok(key, banner)
+        const key = secrets.match(/API key \(tenant [^)]+\): (wh_\S+)/)?.[1]
+        assert.ok(key, secrets)
+        const neverShown = () => {
+          assert.ok(
+            !first.output().includes(password),
+            'the admin password never reaches stdout, stderr or the log',
+          )
+          assert.ok(!first.output().includes(key), 'the API key never reaches stdout, stderr or the log')
+        }
+        neverShown()
         const curl = banner.match(/(curl -X POST [\s\S]+?-d '[^']+')/)?.[1]
         assert.ok(curl, banner)
+        assert.match(curl, /Bearer \$WAHUB_API_KEY/)
         assert.ok(fs.existsSync(path.join(cwd, 'data', 'secret.key')))
 
         db = await connectDb({ databaseUrl: env.DATABASE_URL, dataDir: path.join(cwd, 'data') })
@@ -74,8 +96,8 @@ describe(`first run with ${systemNode} (${testDbKind})`, () => {
           timeoutMs: 20_000,
         })
 
-        // The printed curl, as printed.
-        const sent = await runShell(curl)
+        // The printed curl, as printed, with the key from the credentials file.
+        const sent = await runShell(`WAHUB_API_KEY='${key}'; export WAHUB_API_KEY; ${curl}`)
         assert.equal(sent.code, 0, sent.stderr)
         const answer = JSON.parse(sent.stdout) as { id: string; status: string }
         assert.equal(answer.status, 'queued', sent.stdout)
@@ -95,6 +117,7 @@ describe(`first run with ${systemNode} (${testDbKind})`, () => {
         const doctor = await runWahub(['doctor'], { cwd, env })
         assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr)
         assert.match(doctor.stdout, / 0 failed\./)
+        neverShown() // nor later: through the sends, the simulated customers and the doctor
       } finally {
         first.child.kill('SIGTERM')
         const [code] = await once(first.child, 'exit')
@@ -109,7 +132,7 @@ describe(`first run with ${systemNode} (${testDbKind})`, () => {
       })
       try {
         const banner = second.output()
-        assert.doesNotMatch(banner, /Password:/, 'the one-time password is printed once')
+        assert.doesNotMatch(banner, /Password:/, 'the one-time password is given once')
         assert.match(banner, /API key wh_…[\w-]{4} \(shown at the first start/)
         assert.match(banner, /-H "Authorization: Bearer \$WAHUB_API_KEY"/)
         const handle = db as DbHandle
