@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { EmulatorOptions } from '../../src/emulator/index.ts'
 import { type Harness, type Onboarded, onboardSeed, startHarness } from '../../test/helpers/harness.ts'
 import { waitFor } from '../../test/helpers/wait.ts'
 
@@ -43,8 +44,10 @@ export type Dashboard = {
   close(): Promise<void>
 }
 
-export async function startDashboard(options: { onboard?: boolean } = {}): Promise<Dashboard> {
-  const h = await startHarness({ logLevel: 'warn' })
+export async function startDashboard(
+  options: { onboard?: boolean; emulator?: EmulatorOptions } = {},
+): Promise<Dashboard> {
+  const h = await startHarness({ logLevel: 'warn', emulator: options.emulator })
   const contexts: BrowserContext[] = []
   let browser: Browser | undefined
   try {

@@ -145,6 +145,18 @@ export type Template = {
   parameterFormat: string | null
   components: unknown[]
   syncedAt: Millis | null
+  updatedAt: Millis
+  lastUsedAt: Millis | null
+  preview: TemplatePreview
+}
+
+/** A template as WhatsApp shows it, rendered by the server (POST /api/v1/templates/preview). */
+export type TemplatePreview = {
+  header: { format: string; text?: string } | null
+  body: string
+  footer: string | null
+  buttons: { type: string; text: string; url?: string; phone_number?: string }[]
+  text: string
 }
 
 export type WebhookStatus = {

@@ -1,6 +1,8 @@
 import { Type } from 'typebox'
+import { renderTemplatePreview } from '../../templates/preview.ts'
 import type { StoredTemplate } from '../../templates/templates-repo.ts'
 import { Millis, NStr, Nullable, Str } from './schema-helpers.ts'
+import { presentPreview, TemplatePreviewSchema } from './template-preview.ts'
 
 // Every field of a stored template that leaves the API: a schema (OpenAPI; fast-json-stringify drops
 // anything else) and a function picking exactly those fields.
@@ -20,6 +22,8 @@ export const TemplateSchema = Type.Object({
   syncedAt: Nullable(Millis),
   updatedAt: Millis,
   lastUsedAt: Nullable(Millis),
+  /** As WhatsApp shows it, the examples in place of the variables (templates/preview.ts). */
+  preview: TemplatePreviewSchema,
 })
 
 export function presentTemplate(t: StoredTemplate) {
@@ -38,5 +42,6 @@ export function presentTemplate(t: StoredTemplate) {
     syncedAt: t.syncedAt,
     updatedAt: t.updatedAt,
     lastUsedAt: t.lastUsedAt,
+    preview: presentPreview(renderTemplatePreview(t.components)),
   }
 }

@@ -4,7 +4,7 @@ import { get, qs } from '../api.ts'
 import type { Conversation, Template } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useLoad } from '../ui/server-state.ts'
-import { buildComponents, missingValues, paramFields, preview, type Values } from './template-params.ts'
+import { buildComponents, missingValues, paramFields, preview, type Values } from '../ui/template-params.ts'
 
 // Outside the 24-hour window WhatsApp only delivers approved templates: pick one of the number's
 // WABA (by language), fill a field per parameter, see the message as the customer will.

@@ -1,0 +1,99 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Template } from '../api-types.ts'
+import { formatDateTime } from '../format.ts'
+import { Link } from '../router.tsx'
+import { WaBubble } from './wa-bubble.tsx'
+
+// One template (a name in one language): the message as WhatsApp shows it, its review status with
+// Meta's reason, quality, category, the other languages of its name, when it was last sent, and
+// what can be done with it. Deleting asks once more, inline.
+
+const statusClass: Record<string, string> = {
+  APPROVED: 'pass',
+  PENDING: 'neutral',
+  IN_APPEAL: 'neutral',
+  PAUSED: 'warn',
+  REJECTED: 'fail',
+  DISABLED: 'fail',
+}
+
+export function TemplateCard(props: {
+  template: Template
+  languages: string[]
+  busy: boolean
+  onSendTest: () => void
+  onDelete: () => void
+}) {
+  const { t } = useTranslation('templates')
+  const x = props.template
+  const [confirming, setConfirming] = useState(false)
+  const status = x.status.toUpperCase()
+  const reason = x.rejectedReason && x.rejectedReason !== 'NONE' ? x.rejectedReason : null
+  const base = `/templates/${encodeURIComponent(x.id)}`
+  return (
+    <article className="card template-card" aria-labelledby={`tpl-${x.id}`} data-template={x.name}>
+      <div className="template-card-head">
+        <h2 id={`tpl-${x.id}`}>
+          {x.name} <span className="muted small">{x.language}</span>
+        </h2>
+        <span className={`status-pill ${statusClass[status] ?? 'neutral'}`} data-testid="template-status">
+          {t(`status.${status}`, { defaultValue: status.toLowerCase() })}
+        </span>
+      </div>
+      {reason ? (
+        <p className="template-reason" data-testid="template-reason">
+          {t('reason', { reason: t(`reasons.${reason}`, { defaultValue: reason }) })}
+        </p>
+      ) : null}
+      <WaBubble preview={x.preview} label={t('preview.of', { name: x.name })} />
+      <dl className="template-facts">
+        <dt>{t('category')}</dt>
+        <dd>{x.category ? t(`categories.${x.category}`, { defaultValue: x.category }) : '—'}</dd>
+        <dt>{t('quality')}</dt>
+        <dd>{x.qualityScore ? t(`qualities.${x.qualityScore}`, { defaultValue: x.qualityScore }) : '—'}</dd>
+        <dt>{t('languages')}</dt>
+        <dd>{props.languages.join(', ')}</dd>
+        <dt>{t('lastUsed')}</dt>
+        <dd>{x.lastUsedAt ? formatDateTime(x.lastUsedAt) : t('never')}</dd>
+      </dl>
+      <div className="template-actions">
+        <button
+          type="button"
+          className="secondary small"
+          disabled={status !== 'APPROVED'}
+          title={status !== 'APPROVED' ? t('sendTest.onlyApproved') : undefined}
+          onClick={props.onSendTest}
+        >
+          {t('sendTest.open')}
+        </button>
+        <Link className="button secondary small" href={`${base}/edit`}>
+          {t('edit')}
+        </Link>
+        <Link className="button secondary small" href={`${base}/duplicate`}>
+          {t('duplicate')}
+        </Link>
+        {confirming ? (
+          <fieldset className="confirm-inline">
+            <legend className="visually-hidden">{t('deleteConfirm', { name: x.name })}</legend>
+            <button
+              type="button"
+              className="small danger-solid"
+              disabled={props.busy}
+              onClick={props.onDelete}
+            >
+              {t('deleteYes', { language: x.language })}
+            </button>
+            <button type="button" className="link-button" onClick={() => setConfirming(false)}>
+              {t('cancel')}
+            </button>
+          </fieldset>
+        ) : (
+          <button type="button" className="secondary small" onClick={() => setConfirming(true)}>
+            {t('delete')}
+          </button>
+        )}
+      </div>
+    </article>
+  )
+}

@@ -1,0 +1,109 @@
+import { useId } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { PhoneNumber, Template, Waba } from '../api-types.ts'
+import { categories } from './draft.ts'
+
+// The Templates page's filters: status, category, language, WhatsApp Business Account, and a
+// search by name. Applied in the page (a WABA holds at most a few hundred templates).
+
+export type Filters = { status: string; category: string; language: string; waba: string; search: string }
+export const noFilters: Filters = { status: '', category: '', language: '', waba: '', search: '' }
+
+const statuses = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'IN_APPEAL']
+
+/** A number narrows to its WABA's templates (a number sends those of its WABA). */
+function wabaOf(scope: string, numbers: PhoneNumber[]): string {
+  if (scope.startsWith('n:')) return numbers.find((n) => n.id === scope.slice(2))?.wabaRowId ?? '-'
+  return scope.slice(2)
+}
+
+export function applyFilters(list: Template[], f: Filters, numbers: PhoneNumber[]): Template[] {
+  const search = f.search.trim().toLowerCase()
+  const waba = f.waba ? wabaOf(f.waba, numbers) : ''
+  return list.filter(
+    (x) =>
+      x.status !== 'DELETED' &&
+      (!f.status || x.status.toUpperCase() === f.status) &&
+      (!f.category || (x.category ?? '').toUpperCase() === f.category) &&
+      (!f.language || x.language === f.language) &&
+      (!waba || x.wabaRowId === waba) &&
+      (!search || x.name.toLowerCase().includes(search)),
+  )
+}
+
+export function TemplateFilters(props: {
+  value: Filters
+  onChange: (f: Filters) => void
+  templates: Template[]
+  wabas: Waba[]
+  numbers: PhoneNumber[]
+}) {
+  const { t } = useTranslation('templates')
+  const id = useId()
+  const f = props.value
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) =>
+    props.onChange({ ...f, [k]: e.target.value })
+  const languages = [...new Set(props.templates.map((x) => x.language))].sort()
+  return (
+    <search className="template-filters" aria-label={t('filters.label')}>
+      <div className="field">
+        <label htmlFor={`${id}-search`}>{t('filters.search')}</label>
+        <input id={`${id}-search`} type="search" value={f.search} onChange={set('search')} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-status`}>{t('filters.status')}</label>
+        <select id={`${id}-status`} value={f.status} onChange={set('status')}>
+          <option value="">{t('filters.any')}</option>
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-category`}>{t('filters.category')}</label>
+        <select id={`${id}-category`} value={f.category} onChange={set('category')}>
+          <option value="">{t('filters.any')}</option>
+          {categories.map((c) => (
+            <option key={c} value={c}>
+              {t(`categories.${c}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-language`}>{t('filters.language')}</label>
+        <select id={`${id}-language`} value={f.language} onChange={set('language')}>
+          <option value="">{t('filters.any')}</option>
+          {languages.map((l) => (
+            <option key={l} value={l}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-waba`}>{t('filters.waba')}</label>
+        <select id={`${id}-waba`} value={f.waba} onChange={set('waba')}>
+          <option value="">{t('filters.any')}</option>
+          <optgroup label={t('filters.wabas')}>
+            {props.wabas.map((w) => (
+              <option key={w.id} value={`w:${w.id}`}>
+                {w.name ?? w.wabaId}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label={t('filters.numbers')}>
+            {props.numbers.map((n) => (
+              <option key={n.id} value={`n:${n.id}`}>
+                {n.displayPhoneNumber ?? n.phoneNumberId}
+                {n.verifiedName ? ` · ${n.verifiedName}` : ''}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </div>
+    </search>
+  )
+}
