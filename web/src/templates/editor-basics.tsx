@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Waba } from '../api-types.ts'
+import { SelectField } from '../ui/select-field.tsx'
 import { categories, type Draft } from './draft.ts'
 import { FieldError } from './field-error.tsx'
 
@@ -26,16 +27,12 @@ export function EditorBasics(props: {
     <fieldset className="editor-section">
       <legend>{t('editor.basics')}</legend>
       {creating && props.wabas.length > 1 ? (
-        <div className="field">
-          <label htmlFor={`${id}-waba`}>{t('editor.waba')}</label>
-          <select id={`${id}-waba`} value={props.waba} onChange={(e) => props.onWaba(e.target.value)}>
-            {props.wabas.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name ?? w.wabaId}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('editor.waba')}
+          value={props.waba}
+          onValue={props.onWaba}
+          options={props.wabas.map((w) => [w.id, w.name ?? w.wabaId] as const)}
+        />
       ) : null}
       <div className="field">
         <label htmlFor={`${id}-name`}>{t('editor.name')}</label>
@@ -73,35 +70,25 @@ export function EditorBasics(props: {
           </datalist>
           <FieldError message={errors.language} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-category`}>{t('editor.category')}</label>
-          <select
-            id={`${id}-category`}
-            value={draft.category}
-            disabled={mode === 'duplicate'}
-            onChange={(e) => set({ category: e.target.value })}
-          >
-            {categories.map((c) => (
-              <option key={c} value={c}>
-                {t(`categories.${c}`)}
-              </option>
-            ))}
-          </select>
-          <FieldError message={errors.category} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-format`}>{t('editor.parameterFormat')}</label>
-          <select
-            id={`${id}-format`}
-            value={draft.parameterFormat}
-            disabled={!creating}
-            onChange={(e) => set({ parameterFormat: e.target.value as Draft['parameterFormat'] })}
-          >
-            <option value="POSITIONAL">{t('editor.positional', { example: '{{1}}, {{2}}' })}</option>
-            <option value="NAMED">{t('editor.named', { example: '{{customer_name}}' })}</option>
-          </select>
-        </div>
+        <SelectField
+          label={t('editor.category')}
+          value={draft.category}
+          disabled={mode === 'duplicate'}
+          onValue={(category) => set({ category })}
+          options={categories.map((c) => [c, t(`categories.${c}`)] as const)}
+        />
+        <SelectField
+          label={t('editor.parameterFormat')}
+          value={draft.parameterFormat}
+          disabled={!creating}
+          onValue={(v) => set({ parameterFormat: v as Draft['parameterFormat'] })}
+          options={[
+            ['POSITIONAL', t('editor.positional', { example: '{{1}}, {{2}}' })],
+            ['NAMED', t('editor.named', { example: '{{customer_name}}' })],
+          ]}
+        />
       </div>
+      <FieldError message={errors.category} />
     </fieldset>
   )
 }

@@ -1,5 +1,6 @@
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
+import { SelectField } from '../ui/select-field.tsx'
 import {
   type ButtonDraft,
   type ButtonKind,
@@ -44,35 +45,19 @@ function ButtonFields(props: {
   return (
     <li className="button-draft" aria-label={t('buttons.number', { n: props.index + 1 })}>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-kind`}>{t('buttons.kind')}</label>
-          <select
-            id={`${id}-kind`}
-            value={b.kind}
-            onChange={(e) => set({ kind: e.target.value as ButtonKind })}
-          >
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {t(`buttons.kinds.${k}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('buttons.kind')}
+          value={b.kind}
+          onValue={(v) => set({ kind: v as ButtonKind })}
+          options={kinds.map((k) => [k, t(`buttons.kinds.${k}`)] as const)}
+        />
         {b.kind === 'OTP' ? (
-          <div className="field">
-            <label htmlFor={`${id}-otp`}>{t('buttons.otpType')}</label>
-            <select
-              id={`${id}-otp`}
-              value={b.otpType}
-              onChange={(e) => set({ otpType: e.target.value as ButtonDraft['otpType'] })}
-            >
-              {otpTypes.map((o) => (
-                <option key={o} value={o}>
-                  {t(`buttons.otp.${o}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label={t('buttons.otpType')}
+            value={b.otpType}
+            onValue={(v) => set({ otpType: v as ButtonDraft['otpType'] })}
+            options={otpTypes.map((o) => [o, t(`buttons.otp.${o}`)] as const)}
+          />
         ) : null}
         {b.kind !== 'OTP' && b.kind !== 'COPY_CODE' ? input('text', t('buttons.text')) : null}
       </div>

@@ -1,5 +1,7 @@
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
+import { SelectField } from '../ui/select-field.tsx'
+import { TextField } from '../ui/text-field.tsx'
 import { type Draft, headerFormats, isAuthentication, variablesOf } from './draft.ts'
 import { FieldError } from './field-error.tsx'
 
@@ -38,13 +40,12 @@ export function EditorContent(props: {
           {t('editor.securityRecommendation')}
         </label>
         <div className="field">
-          <label htmlFor={`${id}-expiry`}>{t('editor.expiry')}</label>
-          <input
-            id={`${id}-expiry`}
+          <TextField
+            label={t('editor.expiry')}
             inputMode="numeric"
             value={draft.expiryMinutes}
             aria-invalid={errors.footer ? true : undefined}
-            onChange={(e) => set({ expiryMinutes: e.target.value })}
+            onValue={(expiryMinutes) => set({ expiryMinutes })}
           />
           <FieldError message={errors.footer} />
         </div>
@@ -60,28 +61,19 @@ export function EditorContent(props: {
   return (
     <fieldset className="editor-section">
       <legend>{t('editor.content')}</legend>
-      <div className="field">
-        <label htmlFor={`${id}-hformat`}>{t('editor.header')}</label>
-        <select
-          id={`${id}-hformat`}
-          value={draft.headerFormat}
-          onChange={(e) => set({ headerFormat: e.target.value as Draft['headerFormat'] })}
-        >
-          {headerFormats.map((f) => (
-            <option key={f} value={f}>
-              {t(`header.format.${f}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        label={t('editor.header')}
+        value={draft.headerFormat}
+        onValue={(v) => set({ headerFormat: v as Draft['headerFormat'] })}
+        options={headerFormats.map((f) => [f, t(`header.format.${f}`)] as const)}
+      />
       {draft.headerFormat === 'TEXT' ? (
         <div className="field">
-          <label htmlFor={`${id}-htext`}>{t('editor.headerText')}</label>
-          <input
-            id={`${id}-htext`}
+          <TextField
+            label={t('editor.headerText')}
             value={draft.headerText}
             aria-invalid={errors.header ? true : undefined}
-            onChange={(e) => set({ headerText: e.target.value })}
+            onValue={(headerText) => set({ headerText })}
           />
         </div>
       ) : null}
@@ -124,11 +116,10 @@ export function EditorContent(props: {
           <p className="small">{t('editor.examples')}</p>
           {variables.map((v) => (
             <div className="field" key={v}>
-              <label htmlFor={`${id}-ex-${v}`}>{t('editor.exampleOf', { variable: `{{${v}}}` })}</label>
-              <input
-                id={`${id}-ex-${v}`}
+              <TextField
+                label={t('editor.exampleOf', { variable: `{{${v}}}` })}
                 value={draft.examples[v] ?? ''}
-                onChange={(e) => set({ examples: { ...draft.examples, [v]: e.target.value } })}
+                onValue={(value) => set({ examples: { ...draft.examples, [v]: value } })}
               />
             </div>
           ))}
@@ -136,12 +127,11 @@ export function EditorContent(props: {
       ) : null}
       <FieldError message={errors.body} />
       <div className="field">
-        <label htmlFor={`${id}-footer`}>{t('editor.footer')}</label>
-        <input
-          id={`${id}-footer`}
+        <TextField
+          label={t('editor.footer')}
           value={draft.footer}
           aria-invalid={errors.footer ? true : undefined}
-          onChange={(e) => set({ footer: e.target.value })}
+          onValue={(footer) => set({ footer })}
         />
         <FieldError message={errors.footer} />
       </div>

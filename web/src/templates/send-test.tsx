@@ -6,6 +6,7 @@ import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
 import { Success } from '../ui/success.tsx'
 import { buildComponents, paramFields, type Values } from '../ui/template-params.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 // "Send test": one approved template to one phone, from a number of its WABA, with a value for
 // each parameter (the examples are offered) — through the same send API as everything else, so
@@ -58,26 +59,24 @@ export function SendTest(props: { template: Template; numbers: PhoneNumber[]; on
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-to`}>{t('sendTest.to')}</label>
-          <input
-            id={`${id}-to`}
+          <TextField
+            label={t('sendTest.to')}
             type="tel"
             value={to}
             required
             placeholder={t('sendTest.toExample')}
-            onChange={(e) => setTo(e.target.value)}
+            onValue={setTo}
           />
         </div>
         {fields.map((f) => (
           <div className="field" key={f.key}>
-            <label htmlFor={`${id}-${f.key}`}>{t(`sendTest.param.${f.where}`, { name: f.name })}</label>
-            <input
-              id={`${id}-${f.key}`}
+            <TextField
+              label={t(`sendTest.param.${f.where}`, { name: f.name })}
               type={f.kind === 'text' ? 'text' : 'url'}
               value={values[f.key] ?? ''}
               required
               placeholder={f.example}
-              onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+              onValue={(value) => setValues((v) => ({ ...v, [f.key]: value }))}
             />
           </div>
         ))}

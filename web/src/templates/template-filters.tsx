@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PhoneNumber, Template, Waba } from '../api-types.ts'
+import { SelectField } from '../ui/select-field.tsx'
 import { categories } from './draft.ts'
 
 // The Templates page's filters: status, category, language, WhatsApp Business Account, and a
@@ -41,69 +42,55 @@ export function TemplateFilters(props: {
   const { t } = useTranslation('templates')
   const id = useId()
   const f = props.value
-  const set = (k: keyof Filters) => (e: { target: { value: string } }) =>
-    props.onChange({ ...f, [k]: e.target.value })
+  const set = (k: keyof Filters) => (value: string) => props.onChange({ ...f, [k]: value })
+  const any = ['', t('filters.any')] as const
   const languages = [...new Set(props.templates.map((x) => x.language))].sort()
   return (
     <search className="template-filters" aria-label={t('filters.label')}>
       <div className="field">
         <label htmlFor={`${id}-search`}>{t('filters.search')}</label>
-        <input id={`${id}-search`} type="search" value={f.search} onChange={set('search')} />
+        <input
+          id={`${id}-search`}
+          type="search"
+          value={f.search}
+          onChange={(e) => set('search')(e.target.value)}
+        />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-status`}>{t('filters.status')}</label>
-        <select id={`${id}-status`} value={f.status} onChange={set('status')}>
-          <option value="">{t('filters.any')}</option>
-          {statuses.map((s) => (
-            <option key={s} value={s}>
-              {t(`status.${s}`)}
+      <SelectField
+        label={t('filters.status')}
+        value={f.status}
+        onValue={set('status')}
+        options={[any, ...statuses.map((s) => [s, t(`status.${s}`)] as const)]}
+      />
+      <SelectField
+        label={t('filters.category')}
+        value={f.category}
+        onValue={set('category')}
+        options={[any, ...categories.map((c) => [c, t(`categories.${c}`)] as const)]}
+      />
+      <SelectField
+        label={t('filters.language')}
+        value={f.language}
+        onValue={set('language')}
+        options={[any, ...languages.map((l) => [l, l] as const)]}
+      />
+      <SelectField label={t('filters.waba')} value={f.waba} onValue={set('waba')} options={[any]}>
+        <optgroup label={t('filters.wabas')}>
+          {props.wabas.map((w) => (
+            <option key={w.id} value={`w:${w.id}`}>
+              {w.name ?? w.wabaId}
             </option>
           ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-category`}>{t('filters.category')}</label>
-        <select id={`${id}-category`} value={f.category} onChange={set('category')}>
-          <option value="">{t('filters.any')}</option>
-          {categories.map((c) => (
-            <option key={c} value={c}>
-              {t(`categories.${c}`)}
+        </optgroup>
+        <optgroup label={t('filters.numbers')}>
+          {props.numbers.map((n) => (
+            <option key={n.id} value={`n:${n.id}`}>
+              {n.displayPhoneNumber ?? n.phoneNumberId}
+              {n.verifiedName ? ` · ${n.verifiedName}` : ''}
             </option>
           ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-language`}>{t('filters.language')}</label>
-        <select id={`${id}-language`} value={f.language} onChange={set('language')}>
-          <option value="">{t('filters.any')}</option>
-          {languages.map((l) => (
-            <option key={l} value={l}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-waba`}>{t('filters.waba')}</label>
-        <select id={`${id}-waba`} value={f.waba} onChange={set('waba')}>
-          <option value="">{t('filters.any')}</option>
-          <optgroup label={t('filters.wabas')}>
-            {props.wabas.map((w) => (
-              <option key={w.id} value={`w:${w.id}`}>
-                {w.name ?? w.wabaId}
-              </option>
-            ))}
-          </optgroup>
-          <optgroup label={t('filters.numbers')}>
-            {props.numbers.map((n) => (
-              <option key={n.id} value={`n:${n.id}`}>
-                {n.displayPhoneNumber ?? n.phoneNumberId}
-                {n.verifiedName ? ` · ${n.verifiedName}` : ''}
-              </option>
-            ))}
-          </optgroup>
-        </select>
-      </div>
+        </optgroup>
+      </SelectField>
     </search>
   )
 }
