@@ -1,5 +1,6 @@
 // `npm run screenshots`: the dashboard's screenshots in docs/screenshots/ (linked from the README
-// and docs/DASHBOARD.md) — inbox, thread, template picker and channel doctor at desktop and phone
+// and docs/DASHBOARD.md) — inbox, thread, template picker, channel doctor, templates and the template
+// editor at desktop and phone
 // width — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -169,6 +170,32 @@ async function main() {
       await doctor.getByRole('list', { name: 'Doctor checks' }).waitFor()
       await admin.getByRole('heading', { name: 'Doctor' }).scrollIntoViewIfNeeded()
       await shoot(admin, `channel-doctor-${size}`)
+
+      // Templates (admin): every template as WhatsApp shows it, and authoring one beside its preview.
+      await admin.goto('/templates')
+      await admin.locator('article.template-card', { hasText: 'order_update' }).waitFor()
+      await shoot(admin, `templates-${size}`)
+      await admin.goto('/templates/new')
+      await admin.getByLabel('Name').fill('pickup_ready')
+      await admin.getByLabel('Header', { exact: true }).selectOption('IMAGE')
+      await admin.getByLabel('Sample Image').setInputFiles({
+        name: 'cake.png',
+        mimeType: 'image/png',
+        buffer: await drawPicture(d.browser, cakePicture),
+      })
+      await admin
+        .getByLabel('Body', { exact: true })
+        .fill('Hi {{1}}, your cake is ready: order {{2}}. See you soon!')
+      await admin.getByLabel('Example for {{1}}').fill('Sheena')
+      await admin.getByLabel('Example for {{2}}').fill('#1042')
+      await admin.getByLabel('Footer (optional)').fill('Panadería Sol')
+      await admin.getByRole('button', { name: 'Add a button' }).click()
+      await admin.getByLabel('Button text').fill('On my way')
+      await admin.locator('.editor-preview').getByText('On my way').waitFor()
+      // Desktop: the body beside the preview; phone: the preview, which comes first.
+      if (size === 'phone') await admin.locator('.editor-preview').scrollIntoViewIfNeeded()
+      else await admin.getByLabel('Body', { exact: true }).scrollIntoViewIfNeeded()
+      await shoot(admin, `template-editor-${size}`)
     }
   } finally {
     await d.close()

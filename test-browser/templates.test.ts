@@ -64,6 +64,7 @@ describe(`dashboard: templates (${testDbKind})`, () => {
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-template'))),
       ['spring_promo'],
     )
+    await admin.getByText(/^Showing 1 of \d+ templates$/).waitFor()
     await admin.getByLabel('Status').selectOption('')
     await admin.getByLabel('Search by name').fill('order')
     await card('po_notification').waitFor({ state: 'detached' })

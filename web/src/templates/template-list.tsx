@@ -88,7 +88,7 @@ export function TemplateList() {
       />
       <p className="muted small" role="status">
         {data
-          ? t('count', { count: shown.length, total: all.filter((x) => x.status !== 'DELETED').length })
+          ? t('count', { shown: shown.length, total: all.filter((x) => x.status !== 'DELETED').length })
           : ''}
       </p>
       {data && shown.length === 0 ? <p className="notice">{all.length ? t('noMatch') : t('none')}</p> : null}
