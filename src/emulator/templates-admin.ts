@@ -100,6 +100,8 @@ export function createTemplate(
     throw invalidParam('Param name can only contain lowercase characters, numbers and underscores.')
   }
   const language = requireString(params.language, 'language', { max: 15 })
+  if (!/^[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?$/.test(language))
+    throw invalidParam('Param language must be a language code Meta supports, such as en_US, es or pt_BR.')
   const category = oneOf(String(params.category ?? '').toUpperCase() || undefined, 'category', [
     'MARKETING',
     'UTILITY',
