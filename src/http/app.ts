@@ -22,6 +22,7 @@ import type { RejectionRecorder } from '../webhooks/rejections.ts'
 import type { SecretsCache } from '../webhooks/secrets-cache.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './error-handler.ts'
+import { installNulGuard } from './nul-guard.ts'
 import { adminRoutes } from './routes/admin/index.ts'
 import { agentRoutes } from './routes/agents/routes.ts'
 import { analyticsRoutes } from './routes/analytics/index.ts'
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   // Before any route: every /api/v1 route must declare its access (src/http/auth.ts).
   installAuth(app, { db: deps.handle.db })
+  installNulGuard(app)
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched'

@@ -180,9 +180,11 @@ export async function webhookBacklog(db: Db): Promise<WebhookBacklog> {
 
 /**
  * A reason is for a person reading doctor or `wahub events`: a junk body's parser error can
- * quote the body itself (up to 3 MiB), so reasons are cut to 500 characters.
+ * quote the body itself (up to 3 MiB), so reasons are cut to 500 characters, and lose any NUL
+ * it quoted (PostgreSQL's text cannot hold one).
  */
 export function clipReason(reason: string | null | undefined, max = 500): string | null {
   if (reason === null || reason === undefined) return null
-  return reason.length <= max ? reason : `${reason.slice(0, max - 1)}…`
+  const clean = reason.replaceAll('\u0000', '')
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`
 }

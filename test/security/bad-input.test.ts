@@ -116,4 +116,70 @@ describe(`bad input is answered clearly (${testDbKind})`, () => {
     assert.ok(line, 'the rejection is logged')
     assert.ok(line.length < 2000, `the log line is ${line.length} characters`)
   })
+
+  // Found by the fuzz suite: PostgreSQL's text cannot hold U+0000; SQLite stored it.
+  test('a NUL character in an API field is a 400 naming the field, on both databases', async () => {
+    for (const [path, body, field] of [
+      ['/api/v1/admin/users', { email: 'a\u0000@example.com', role: 'admin' }, 'email'],
+      ['/api/v1/admin/api-keys', { name: 'key\u0000' }, 'name'],
+      ['/api/v1/admin/tenants', { name: 'acme2', numbers: ['\u0000'] }, 'numbers.0'],
+    ] as const) {
+      const res = await h.api('POST', path, { key: h.adminKey, body })
+      assert.equal(res.status, 400, `${path}: ${res.text}`)
+      assert.deepEqual(
+        problems(res.body).map((p) => p.field),
+        [field],
+        `${path} names the field: ${res.text}`,
+      )
+    }
+    const query = await fetch(`${h.url}/api/v1/admin/events?outcome=a%00b`, {
+      headers: { authorization: `Bearer ${h.adminKey}` },
+    })
+    assert.equal(query.status, 400, 'a %00 in the query string too')
+  })
+
+  test('a signed webhook with a NUL in a string is processed, not retried until it fails', async () => {
+    const { createHmac } = await import('node:crypto')
+    const body = Buffer.from(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: seeded.wabaId,
+            time: 1_800_000_000,
+            changes: [
+              {
+                field: 'message_template_status_update',
+                value: {
+                  event: 'PAUSED',
+                  message_template_id: 424242,
+                  message_template_name: 'nul\u0000name',
+                  message_template_language: 'en_US',
+                  reason: 'NONE',
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    )
+    const res = await fetch(`${h.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', h.emulator.seed.appSecret).update(body).digest('hex')}`,
+      },
+      body,
+    })
+    assert.equal(res.status, 200)
+    const row = await waitFor('the event with a NUL to leave pending', () =>
+      h.db.db
+        .selectFrom('webhook_events')
+        .select(['outcome', 'outcome_reason'])
+        .where('body', '=', body)
+        .where('outcome', '!=', 'pending')
+        .executeTakeFirst(),
+    )
+    assert.equal(row.outcome, 'processed', `outcome ${row.outcome}: ${row.outcome_reason}`)
+  })
 })
