@@ -3,12 +3,9 @@ import { Type } from 'typebox'
 import { WahubError } from '../errors.ts'
 import { readScopeOf } from './auth.ts'
 
-/** The tenant a `tenant: 'any'` route acts for: the caller's own; an operator may name one or none (all). */
-export const scopeOf = readScopeOf
-
-/** Like scopeOf, for routes that act on one tenant's settings: an operator must name it. */
+/** Like `readScopeOf` (auth.ts), for routes that act on one tenant's settings: an operator must name it. */
 export function tenantOf(req: FastifyRequest, requested: string | undefined): string {
-  const tenantId = scopeOf(req, requested)
+  const tenantId = readScopeOf(req, requested)
   if (tenantId === null) {
     throw new WahubError('validation_failed', 'tenant_id: an operator names the tenant (?tenant_id=).', [
       { field: 'tenant_id', problem: 'required for operators' },

@@ -1,8 +1,10 @@
 import type { FastifyRequest } from 'fastify'
 import type { TSchema } from 'typebox'
-import type { ChannelsContext } from '../../../channels/context.ts'
+import type { Actor, ChannelsContext } from '../../../channels/context.ts'
 import type { AppDeps } from '../../app.ts'
-import { commonErrors } from '../../presenters/schema-helpers.ts'
+import { actorOfRequest } from '../../auth.ts'
+import { commonErrors, ForceQuery, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
+import type { RouteApp } from '../plugin.ts'
 
 export function channelsOf(deps: AppDeps): ChannelsContext {
   return { db: deps.handle.db, vault: deps.vault, graph: deps.graph, config: deps.config }
@@ -32,4 +34,25 @@ export function adminRoute(tag: string) {
     config: { access: { scope: 'admin' } } as const,
     schema: { ...schema, tags: [tag], response: { ...schema.response, ...commonErrors } },
   })
+}
+
+/**
+ * `DELETE <path>/:id` with `?force=`: the resource's remove function, answered 204. Without
+ * `force`, removing what conversations hang on is refused (409 conflict, with the count).
+ */
+export function removeRoute(
+  app: RouteApp,
+  admin: ReturnType<typeof adminRoute>,
+  path: string,
+  summary: string,
+  remove: (id: string, actor: Actor, options: { force?: boolean }) => Promise<void>,
+): void {
+  app.delete(
+    path,
+    admin({ summary, params: IdParams, querystring: ForceQuery, response: { 204: NoContent } }),
+    async (req, reply) => {
+      await remove(req.params.id, actorOfRequest(req), { force: req.query.force })
+      return reply.code(204).send(null)
+    },
+  )
 }

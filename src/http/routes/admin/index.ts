@@ -11,21 +11,26 @@ import { adminTemplateRoutes } from './templates/templates.ts'
 import { adminTenantRoutes } from './tenants/tenants.ts'
 import { adminUserRoutes } from './users/users.ts'
 import { adminWabaRoutes } from './wabas/wabas.ts'
+import { adminWebhookConfigRoutes } from './webhook-config/webhook-config.ts'
 
 // The admin API under /api/v1/admin (admin scope: operator keys and admin users). Each route
 // calls the same channel function as the matching CLI command.
 export const adminRoutes: FastifyPluginAsync<AppDeps> = async (app, options) => {
   // Registered with `prefix` among the options: passed on, it would prefix the children again.
   const { prefix: _prefix, ...deps } = options as AppDeps & { prefix?: string }
-  await app.register(adminAppRoutes, deps)
-  await app.register(adminWabaRoutes, deps)
-  await app.register(adminNumberRoutes, deps)
-  await app.register(adminTenantRoutes, deps)
-  await app.register(adminSettingsRoutes, deps)
-  await app.register(adminApiKeyRoutes, deps)
-  await app.register(adminUserRoutes, deps)
-  await app.register(adminTemplateRoutes, deps)
-  await app.register(adminAuditRoutes, deps)
-  await app.register(adminDiagnosticsRoutes, deps)
-  await app.register(adminEventRoutes, deps)
+  for (const resource of [
+    adminAppRoutes,
+    adminWabaRoutes,
+    adminNumberRoutes,
+    adminWebhookConfigRoutes,
+    adminTenantRoutes,
+    adminSettingsRoutes,
+    adminApiKeyRoutes,
+    adminUserRoutes,
+    adminTemplateRoutes,
+    adminAuditRoutes,
+    adminDiagnosticsRoutes,
+    adminEventRoutes,
+  ])
+    await app.register(resource, deps)
 }

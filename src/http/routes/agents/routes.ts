@@ -1,22 +1,17 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { listAgents, setPresence } from '../../../accounts/agents.ts'
 import { WahubError } from '../../../errors.ts'
-import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
 import { AgentSchema, PresenceSchema, presentAgent } from '../../presenters/agent.ts'
 import { commonErrors } from '../../presenters/schema-helpers.ts'
 import { TenantQuery, tenantOf } from '../../tenant-scope.ts'
+import { routes } from '../plugin.ts'
 
 // A tenant's agents with their presence (whom to assign), and an agent's own presence.
 
 const tags = ['inbox']
 
-export const agentRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const agentRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/agents',
     {
@@ -58,4 +53,4 @@ export const agentRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
       return presentAgent(agent)
     },
   )
-}
+})

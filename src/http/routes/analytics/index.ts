@@ -1,7 +1,6 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify/sync'
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { Static } from 'typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Static, TSchema } from 'typebox'
 import { resolveFilter } from '../../../analytics/filter.ts'
 import { numberHistories } from '../../../analytics/number-history.ts'
 import { tableInForce } from '../../../analytics/price-table.ts'
@@ -15,9 +14,9 @@ import {
   topFailures,
 } from '../../../analytics/query.ts'
 import type { Db } from '../../../db/connect.ts'
-import type { AppDeps } from '../../app.ts'
 import { readScopeOf } from '../../auth.ts'
 import { authErrors, ErrorSchema } from '../../presenters/schema-helpers.ts'
+import { routes } from '../plugin.ts'
 import {
   AnalyticsQuery,
   BreakdownAnswer,
@@ -37,8 +36,16 @@ import {
 // same rows as a spreadsheet.
 
 const read = { access: { scope: 'read', tenant: 'any' } } as const
-const tags = ['analytics']
-const errors = { 400: ErrorSchema, ...authErrors }
+
+/** The options of an analytics route: read access for any tenant, its query and its answer. */
+function report<const Q extends TSchema, const A extends TSchema>(
+  summary: string,
+  querystring: Q,
+  answer: A,
+) {
+  const response = { 200: answer, 400: ErrorSchema, ...authErrors, 404: ErrorSchema }
+  return { config: read, schema: { tags: ['analytics'], summary, querystring, response } }
+}
 
 function filterOf(db: Db, req: FastifyRequest, q: Static<typeof AnalyticsQuery>): Promise<AnalyticsFilter> {
   return resolveFilter(db, {
@@ -65,21 +72,10 @@ async function currencyAt(db: Db, at: number): Promise<string | null> {
   return tableInForce(await loadPriceTables(db), at)?.currency ?? null
 }
 
-export const analyticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const analyticsRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/analytics/summary',
-    {
-      config: read,
-      schema: {
-        tags,
-        summary: 'Totals: sent, delivered, read, failed, replies, cost',
-        querystring: AnalyticsQuery,
-        response: { 200: SummaryAnswer, ...errors, 404: ErrorSchema },
-      },
-    },
+    report('Totals: sent, delivered, read, failed, replies, cost', AnalyticsQuery, SummaryAnswer),
     async (req, reply) => {
       const f = await filterOf(db, req, req.query)
       const figures = await summary(db, f)
@@ -93,15 +89,7 @@ export const analyticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.get(
     '/analytics/timeseries',
-    {
-      config: read,
-      schema: {
-        tags,
-        summary: 'Figures per hour or day',
-        querystring: TimeseriesQuery,
-        response: { 200: TimeseriesAnswer, ...errors, 404: ErrorSchema },
-      },
-    },
+    report('Figures per hour or day', TimeseriesQuery, TimeseriesAnswer),
     async (req, reply) => {
       const f = await filterOf(db, req, req.query)
       const interval = req.query.interval ?? 'day'
@@ -118,15 +106,11 @@ export const analyticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.get(
     '/analytics/breakdown',
-    {
-      config: read,
-      schema: {
-        tags,
-        summary: 'Figures grouped by tenant, number, template, category, country, outcome or direction',
-        querystring: BreakdownQuery,
-        response: { 200: BreakdownAnswer, ...errors, 404: ErrorSchema },
-      },
-    },
+    report(
+      'Figures grouped by tenant, number, template, category, country, outcome or direction',
+      BreakdownQuery,
+      BreakdownAnswer,
+    ),
     async (req, reply) => {
       const f = await filterOf(db, req, req.query)
       const by = req.query.by as BreakdownDimension
@@ -143,15 +127,11 @@ export const analyticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.get(
     '/analytics/failures',
-    {
-      config: read,
-      schema: {
-        tags,
-        summary: "The most frequent failures by Meta's error code, with their meaning and fix",
-        querystring: FailuresQuery,
-        response: { 200: FailuresAnswer, ...errors, 404: ErrorSchema },
-      },
-    },
+    report(
+      "The most frequent failures by Meta's error code, with their meaning and fix",
+      FailuresQuery,
+      FailuresAnswer,
+    ),
     async (req, reply) => {
       const f = await filterOf(db, req, req.query)
       const failures = await topFailures(db, f, req.query.limit ?? 20)
@@ -162,16 +142,11 @@ export const analyticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
 
   app.get(
     '/analytics/numbers',
-    {
-      config: read,
-      schema: {
-        tags,
-        summary:
-          'Quality rating, messaging-limit tier and throughput level of each number, now and their changes in the range',
-        querystring: AnalyticsQuery,
-        response: { 200: NumbersAnswer, ...errors, 404: ErrorSchema },
-      },
-    },
+    report(
+      'Quality rating, messaging-limit tier and throughput level of each number, now and their changes in the range',
+      AnalyticsQuery,
+      NumbersAnswer,
+    ),
     async (req, reply) => {
       const f = await filterOf(db, req, req.query)
       const numbers = await numberHistories(db, f)
@@ -197,7 +172,7 @@ export const analyticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
     {
       config: read,
       schema: {
-        tags,
+        tags: ['analytics'],
         summary: 'The price tables (rate cards) used for cost estimates, oldest first',
         response: { 200: PricesAnswer, ...authErrors },
       },
@@ -221,4 +196,4 @@ export const analyticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
       }
     },
   )
-}
+})

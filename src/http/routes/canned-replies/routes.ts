@@ -1,5 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../../../accounts/principal.ts'
 import { WahubError } from '../../../errors.ts'
@@ -11,11 +9,11 @@ import {
   updateCannedReply,
 } from '../../../inbox/canned-replies.ts'
 import { getConversation } from '../../../inbox/conversations-query.ts'
-import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
 import { CannedReplySchema, presentCannedReply } from '../../presenters/canned-reply.ts'
 import { commonErrors, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
 import { TenantQuery, tenantOf } from '../../tenant-scope.ts'
+import { routes } from '../plugin.ts'
 
 // A tenant's canned replies (`/shortcut` in the composer), managed by its agents and keys (and
 // operators, naming the tenant).
@@ -30,10 +28,7 @@ const Body = Type.String({
   examples: ['Hi {{contact.first_name}}, we open at 9.'],
 })
 
-export const cannedReplyRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const cannedReplyRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/canned-replies',
     {
@@ -127,4 +122,4 @@ export const cannedReplyRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
       return reply.code(204).send(null)
     },
   )
-}
+})

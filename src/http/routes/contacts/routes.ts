@@ -1,13 +1,11 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { blockContact } from '../../../inbox/contact-block.ts'
 import { getContactPanel, updateContact } from '../../../inbox/contact-panel.ts'
-import type { AppDeps } from '../../app.ts'
+import { readScopeOf } from '../../auth.ts'
 import { BlockResultSchema, ContactSchema, presentContact } from '../../presenters/contact.ts'
 import { commonErrors, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
-import { scopeOf } from '../../tenant-scope.ts'
 import { channelsOf } from '../admin/context.ts'
+import { routes } from '../plugin.ts'
 
 // The contact panel (SPEC §13): read, rename, custom attributes, block / unblock with Meta.
 
@@ -15,8 +13,7 @@ const tags = ['inbox']
 const read = { access: { scope: 'read', tenant: 'any' } } as const
 const write = { access: { scope: 'send', tenant: 'any' } } as const
 
-export const contactRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const contactRoutes = routes(async (app, deps) => {
   const { db } = deps.handle
 
   app.get(
@@ -30,7 +27,7 @@ export const contactRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
         response: { 200: ContactSchema, ...commonErrors },
       },
     },
-    async (req) => presentContact(await getContactPanel(db, scopeOf(req, undefined), req.params.id)),
+    async (req) => presentContact(await getContactPanel(db, readScopeOf(req, undefined), req.params.id)),
   )
 
   app.patch(
@@ -58,7 +55,8 @@ export const contactRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
         response: { 200: ContactSchema, ...commonErrors },
       },
     },
-    async (req) => presentContact(await updateContact(db, scopeOf(req, undefined), req.params.id, req.body)),
+    async (req) =>
+      presentContact(await updateContact(db, readScopeOf(req, undefined), req.params.id, req.body)),
   )
 
   for (const action of ['block', 'unblock'] as const) {
@@ -80,10 +78,10 @@ export const contactRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
         },
       },
       async (req) => {
-        const scope = scopeOf(req, undefined)
+        const scope = readScopeOf(req, undefined)
         const results = await blockContact(channelsOf(deps), scope, req.params.id, action === 'block')
         return { contact: presentContact(await getContactPanel(db, scope, req.params.id)), results }
       },
     )
   }
-}
+})

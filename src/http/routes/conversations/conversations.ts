@@ -1,17 +1,11 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { WahubError } from '../../../errors.ts'
-import {
-  getConversation,
-  listConversations,
-  markConversationRead,
-} from '../../../inbox/conversations-query.ts'
+import { listConversations, markConversationRead } from '../../../inbox/conversations-query.ts'
 import { getMedia, mediaForMessages } from '../../../inbox/media-repo.ts'
 import { listThread } from '../../../inbox/messages-repo.ts'
 import { reactionsFor } from '../../../inbox/reactions-repo.ts'
-import type { AppDeps } from '../../app.ts'
-import { principalOf } from '../../auth.ts'
+import { principalOf, readScopeOf } from '../../auth.ts'
 import { mediaHeaders, sniffBytes, sniffLength } from '../../media-headers.ts'
 import {
   ConversationSchema,
@@ -20,7 +14,8 @@ import {
 } from '../../presenters/conversation.ts'
 import { MessageSchema, presentMessage } from '../../presenters/message.ts'
 import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
-import { scopeOf } from '../../tenant-scope.ts'
+import { routes } from '../plugin.ts'
+import { conversationFor, PageQuery, pageOf } from './thread-scope.ts'
 
 // The inbox read API (SPEC §5, issue 5): conversations with their window, threads with media,
 // reactions and statuses, media files. A tenant's key or agent sees its own tenant only; an
@@ -45,8 +40,7 @@ function assigneeFilter(req: FastifyRequest, assignee: string | undefined): stri
   return principal.id
 }
 
-export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const conversationRoutes = routes(async (app, deps) => {
   const { db } = deps.handle
 
   app.get(
@@ -86,7 +80,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
     async (req) => {
       const q = req.query
       const page = await listConversations(db, {
-        tenantId: scopeOf(req, q.tenant_id),
+        tenantId: readScopeOf(req, q.tenant_id),
         status: q.status,
         assigneeUserId: assigneeFilter(req, q.assignee),
         label: q.label,
@@ -101,12 +95,6 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
     },
   )
 
-  const findConversation = async (req: FastifyRequest, id: string) => {
-    const conversation = await getConversation(db, scopeOf(req, undefined), id)
-    if (!conversation) throw new WahubError('not_found', `No conversation ${id}.`)
-    return conversation
-  }
-
   app.get(
     '/conversations/:id',
     {
@@ -118,7 +106,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
         response: { 200: ConversationSchema, 404: ErrorSchema, ...authErrors },
       },
     },
-    async (req) => presentConversation(await findConversation(req, req.params.id)),
+    async (req) => presentConversation(await conversationFor(db, req, req.params.id)),
   )
 
   app.get(
@@ -129,10 +117,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
         tags,
         summary: 'A conversation thread, newest first; pass nextCursor as `before` for older messages',
         params: IdParams,
-        querystring: Type.Object({
-          before: Type.Optional(Type.String({ maxLength: 100 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        }),
+        querystring: PageQuery,
         response: {
           200: Type.Object({ messages: Type.Array(MessageSchema), nextCursor: Nullable(Type.String()) }),
           404: ErrorSchema,
@@ -141,20 +126,17 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
       },
     },
     async (req) => {
-      const conversation = await findConversation(req, req.params.id)
-      const limit = req.query.limit ?? 50
-      const rows = await listThread(db, conversation.tenantId, conversation.id, {
-        before: req.query.before,
-        limit: limit + 1,
-      })
-      const page = rows.slice(0, limit)
+      const conversation = await conversationFor(db, req, req.params.id)
+      const { page, nextCursor } = await pageOf(req.query, (options) =>
+        listThread(db, conversation.tenantId, conversation.id, options),
+      )
       const ids = page.map((m) => m.id)
       const [reactions, media] = await Promise.all([reactionsFor(db, ids), mediaForMessages(db, ids)])
       return {
         messages: page.map((m) =>
           presentMessage(m, { reactions: reactions.get(m.id), media: media.get(m.id) }),
         ),
-        nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+        nextCursor,
       }
     },
   )
@@ -171,7 +153,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
       },
     },
     async (req) => {
-      const conversation = await findConversation(req, req.params.id)
+      const conversation = await conversationFor(db, req, req.params.id)
       await markConversationRead(db, conversation.tenantId, conversation.id)
       return presentConversation({ ...conversation, unreadCount: 0 })
     },
@@ -198,7 +180,7 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
       },
     },
     async (req, reply) => {
-      const scope = scopeOf(req, undefined)
+      const scope = readScopeOf(req, undefined)
       const media = await getMedia(db, req.params.id)
       if (!media || (scope !== null && media.tenant_id !== scope)) {
         throw new WahubError('not_found', `No media ${req.params.id}.`)
@@ -228,4 +210,4 @@ export const conversationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
       return reply.send(stored.body)
     },
   )
-}
+})

@@ -1,15 +1,13 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { WahubError } from '../../../errors.ts'
 import { getConversation } from '../../../inbox/conversations-query.ts'
 import { setConversationLabels } from '../../../inbox/labels-repo.ts'
 import { addNote, maxNoteLength } from '../../../inbox/notes.ts'
-import type { AppDeps } from '../../app.ts'
+import { readScopeOf } from '../../auth.ts'
 import { ActivitySchema, presentActivity } from '../../presenters/activity.ts'
 import { ConversationSchema } from '../../presenters/conversation.ts'
 import { commonErrors, IdParams } from '../../presenters/schema-helpers.ts'
-import { scopeOf } from '../../tenant-scope.ts'
+import { routes } from '../plugin.ts'
 import { workflowActorOf } from './workflow.ts'
 
 // Private notes (with @mentions) and labels on a conversation (SPEC §13).
@@ -17,10 +15,7 @@ import { workflowActorOf } from './workflow.ts'
 const write = { access: { scope: 'send', tenant: 'any' } } as const
 const tags = ['inbox']
 
-export const conversationNoteRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const conversationNoteRoutes = routes(async (app, { handle: { db } }) => {
   app.post(
     '/conversations/:id/notes',
     {
@@ -49,7 +44,13 @@ export const conversationNoteRoutes: FastifyPluginAsync<AppDeps> = async (base, 
       },
     },
     async (req, reply) => {
-      const note = await addNote(db, scopeOf(req, undefined), req.params.id, req.body, workflowActorOf(req))
+      const note = await addNote(
+        db,
+        readScopeOf(req, undefined),
+        req.params.id,
+        req.body,
+        workflowActorOf(req),
+      )
       reply.code(201)
       return presentActivity(note)
     },
@@ -71,11 +72,11 @@ export const conversationNoteRoutes: FastifyPluginAsync<AppDeps> = async (base, 
       },
     },
     async (req) => {
-      const scope = scopeOf(req, undefined)
+      const scope = readScopeOf(req, undefined)
       await setConversationLabels(db, scope, req.params.id, req.body.labels, workflowActorOf(req))
       const conversation = await getConversation(db, scope, req.params.id)
       if (!conversation) throw new WahubError('not_found', `No conversation ${req.params.id}.`)
       return conversation
     },
   )
-}
+})

@@ -1,5 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../../../accounts/principal.ts'
 import { WahubError } from '../../../errors.ts'
@@ -9,13 +8,12 @@ import {
   setConversationStatus,
   type WorkflowActor,
 } from '../../../inbox/conversation-workflow.ts'
-import { getConversation } from '../../../inbox/conversations-query.ts'
-import type { AppDeps } from '../../app.ts'
-import { principalOf } from '../../auth.ts'
+import { principalOf, readScopeOf } from '../../auth.ts'
 import { ActivitySchema, presentActivity } from '../../presenters/activity.ts'
 import { ConversationSchema, ConversationStatusSchema } from '../../presenters/conversation.ts'
 import { commonErrors, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
-import { scopeOf } from '../../tenant-scope.ts'
+import { routes } from '../plugin.ts'
+import { conversationFor, PageQuery, pageOf } from './thread-scope.ts'
 
 // The team inbox's workflow routes (SPEC §13): status, assignment and the thread's activity.
 // Tenant keys and agents act on their own tenant's conversations; operators on any.
@@ -29,16 +27,7 @@ export function workflowActorOf(req: FastifyRequest): WorkflowActor {
   return { actor: actorOf(principal), userId: principal.kind === 'user' ? principal.id : null }
 }
 
-export const conversationWorkflowRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
-  const view = async (req: FastifyRequest, id: string) => {
-    const conversation = await getConversation(db, scopeOf(req, undefined), id)
-    if (!conversation) throw new WahubError('not_found', `No conversation ${id}.`)
-    return conversation
-  }
-
+export const conversationWorkflowRoutes = routes(async (app, { handle: { db } }) => {
   app.post(
     '/conversations/:id/status',
     {
@@ -54,12 +43,12 @@ export const conversationWorkflowRoutes: FastifyPluginAsync<AppDeps> = async (ba
     async (req) => {
       await setConversationStatus(
         db,
-        scopeOf(req, undefined),
+        readScopeOf(req, undefined),
         req.params.id,
         req.body.status,
         workflowActorOf(req),
       )
-      return view(req, req.params.id)
+      return conversationFor(db, req, req.params.id)
     },
   )
 
@@ -99,8 +88,8 @@ export const conversationWorkflowRoutes: FastifyPluginAsync<AppDeps> = async (ba
         }
         assignee = by.userId
       }
-      await assignConversation(db, scopeOf(req, undefined), req.params.id, assignee, by)
-      return view(req, req.params.id)
+      await assignConversation(db, readScopeOf(req, undefined), req.params.id, assignee, by)
+      return conversationFor(db, req, req.params.id)
     },
   )
 
@@ -112,10 +101,7 @@ export const conversationWorkflowRoutes: FastifyPluginAsync<AppDeps> = async (ba
         tags,
         summary: "A conversation's activity lines and private notes, newest first",
         params: IdParams,
-        querystring: Type.Object({
-          before: Type.Optional(Type.String({ maxLength: 100 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        }),
+        querystring: PageQuery,
         response: {
           200: Type.Object({ activity: Type.Array(ActivitySchema), nextCursor: Nullable(Type.String()) }),
           ...commonErrors,
@@ -123,17 +109,11 @@ export const conversationWorkflowRoutes: FastifyPluginAsync<AppDeps> = async (ba
       },
     },
     async (req) => {
-      const conversation = await view(req, req.params.id)
-      const limit = req.query.limit ?? 50
-      const rows = await listActivity(db, conversation.tenantId, conversation.id, {
-        before: req.query.before,
-        limit: limit + 1,
-      })
-      const page = rows.slice(0, limit)
-      return {
-        activity: page.map(presentActivity),
-        nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
-      }
+      const conversation = await conversationFor(db, req, req.params.id)
+      const { page, nextCursor } = await pageOf(req.query, (options) =>
+        listActivity(db, conversation.tenantId, conversation.id, options),
+      )
+      return { activity: page.map(presentActivity), nextCursor }
     },
   )
-}
+})

@@ -1,11 +1,9 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { createLabel, listLabels, removeLabel, updateLabel } from '../../../inbox/labels-repo.ts'
-import type { AppDeps } from '../../app.ts'
 import { LabelSchema } from '../../presenters/label.ts'
 import { commonErrors, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
 import { TenantQuery, tenantOf } from '../../tenant-scope.ts'
+import { routes } from '../plugin.ts'
 
 // A tenant's labels, managed by its agents and keys (and operators, naming the tenant).
 
@@ -19,10 +17,7 @@ const Color = Type.String({
   examples: ['#1e88e5'],
 })
 
-export const labelRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const labelRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/labels',
     {
@@ -91,4 +86,4 @@ export const labelRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
       return reply.code(204).send(null)
     },
   )
-}
+})

@@ -1,14 +1,12 @@
 import type { ServerResponse } from 'node:http'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { Db } from '../../../db/connect.ts'
 import { type Listen, type Listener, notifyChannels } from '../../../db/notify.ts'
 import { type EventRow, latestEventId, listEventsAfter } from '../../../events/events-repo.ts'
 import type { Logger } from '../../../log.ts'
-import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
 import { authErrors, Millis, Nullable } from '../../presenters/schema-helpers.ts'
+import { routes } from '../plugin.ts'
 
 // GET /api/v1/live: the dashboard's live updates as Server-Sent Events (SPEC §10). The stream is
 // read from the events table, never from this process's memory, so an event recorded by any
@@ -198,8 +196,7 @@ function frame(event: EventRow): string {
   return `id: ${event.id}\ndata: ${JSON.stringify(data)}\n\n`
 }
 
-export const liveRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const liveRoutes = routes(async (app, deps) => {
   const { db } = deps.handle
   const hub = createHub(db, deps.log, {
     listen: deps.handle.listen,
@@ -299,4 +296,4 @@ export const liveRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
       req.log.debug({ tenantId, cursor, start }, 'live stream opened')
     },
   )
-}
+})

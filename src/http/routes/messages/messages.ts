@@ -1,6 +1,5 @@
 import multipart from '@fastify/multipart'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { getNumber } from '../../../channels/numbers.ts'
 import type { Db } from '../../../db/connect.ts'
@@ -14,7 +13,6 @@ import { messageDetail, waitForAnswer } from '../../../messaging/message-view.ts
 import { retryMessage } from '../../../messaging/retry.ts'
 import { SendRequestSchema } from '../../../messaging/send-request.ts'
 import { queueMessage } from '../../../messaging/send-service.ts'
-import type { AppDeps } from '../../app.ts'
 import { actorOfRequest, principalOf, tenantIdOf } from '../../auth.ts'
 import { presentUploadedMedia, UploadedMediaSchema } from '../../presenters/media.ts'
 import {
@@ -25,6 +23,7 @@ import {
   SendAnswerSchema,
 } from '../../presenters/message.ts'
 import { commonErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
+import { routes } from '../plugin.ts'
 
 // The send API (SPEC §6): queue a message (202, or 422 with a code and a fix before Meta is
 // asked), read one with its history, retry an unknown one deliberately, mark a received one
@@ -67,8 +66,7 @@ function sourceOf(req: FastifyRequest): 'api' | 'dashboard' {
   return principalOf(req).kind === 'user' ? 'dashboard' : 'api'
 }
 
-export const messageRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const messageRoutes = routes(async (app, deps) => {
   const { db } = deps.handle
   const ctx: MessagingContext = {
     db,
@@ -297,4 +295,4 @@ export const messageRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
       return reply.code(201).send({ secret, signatureHeader: 'X-Wahub-Signature-256' })
     },
   )
-}
+})

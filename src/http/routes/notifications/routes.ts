@@ -1,12 +1,11 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { WahubError } from '../../../errors.ts'
 import { listNotifications, markNotificationsRead } from '../../../inbox/notifications-repo.ts'
-import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
 import { NotificationSchema, presentNotification } from '../../presenters/notification.ts'
 import { commonErrors, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
+import { routes } from '../plugin.ts'
 
 // The signed-in agent's own notifications (mentions in notes).
 
@@ -21,10 +20,7 @@ function userOf(req: FastifyRequest): string {
   return principal.id
 }
 
-export const notificationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const notificationRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/notifications',
     {
@@ -85,4 +81,4 @@ export const notificationRoutes: FastifyPluginAsync<AppDeps> = async (base, deps
       return reply.code(204).send(null)
     },
   )
-}
+})

@@ -1,14 +1,13 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { login } from '../../../accounts/login.ts'
 import { csrfTokenFor, deleteSession, sessionCookieName, sessionMaxMs } from '../../../accounts/sessions.ts'
 import { changePassword } from '../../../accounts/users.ts'
 import { WahubError } from '../../../errors.ts'
-import type { AppDeps } from '../../app.ts'
 import { principalOf, sessionTokenOf } from '../../auth.ts'
 import { authErrors, ErrorSchema, NoContent } from '../../presenters/schema-helpers.ts'
 import { presentUser, UserSchema } from '../../presenters/user.ts'
+import { routes } from '../plugin.ts'
 
 // Dashboard sign-in: POST /auth/login sets the `wahub_session` cookie (HttpOnly, SameSite=Lax,
 // Secure behind an https WAHUB_PUBLIC_URL) and answers the CSRF token the dashboard sends as
@@ -22,8 +21,7 @@ const SessionAnswer = Type.Object({
   csrfToken: Type.String({ description: 'Send as the x-csrf-token header on POST/PUT/PATCH/DELETE' }),
 })
 
-export const sessionRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const sessionRoutes = routes(async (app, deps) => {
   const { db } = deps.handle
   const secure = deps.config.publicUrl?.startsWith('https://') ? '; Secure' : ''
 
@@ -128,4 +126,4 @@ export const sessionRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => 
       return reply.code(204).send(null)
     },
   )
-}
+})

@@ -18,6 +18,7 @@ import { commonErrors, IdParams } from '../../presenters/schema-helpers.ts'
 import { presentTemplate, TemplateSchema } from '../../presenters/template.ts'
 import { presentPreview, TemplatePreviewSchema } from '../../presenters/template-preview.ts'
 import { channelsOf } from '../admin/context.ts'
+import { routes } from '../plugin.ts'
 import { CreateTemplateBody, DuplicateTemplateBody, EditTemplateBody, PreviewBody } from './schema.ts'
 
 // Template authoring (SPEC §14): create, show, edit, delete, duplicate under /api/v1/admin
@@ -47,8 +48,7 @@ function answer(t: Parameters<typeof presentTemplate>[0]) {
   return { template: presentTemplate(t), preview: presentPreview(renderTemplatePreview(t.components)) }
 }
 
-export const adminTemplateAuthoringRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const adminTemplateAuthoringRoutes = routes(async (app, deps) => {
   const ctx = channelsOf(deps)
 
   app.post(
@@ -163,7 +163,7 @@ export const adminTemplateAuthoringRoutes: FastifyPluginAsync<AppDeps> = async (
       return reply.code(201).send(answer(t))
     },
   )
-}
+})
 
 /** POST /api/v1/templates/preview: pure, for every caller (the dashboard's live preview). */
 export const templatePreviewRoutes: FastifyPluginAsync<AppDeps> = async (base) => {

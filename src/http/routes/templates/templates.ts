@@ -1,21 +1,16 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { getNumber, tenantNumber } from '../../../channels/numbers.ts'
 import { listTemplates } from '../../../templates/templates-repo.ts'
-import type { AppDeps } from '../../app.ts'
 import { principalOf } from '../../auth.ts'
 import { authErrors, ErrorSchema } from '../../presenters/schema-helpers.ts'
 import { presentTemplate, TemplateSchema } from '../../presenters/template.ts'
+import { routes } from '../plugin.ts'
 
 // GET /api/v1/templates: the templates a tenant can send — those of the WABAs its numbers belong
 // to — as last synced. The dashboard's template picker reads it (an agent has no admin route);
 // `number_id` narrows it to one number's WABA. An operator sees every WABA's.
 
-export const templateRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const templateRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/templates',
     {
@@ -63,4 +58,4 @@ export const templateRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =>
       }
     },
   )
-}
+})

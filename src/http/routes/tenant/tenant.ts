@@ -1,13 +1,11 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { getChannelSettings } from '../../../channels/channel-settings.ts'
 import { getNumber, tenantNumber, tenantNumbers } from '../../../channels/numbers.ts'
 import { getTenant } from '../../../channels/tenants.ts'
-import type { AppDeps } from '../../app.ts'
 import { tenantIdOf } from '../../auth.ts'
 import { NumberSchema, presentNumber } from '../../presenters/number.ts'
 import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
+import { routes } from '../plugin.ts'
 
 // What a tenant sees of its channel setup: its numbers and which one it sends from by default.
 // The tenant comes from the caller's key or session only (src/http/auth.ts).
@@ -15,10 +13,7 @@ import { authErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/sc
 const read = { access: { scope: 'read' } } as const
 const tags = ['tenant']
 
-export const tenantRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const tenantRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/tenant',
     {
@@ -85,4 +80,4 @@ export const tenantRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
     },
     async (req) => presentNumber(await tenantNumber(db, tenantIdOf(req), req.params.id)),
   )
-}
+})

@@ -1,19 +1,14 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../../../accounts/api-keys.ts'
-import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { ApiKeySchema, presentApiKey } from '../../../presenters/api-key.ts'
 import { IdParams } from '../../../presenters/schema-helpers.ts'
+import { routes } from '../../plugin.ts'
 import { adminRoute } from '../context.ts'
 
 const admin = adminRoute('admin: API keys')
 
-export const adminApiKeyRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const adminApiKeyRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/api-keys',
     admin({
@@ -65,4 +60,4 @@ export const adminApiKeyRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
     }),
     async (req) => presentApiKey(await revokeApiKey(db, req.params.id, actorOfRequest(req))),
   )
-}
+})

@@ -1,17 +1,14 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { addApp, listApps, removeApp } from '../../../../channels/apps.ts'
-import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { AddAppResultSchema, AppSchema, presentAddApp, presentApp } from '../../../presenters/app.ts'
 import { IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { routes } from '../../plugin.ts'
 import { adminRoute, channelsOf, localUrlOf } from '../context.ts'
 
 const admin = adminRoute('admin: apps')
 
-export const adminAppRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const adminAppRoutes = routes(async (app, deps) => {
   const ctx = channelsOf(deps)
 
   app.get(
@@ -64,4 +61,4 @@ export const adminAppRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =>
       return reply.code(204).send(null)
     },
   )
-}
+})

@@ -1,9 +1,7 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { listAudit } from '../../../../channels/audit-repo.ts'
-import type { AppDeps } from '../../../app.ts'
 import { commonErrors, Millis, Nullable } from '../../../presenters/schema-helpers.ts'
+import { routes } from '../../plugin.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 
@@ -18,8 +16,7 @@ const AuditSchema = Type.Object({
   details: Nullable(Type.Record(Type.String(), Type.Unknown())),
 })
 
-export const adminAuditRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const adminAuditRoutes = routes(async (app, deps) => {
   app.get(
     '/audit',
     {
@@ -37,4 +34,4 @@ export const adminAuditRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) 
     },
     async (req) => ({ entries: await listAudit(deps.handle.db, req.query) }),
   )
-}
+})

@@ -1,10 +1,8 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { runDoctor } from '../../../../diagnostics/doctor.ts'
 import { checkTitles } from '../../../../diagnostics/types.ts'
-import type { AppDeps } from '../../../app.ts'
 import { commonErrors, Millis, Nullable } from '../../../presenters/schema-helpers.ts'
+import { routes } from '../../plugin.ts'
 import { channelsOf, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const
@@ -31,8 +29,7 @@ const ReportSchema = Type.Object({
   metaReadAt: Nullable(Millis),
 })
 
-export const adminDiagnosticsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const adminDiagnosticsRoutes = routes(async (app, deps) => {
   const ctx = channelsOf(deps)
 
   app.get(
@@ -62,4 +59,4 @@ export const adminDiagnosticsRoutes: FastifyPluginAsync<AppDeps> = async (base, 
         { channel: req.query.channel, fresh: req.query.fresh === true },
       ),
   )
-}
+})

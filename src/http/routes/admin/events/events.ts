@@ -1,5 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { WahubError } from '../../../../errors.ts'
 import {
@@ -9,8 +7,8 @@ import {
   type WebhookOutcome,
   webhookOutcomes,
 } from '../../../../webhooks/events-repo.ts'
-import type { AppDeps } from '../../../app.ts'
 import { authErrors, ErrorSchema, IdParams, Millis, Nullable } from '../../../presenters/schema-helpers.ts'
+import { routes } from '../../plugin.ts'
 
 // The raw webhooks Meta delivered (SPEC §4, §10 Events): what became of each, the body as
 // received, and replay — the same functions as `wahub events`.
@@ -29,8 +27,7 @@ const EventSchema = Type.Object({
   attempts: Type.Integer(),
 })
 
-export const adminEventRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const adminEventRoutes = routes(async (app, deps) => {
   const { db } = deps.handle
 
   app.get(
@@ -114,4 +111,4 @@ export const adminEventRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) 
       return { replayed }
     },
   )
-}
+})

@@ -1,5 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import {
   addNumber,
@@ -10,18 +8,15 @@ import {
 } from '../../../../channels/numbers.ts'
 import { deregisterNumber, registerNumber } from '../../../../channels/phone-registration.ts'
 import { getWaba } from '../../../../channels/wabas.ts'
-import { webhookOverride, webhookStatus } from '../../../../channels/webhook-config.ts'
-import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { NumberSchema, presentNumber } from '../../../presenters/number.ts'
-import { ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
-import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
-import { adminRoute, channelsOf, localUrlOf } from '../context.ts'
+import { IdParams } from '../../../presenters/schema-helpers.ts'
+import { routes } from '../../plugin.ts'
+import { adminRoute, channelsOf, removeRoute } from '../context.ts'
 
 const admin = adminRoute('admin: numbers')
 
-export const adminNumberRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const adminNumberRoutes = routes(async (app, deps) => {
   const ctx = channelsOf(deps)
 
   app.get(
@@ -108,59 +103,7 @@ export const adminNumberRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
     async (req) => presentNumber(await deregisterNumber(ctx, req.params.id, actorOfRequest(req))),
   )
 
-  app.get(
-    '/numbers/:id/webhook',
-    admin({
-      summary: 'Which callback Meta uses for this number, and whether it is Wahub',
-      params: IdParams,
-      response: { 200: WebhookStatusSchema },
-    }),
-    async (req) => {
-      const n = await getNumber(ctx.db, req.params.id)
-      return presentWebhookStatus(
-        await webhookStatus(ctx, n.wabaRowId, { phoneNumberId: n.phoneNumberId, localUrl: localUrlOf(req) }),
-      )
-    },
+  removeRoute(app, admin, '/numbers/:id', 'Remove a phone number', (id, actor, options) =>
+    removeNumber(ctx, id, actor, options),
   )
-
-  app.post(
-    '/numbers/:id/webhook/override',
-    admin({
-      summary: 'Point the number at Wahub with a number-level callback override (or remove it)',
-      params: IdParams,
-      body: Type.Object(
-        {
-          remove: Type.Optional(Type.Boolean()),
-          url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 200 })),
-        },
-        { additionalProperties: false },
-      ),
-      response: { 200: WebhookStatusSchema },
-    }),
-    async (req) => {
-      const n = await getNumber(ctx.db, req.params.id)
-      return presentWebhookStatus(
-        await webhookOverride(
-          ctx,
-          { level: 'number', phoneNumberId: n.phoneNumberId, ...req.body },
-          actorOfRequest(req),
-          localUrlOf(req),
-        ),
-      )
-    },
-  )
-
-  app.delete(
-    '/numbers/:id',
-    admin({
-      summary: 'Remove a phone number',
-      params: IdParams,
-      querystring: ForceQuery,
-      response: { 204: NoContent },
-    }),
-    async (req, reply) => {
-      await removeNumber(ctx, req.params.id, actorOfRequest(req), { force: req.query.force })
-      return reply.code(204).send(null)
-    },
-  )
-}
+})

@@ -1,23 +1,18 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import {
   getChannelSettings,
   setGlobalDefaultNumber,
   setGlobalWhatsapp,
 } from '../../../../channels/channel-settings.ts'
-import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { Nullable } from '../../../presenters/schema-helpers.ts'
 import { presentSettings, SettingsSchema } from '../../../presenters/settings.ts'
+import { routes } from '../../plugin.ts'
 import { adminRoute } from '../context.ts'
 
 const admin = adminRoute('admin: settings')
 
-export const adminSettingsRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const adminSettingsRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/settings',
     admin({
@@ -48,4 +43,4 @@ export const adminSettingsRoutes: FastifyPluginAsync<AppDeps> = async (base, dep
       return presentSettings(await getChannelSettings(db))
     },
   )
-}
+})

@@ -1,18 +1,13 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { getWaba } from '../../../../channels/wabas.ts'
 import { listTemplates } from '../../../../templates/templates-repo.ts'
-import type { AppDeps } from '../../../app.ts'
 import { commonErrors } from '../../../presenters/schema-helpers.ts'
 import { presentTemplate, TemplateSchema } from '../../../presenters/template.ts'
+import { routes } from '../../plugin.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 
-export const adminTemplateRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const adminTemplateRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/templates',
     {
@@ -34,4 +29,4 @@ export const adminTemplateRoutes: FastifyPluginAsync<AppDeps> = async (base, dep
       return { templates: templates.map(presentTemplate) }
     },
   )
-}
+})

@@ -1,5 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import {
   addTenant,
@@ -8,11 +6,11 @@ import {
   removeTenant,
   updateTenant,
 } from '../../../../channels/tenants.ts'
-import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
-import { ForceQuery, IdParams, NoContent, Nullable } from '../../../presenters/schema-helpers.ts'
+import { IdParams, Nullable } from '../../../presenters/schema-helpers.ts'
 import { presentTenant, TenantSchema } from '../../../presenters/tenant.ts'
-import { adminRoute } from '../context.ts'
+import { routes } from '../../plugin.ts'
+import { adminRoute, removeRoute } from '../context.ts'
 
 const admin = adminRoute('admin: tenants')
 
@@ -34,10 +32,7 @@ const TenantFields = {
   callbackUrl: Type.Optional(Nullable(Type.String({ pattern: '^https?://', maxLength: 2000 }))),
 }
 
-export const adminTenantRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
-  const { db } = deps.handle
-
+export const adminTenantRoutes = routes(async (app, { handle: { db } }) => {
   app.get(
     '/tenants',
     admin({
@@ -89,17 +84,11 @@ export const adminTenantRoutes: FastifyPluginAsync<AppDeps> = async (base, deps)
     async (req) => presentTenant(await updateTenant(db, req.params.id, req.body, actorOfRequest(req))),
   )
 
-  app.delete(
+  removeRoute(
+    app,
+    admin,
     '/tenants/:id',
-    admin({
-      summary: 'Remove a tenant (its numbers stay, unassigned)',
-      params: IdParams,
-      querystring: ForceQuery,
-      response: { 204: NoContent },
-    }),
-    async (req, reply) => {
-      await removeTenant(db, req.params.id, actorOfRequest(req), { force: req.query.force })
-      return reply.code(204).send(null)
-    },
+    'Remove a tenant (its numbers stay, unassigned)',
+    (id, actor, options) => removeTenant(db, id, actor, options),
   )
-}
+})

@@ -1,17 +1,14 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { createUser, listUsers, removeUser, setUserDisabled } from '../../../../accounts/users.ts'
-import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
 import { presentUser, UserSchema } from '../../../presenters/user.ts'
+import { routes } from '../../plugin.ts'
 import { adminRoute } from '../context.ts'
 
 const admin = adminRoute('admin: users')
 
-export const adminUserRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const adminUserRoutes = routes(async (app, deps) => {
   const { db } = deps.handle
 
   app.get(
@@ -85,4 +82,4 @@ export const adminUserRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
       return reply.code(204).send(null)
     },
   )
-}
+})

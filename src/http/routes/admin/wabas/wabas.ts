@@ -1,18 +1,16 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { importNumbers, refreshNumbers } from '../../../../channels/numbers.ts'
 import { addWaba, getWaba, listWabas, removeWaba, replaceWabaToken } from '../../../../channels/wabas.ts'
-import { webhookOverride, webhookStatus, webhookSubscribe } from '../../../../channels/webhook-config.ts'
+import { webhookSubscribe } from '../../../../channels/webhook-config.ts'
 import { syncTemplates } from '../../../../templates/sync.ts'
-import type { AppDeps } from '../../../app.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { ImportResultSchema, presentImport } from '../../../presenters/number.ts'
-import { ForceQuery, IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
+import { IdParams } from '../../../presenters/schema-helpers.ts'
 import { presentTokenInfo, TokenInfoSchema } from '../../../presenters/token-info.ts'
 import { presentWaba, WabaSchema } from '../../../presenters/waba.ts'
 import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
-import { adminRoute, channelsOf, localUrlOf } from '../context.ts'
+import { routes } from '../../plugin.ts'
+import { adminRoute, channelsOf, localUrlOf, removeRoute } from '../context.ts'
 
 const admin = adminRoute('admin: WABAs')
 
@@ -22,8 +20,7 @@ const TokenBody = Type.Object(
   { additionalProperties: false },
 )
 
-export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) => {
-  const app = base.withTypeProvider<TypeBoxTypeProvider>()
+export const adminWabaRoutes = routes(async (app, deps) => {
   const ctx = channelsOf(deps)
 
   app.get(
@@ -86,18 +83,12 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
     },
   )
 
-  app.delete(
+  removeRoute(
+    app,
+    admin,
     '/wabas/:id',
-    admin({
-      summary: 'Remove a WABA with its numbers and templates',
-      params: IdParams,
-      querystring: ForceQuery,
-      response: { 204: NoContent },
-    }),
-    async (req, reply) => {
-      await removeWaba(ctx, req.params.id, actorOfRequest(req), { force: req.query.force })
-      return reply.code(204).send(null)
-    },
+    'Remove a WABA with its numbers and templates',
+    (id, actor, options) => removeWaba(ctx, id, actor, options),
   )
 
   app.post(
@@ -123,19 +114,6 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
     },
   )
 
-  app.get(
-    '/wabas/:id/webhook',
-    admin({
-      summary: 'Which callback Meta uses for each number, and whether it is Wahub',
-      description:
-        "Reads subscribed_apps and each number's webhook_configuration. Meta's priority: number override > WABA override > the app's callback URL.",
-      params: IdParams,
-      response: { 200: WebhookStatusSchema },
-    }),
-    async (req) =>
-      presentWebhookStatus(await webhookStatus(ctx, req.params.id, { localUrl: localUrlOf(req) })),
-  )
-
   app.post(
     '/wabas/:id/webhook/subscribe',
     admin({
@@ -145,31 +123,6 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
     }),
     async (req) =>
       presentWebhookStatus(await webhookSubscribe(ctx, req.params.id, actorOfRequest(req), localUrlOf(req))),
-  )
-
-  app.post(
-    '/wabas/:id/webhook/override',
-    admin({
-      summary: 'Point the WABA at Wahub with a callback override (or remove it)',
-      params: IdParams,
-      body: Type.Object(
-        {
-          remove: Type.Optional(Type.Boolean()),
-          url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 200 })),
-        },
-        { additionalProperties: false },
-      ),
-      response: { 200: WebhookStatusSchema },
-    }),
-    async (req) =>
-      presentWebhookStatus(
-        await webhookOverride(
-          ctx,
-          { level: 'waba', waba: req.params.id, ...req.body },
-          actorOfRequest(req),
-          localUrlOf(req),
-        ),
-      ),
   )
 
   app.post(
@@ -188,4 +141,4 @@ export const adminWabaRoutes: FastifyPluginAsync<AppDeps> = async (base, deps) =
     }),
     async (req) => syncTemplates(ctx, req.params.id, actorOfRequest(req)),
   )
-}
+})
