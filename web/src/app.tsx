@@ -113,13 +113,13 @@ function Shell(props: { user: User; onSignOut: () => void }) {
 
   let page: React.ReactNode
   if (section === '/inbox') page = <InboxPage user={props.user} path={path} />
-  else if (!isAdmin && allowed.every((n) => n.href !== section)) page = <Forbidden />
+  else if (!isAdmin && allowed.every((n) => n.href !== section)) page = <Elsewhere reason="forbidden" />
   else if (section === '/channels') page = <ChannelsPage />
   else if (section === '/templates') page = <TemplatesPage />
   else if (section === '/tenants') page = <TenantsPage />
   else if (section === '/api-keys') page = <ApiKeysPage />
   else if (section === '/events') page = <EventsPage />
-  else page = <NotFound />
+  else page = <Elsewhere reason="notFound" />
 
   return (
     <div className={`shell section-${section.slice(1) || 'home'}`}>
@@ -169,22 +169,13 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   )
 }
 
-function Forbidden() {
+/** A page the user cannot have (forbidden, or no such page): what happened, and the way back. */
+function Elsewhere(props: { reason: 'forbidden' | 'notFound' }) {
   const { t } = useTranslation()
   return (
     <section className="page narrow">
-      <h1>{t('forbidden.title')}</h1>
-      <p>{t('forbidden.body')}</p>
-      <Link href="/inbox">{t('goToInbox')}</Link>
-    </section>
-  )
-}
-
-function NotFound() {
-  const { t } = useTranslation()
-  return (
-    <section className="page narrow">
-      <h1>{t('notFound.title')}</h1>
+      <h1>{t(`${props.reason}.title`)}</h1>
+      {props.reason === 'forbidden' ? <p>{t('forbidden.body')}</p> : null}
       <Link href="/inbox">{t('goToInbox')}</Link>
     </section>
   )

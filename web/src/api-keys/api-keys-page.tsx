@@ -4,6 +4,7 @@ import { del, get, qs } from '../api.ts'
 import type { ApiKey, Tenant } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
 import { PageHead } from '../ui/page-head.tsx'
+import { RowButton } from '../ui/row-button.tsx'
 import { useAction, useLoad } from '../ui/server-state.ts'
 import { TableHead } from '../ui/table-head.tsx'
 import { CreateKey } from './create-key.tsx'
@@ -77,10 +78,9 @@ export function ApiKeysPage() {
                     {k.revokedAt ? (
                       <span className="muted">{t('revokedAt', { when: formatDateTime(k.revokedAt) })}</span>
                     ) : (
-                      <button type="button" className="link-button danger" onClick={() => revoke(k)}>
+                      <RowButton danger of={k.hint} onClick={() => revoke(k)}>
                         {t('revoke')}
-                        <span className="visually-hidden"> {k.hint}</span>
-                      </button>
+                      </RowButton>
                     )}
                   </td>
                 </tr>

@@ -5,7 +5,7 @@ import { post } from '../api.ts'
 import type { Session } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
-import { TextField } from '../ui/text-field.tsx'
+import { SecretField, TextField } from '../ui/text-field.tsx'
 
 export function LoginPage(props: { notice: string | null; onSignedIn: (s: Session) => void }) {
   const { t } = useTranslation('auth')
@@ -40,11 +40,9 @@ export function LoginPage(props: { notice: string | null; onSignedIn: (s: Sessio
           value={email}
           onValue={setEmail}
         />
-        <TextField
+        <SecretField
           label={t('login.password')}
-          type="password"
           autoComplete="current-password"
-          required
           value={password}
           onValue={setPassword}
         />

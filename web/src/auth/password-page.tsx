@@ -5,7 +5,7 @@ import { post } from '../api.ts'
 import type { User } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
-import { TextField } from '../ui/text-field.tsx'
+import { SecretField } from '../ui/text-field.tsx'
 
 /** The first-run change: a user with a one-time password must choose their own before anything else. */
 export function PasswordPage(props: { user: User; onChanged: () => void; onSignOut: () => void }) {
@@ -38,19 +38,15 @@ export function PasswordPage(props: { user: User; onChanged: () => void; onSignO
             components={{ strong: <strong /> }}
           />
         </p>
-        <TextField
+        <SecretField
           label={t('password.current')}
-          type="password"
           autoComplete="current-password"
-          required
           value={current}
           onValue={setCurrent}
         />
-        <TextField
+        <SecretField
           label={t('password.new')}
-          type="password"
           autoComplete="new-password"
-          required
           value={next}
           aria-describedby="pw-rule"
           onValue={setNext}
@@ -58,11 +54,9 @@ export function PasswordPage(props: { user: User; onChanged: () => void; onSignO
         <p id="pw-rule" className="hint">
           {t('password.rule')}
         </p>
-        <TextField
+        <SecretField
           label={t('password.confirm')}
-          type="password"
           autoComplete="new-password"
-          required
           value={confirm}
           aria-invalid={mismatch}
           onValue={setConfirm}

@@ -4,7 +4,7 @@ import { post } from '../api.ts'
 import type { PhoneNumber, Waba } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
-import { TextField } from '../ui/text-field.tsx'
+import { SecretField, TextField } from '../ui/text-field.tsx'
 
 type Connected = { waba: Waba; imported: number; warnings: string[] }
 
@@ -39,14 +39,7 @@ export function AddWaba(props: { onChanged: () => Promise<void> }) {
       <p className="muted">{t('waba.intro')}</p>
       <form onSubmit={submit} className="stack-form" aria-label={t('waba.formLabel')}>
         <TextField label={t('waba.wabaId')} inputMode="numeric" required value={wabaId} onValue={setWabaId} />
-        <TextField
-          label={t('waba.token')}
-          type="password"
-          autoComplete="off"
-          required
-          value={token}
-          onValue={setToken}
-        />
+        <SecretField label={t('waba.token')} value={token} onValue={setToken} />
         <TextField label={t('waba.name')} value={name} onValue={setName} />
         <ErrorBox error={connect.error} title={t('waba.failed')} />
         <button type="submit" disabled={connect.busy !== null}>

@@ -5,7 +5,7 @@ import type { AddAppResult, MetaApp } from '../api-types.ts'
 import { CopyField } from '../ui/copy-field.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
-import { TextField } from '../ui/text-field.tsx'
+import { SecretField, TextField } from '../ui/text-field.tsx'
 
 const callbackFallback = () => `${window.location.origin}/webhooks/whatsapp`
 
@@ -65,14 +65,7 @@ export function MetaAppStep(props: { apps: MetaApp[]; onChanged: () => Promise<v
         <summary>{props.apps.length ? t('app.addAnother') : t('app.add')}</summary>
         <form onSubmit={submit} className="stack-form">
           <TextField label={t('app.appId')} inputMode="numeric" required value={appId} onValue={setAppId} />
-          <TextField
-            label={t('app.secret')}
-            type="password"
-            autoComplete="off"
-            required
-            value={secret}
-            onValue={setSecret}
-          />
+          <SecretField label={t('app.secret')} value={secret} onValue={setSecret} />
           <TextField
             label={t('app.verifyToken')}
             autoComplete="off"

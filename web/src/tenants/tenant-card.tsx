@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { patch } from '../api.ts'
 import type { PhoneNumber, Tenant } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
+import { RowButton } from '../ui/row-button.tsx'
 import { useAction } from '../ui/server-state.ts'
 
 const numberLabel = (n: { displayPhoneNumber: string | null; phoneNumberId: string }) =>
@@ -45,22 +46,13 @@ export function TenantCard(props: {
             </span>
             <span className="row-actions">
               {tenant.defaultNumberId !== n.id ? (
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => void change({ defaultNumber: n.id })}
-                >
+                <RowButton onClick={() => void change({ defaultNumber: n.id })}>
                   {t('card.makeDefault')}
-                </button>
+                </RowButton>
               ) : null}
-              <button
-                type="button"
-                className="link-button danger"
-                onClick={() => void change({ removeNumbers: [n.id] })}
-              >
+              <RowButton danger of={numberLabel(n)} onClick={() => void change({ removeNumbers: [n.id] })}>
                 {t('card.unassign')}
-                <span className="visually-hidden"> {numberLabel(n)}</span>
-              </button>
+              </RowButton>
             </span>
           </li>
         ))}

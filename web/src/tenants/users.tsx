@@ -5,6 +5,7 @@ import type { Tenant, User } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
 import { CopyField } from '../ui/copy-field.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
+import { RowButton } from '../ui/row-button.tsx'
 import { useAction } from '../ui/server-state.ts'
 import { TableHead } from '../ui/table-head.tsx'
 import { TextField } from '../ui/text-field.tsx'
@@ -77,14 +78,12 @@ export function Users(props: { users: User[]; tenants: Tenant[]; onChanged: () =
                   )}
                 </td>
                 <td className="row-actions">
-                  <button type="button" className="link-button" onClick={() => void toggle(u)}>
+                  <RowButton of={u.email} onClick={() => void toggle(u)}>
                     {u.disabled ? t('users.enable') : t('users.disable')}
-                    <span className="visually-hidden"> {u.email}</span>
-                  </button>
-                  <button type="button" className="link-button danger" onClick={() => remove(u)}>
+                  </RowButton>
+                  <RowButton danger of={u.email} onClick={() => remove(u)}>
                     {t('users.remove')}
-                    <span className="visually-hidden"> {u.email}</span>
-                  </button>
+                  </RowButton>
                 </td>
               </tr>
             ))}

@@ -15,3 +15,11 @@ export function TextField(
     </>
   )
 }
+
+/**
+ * A required field whose value is not shown: a password, an app secret, a token. Browsers do
+ * not offer to fill it unless `autoComplete` says which password it is.
+ */
+export function SecretField(props: Omit<Parameters<typeof TextField>[0], 'type'>) {
+  return <TextField type="password" autoComplete="off" required {...props} />
+}
