@@ -80,8 +80,28 @@ async function upsertTemplate(
 }
 
 export type TemplateUpdate =
-  | { tenantId: string | null; wabaRowId: string; name: string | null; change: Obj }
+  | {
+      /** Every tenant that sends with this WABA's templates: its own, and those of its numbers. */
+      tenantIds: string[]
+      wabaRowId: string
+      name: string | null
+      change: Obj
+    }
   | undefined
+
+/** The WABA's tenant and the tenants its numbers are assigned to: they all send its templates. */
+async function tenantsOfWaba(db: Db, waba: { id: string; tenantId: string | null }): Promise<string[]> {
+  const rows = await db
+    .selectFrom('phone_numbers')
+    .select('tenant_id')
+    .distinct()
+    .where('waba_id', '=', waba.id)
+    .where('tenant_id', 'is not', null)
+    .execute()
+  const ids = new Set(rows.map((r) => r.tenant_id as string))
+  if (waba.tenantId) ids.add(waba.tenantId)
+  return [...ids].sort()
+}
 
 export async function applyTemplateField(
   db: Db,
@@ -112,7 +132,7 @@ export async function applyTemplateField(
   }
   if (Object.keys(changes).length > 0) await upsertTemplate(db, waba.id, value, changes)
   return {
-    tenantId: waba.tenantId,
+    tenantIds: await tenantsOfWaba(db, waba),
     wabaRowId: waba.id,
     name: s(value.message_template_name),
     change: changes,

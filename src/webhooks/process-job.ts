@@ -375,12 +375,13 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
       const owner = item.wabaId ? await wabaAppRowId(db, item.wabaId) : undefined
       if (item.wabaId && owner !== undefined && !signedByOwner(owner, ctx.signer))
         return void ctx.wrongApp.add(item.wabaId)
-      let tenantId: string | null = null
+      let tenantIds: (string | null)[] = [null]
       let kind: Parameters<typeof recordEvent>[1]['kind'] = 'webhook.field'
       let subjectId: string | null = null
       if (templateFields.has(item.field)) {
         const update = await applyTemplateField(db, item.wabaId, item.field, item.value)
-        tenantId = update?.tenantId ?? null
+        // One event per tenant sending with the WABA's templates (each hears of it by callback).
+        if (update && update.tenantIds.length > 0) tenantIds = update.tenantIds
         kind =
           item.field === 'message_template_status_update'
             ? 'template.status'
@@ -390,18 +391,20 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
         subjectId = update?.name ?? null
       } else if (numberFields.has(item.field)) {
         const update = await applyNumberField(db, item.wabaId, item.field, item.value)
-        tenantId = update?.tenantId ?? null
+        tenantIds = [update?.tenantId ?? null]
         kind = item.field === 'phone_number_quality_update' ? 'number.quality' : 'number.name'
         subjectId = update?.numberRowId ?? null
       } else if (item.field === 'account_update') {
         kind = 'account.update'
       }
-      await recordEvent(db, {
-        tenantId,
-        kind,
-        subjectId,
-        payload: { field: item.field, wabaId: item.wabaId, value: item.value },
-      })
+      for (const tenantId of tenantIds) {
+        await recordEvent(db, {
+          tenantId,
+          kind,
+          subjectId,
+          payload: { field: item.field, wabaId: item.wabaId, value: item.value },
+        })
+      }
       ctx.logs.push({
         level: 'info',
         fields: { eventId: ctx.eventId, field: item.field, wabaId: item.wabaId },

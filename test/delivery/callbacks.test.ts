@@ -157,6 +157,62 @@ describe(`callbacks to the tenant's URL (${testDbKind})`, () => {
     )
   })
 
+  test("Meta's review, quality and category of a template reach every tenant sending with its WABA, with the reason", async () => {
+    const templateEvents = () => received.filter((r) => r.parsed.type.startsWith('template.'))
+    const value = (r: (typeof received)[number]) =>
+      (r.parsed.data as { value: Record<string, unknown> }).value
+    const control = w.h.emulator.control
+    control.setTemplateStatus({
+      name: 'summer_sale',
+      language: 'en_US',
+      status: 'PAUSED',
+      reason: 'FIRST_PAUSE',
+    })
+    control.emitWebhook({
+      field: 'message_template_quality_update',
+      value: {
+        message_template_id: 'x',
+        message_template_name: 'summer_sale',
+        message_template_language: 'en_US',
+        previous_quality_score: 'GREEN',
+        new_quality_score: 'YELLOW',
+      },
+    })
+    control.emitWebhook({
+      field: 'template_category_update',
+      value: {
+        message_template_id: 'x',
+        message_template_name: 'summer_sale',
+        message_template_language: 'en_US',
+        previous_category: 'UTILITY',
+        new_category: 'MARKETING',
+      },
+    })
+    const got = await waitFor('the three template callbacks', () => {
+      const events = templateEvents()
+      return ['template.status', 'template.quality', 'template.category'].every((k) =>
+        events.some((r) => r.parsed.type === k),
+      )
+        ? events
+        : undefined
+    })
+    const paused = got.find((r) => r.parsed.type === 'template.status')
+    assert.ok(paused)
+    assert.equal(value(paused).event, 'PAUSED')
+    assert.equal((value(paused).other_info as { title?: string } | undefined)?.title, 'FIRST_PAUSE')
+    const quality = got.find((r) => r.parsed.type === 'template.quality')
+    assert.ok(quality)
+    assert.equal(value(quality).new_quality_score, 'YELLOW')
+    for (const r of got) {
+      const expected = `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`
+      assert.equal(r.signature, expected, 'signed with the tenant’s secret')
+    }
+    // globex sends from the same WABA: it gets the same events in its own feed.
+    const feed = await w.h.api('GET', '/api/v1/live?after=0', { key: w.seed.globex.key })
+    const kinds = (feed.body as { events: { kind: string }[] }).events.map((e) => e.kind)
+    assert.ok(kinds.includes('template.status') && kinds.includes('template.quality'), kinds.join(', '))
+  })
+
   test('a callback URL that fails is retried with backoff until it answers, its job naming the endpoint', async () => {
     failNext = 2
     const queued: { endpointId?: string }[] = []
