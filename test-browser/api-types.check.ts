@@ -2,6 +2,8 @@
 // the dashboard's copy of it (web/src/api-types.ts, written out because the server's modules do
 // not type-check against the browser's libraries — decision 0014). A field renamed or retyped on
 // either side fails `npm run typecheck` here.
+
+import type { Static } from 'typebox'
 import type { DoctorReport as ServerDoctorReport } from '../src/diagnostics/types.ts'
 import type { presentApiKey } from '../src/http/presenters/api-key.ts'
 import type { presentAddApp, presentApp } from '../src/http/presenters/app.ts'
@@ -13,6 +15,7 @@ import type { presentTenant } from '../src/http/presenters/tenant.ts'
 import type { presentUser } from '../src/http/presenters/user.ts'
 import type { presentWaba } from '../src/http/presenters/waba.ts'
 import type { presentWebhookStatus } from '../src/http/presenters/webhook-status.ts'
+import type * as Analytics from '../src/http/routes/analytics/schema.ts'
 import type * as Web from '../web/src/api-types.ts'
 
 /** Compiles only when the server's `S` can be used where the dashboard expects `C`. */
@@ -31,4 +34,9 @@ export type ServerShapesFitTheDashboard = [
   Fits<ReturnType<typeof presentTemplate>, Web.Template>,
   Fits<ReturnType<typeof presentWebhookStatus>, Web.WebhookStatus>,
   Fits<ServerDoctorReport, Web.DoctorReport>,
+  Fits<Static<typeof Analytics.SummaryAnswer>, Web.AnalyticsSummary>,
+  Fits<Static<typeof Analytics.TimeseriesAnswer>, Web.AnalyticsSeries>,
+  Fits<Static<typeof Analytics.BreakdownAnswer>, Web.AnalyticsBreakdown>,
+  Fits<Static<typeof Analytics.FailuresAnswer>, Web.AnalyticsFailures>,
+  Fits<Static<typeof Analytics.NumbersAnswer>, Web.AnalyticsNumbers>,
 ]

@@ -214,3 +214,59 @@ export type DoctorReport = {
   summary: { pass: number; warn: number; fail: number }
   ok: boolean
 }
+
+// Analytics (src/http/routes/analytics/schema.ts).
+export type AnalyticsFigures = {
+  sent: number
+  received: number
+  delivered: number
+  read: number
+  failed: number
+  replies: number
+  billable: number
+  unpriced: number
+  cbp: number
+  optOuts: number
+  cost: number
+  deliveryRate: number | null
+  readRate: number | null
+  firstResponses: number
+  avgFirstResponseSeconds: number | null
+  resolutions: number
+  avgResolutionSeconds: number | null
+}
+
+export type AnalyticsSummary = {
+  from: number
+  to: number
+  currency: string | null
+  figures: AnalyticsFigures
+}
+export type AnalyticsSeries = {
+  interval: string
+  currency: string | null
+  points: ({ at: number } & AnalyticsFigures)[]
+}
+export type AnalyticsBreakdown = {
+  by: string
+  currency: string | null
+  rows: ({ key: string } & AnalyticsFigures)[]
+}
+export type AnalyticsFailures = {
+  failures: { code: number; count: number; title: string; meaning: string; fix: string; category: string }[]
+}
+type NumberValues = {
+  quality_rating: string | null
+  messaging_limit_tier: string | null
+  throughput_level: string | null
+}
+export type AnalyticsNumbers = {
+  numbers: {
+    numberId: string
+    phoneNumberId: string
+    displayPhoneNumber: string | null
+    tenantId: string | null
+    current: NumberValues
+    history: ({ at: number } & NumberValues)[]
+  }[]
+}

@@ -1,6 +1,7 @@
 import './shell.css'
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { AnalyticsPage } from './analytics/analytics-page.tsx'
 import { ApiError, get, post, setCsrfToken, setSessionEndedHandler } from './api.ts'
 import { ApiKeysPage } from './api-keys/api-keys-page.tsx'
 import type { Session, User } from './api-types.ts'
@@ -20,11 +21,19 @@ import { TenantsPage } from './tenants/tenants-page.tsx'
 
 type Nav = {
   href: string
-  label: 'nav.inbox' | 'nav.channels' | 'nav.templates' | 'nav.tenants' | 'nav.apiKeys' | 'nav.events'
+  label:
+    | 'nav.inbox'
+    | 'nav.analytics'
+    | 'nav.channels'
+    | 'nav.templates'
+    | 'nav.tenants'
+    | 'nav.apiKeys'
+    | 'nav.events'
   admin?: boolean
 }
 const nav: Nav[] = [
   { href: '/inbox', label: 'nav.inbox' },
+  { href: '/analytics', label: 'nav.analytics' },
   { href: '/channels', label: 'nav.channels', admin: true },
   { href: '/templates', label: 'nav.templates', admin: true },
   { href: '/tenants', label: 'nav.tenants', admin: true },
@@ -114,6 +123,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   let page: React.ReactNode
   if (section === '/inbox') page = <InboxPage user={props.user} path={path} />
   else if (!isAdmin && allowed.every((n) => n.href !== section)) page = <Elsewhere reason="forbidden" />
+  else if (section === '/analytics') page = <AnalyticsPage user={props.user} />
   else if (section === '/channels') page = <ChannelsPage />
   else if (section === '/templates') page = <TemplatesPage />
   else if (section === '/tenants') page = <TenantsPage />

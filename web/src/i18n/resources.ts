@@ -1,3 +1,4 @@
+import enAnalytics from './en/analytics.json'
 import enApiKeys from './en/api-keys.json'
 import enAuth from './en/auth.json'
 import enChannels from './en/channels.json'
@@ -7,6 +8,7 @@ import enEvents from './en/events.json'
 import enInbox from './en/inbox.json'
 import enTemplates from './en/templates.json'
 import enTenants from './en/tenants.json'
+import esAnalytics from './es/analytics.json'
 import esApiKeys from './es/api-keys.json'
 import esAuth from './es/auth.json'
 import esChannels from './es/channels.json'
@@ -16,6 +18,7 @@ import esEvents from './es/events.json'
 import esInbox from './es/inbox.json'
 import esTemplates from './es/templates.json'
 import esTenants from './es/tenants.json'
+import ptAnalytics from './pt-BR/analytics.json'
 import ptApiKeys from './pt-BR/api-keys.json'
 import ptAuth from './pt-BR/auth.json'
 import ptChannels from './pt-BR/channels.json'
@@ -25,6 +28,7 @@ import ptEvents from './pt-BR/events.json'
 import ptInbox from './pt-BR/inbox.json'
 import ptTemplates from './pt-BR/templates.json'
 import ptTenants from './pt-BR/tenants.json'
+import thAnalytics from './th/analytics.json'
 import thApiKeys from './th/api-keys.json'
 import thAuth from './th/auth.json'
 import thChannels from './th/channels.json'
@@ -40,6 +44,7 @@ import thTenants from './th/tenants.json'
 
 export const resources = {
   en: {
+    analytics: enAnalytics,
     'api-keys': enApiKeys,
     auth: enAuth,
     channels: enChannels,
@@ -51,6 +56,7 @@ export const resources = {
     tenants: enTenants,
   },
   es: {
+    analytics: esAnalytics,
     'api-keys': esApiKeys,
     auth: esAuth,
     channels: esChannels,
@@ -62,6 +68,7 @@ export const resources = {
     tenants: esTenants,
   },
   'pt-BR': {
+    analytics: ptAnalytics,
     'api-keys': ptApiKeys,
     auth: ptAuth,
     channels: ptChannels,
@@ -73,6 +80,7 @@ export const resources = {
     tenants: ptTenants,
   },
   th: {
+    analytics: thAnalytics,
     'api-keys': thApiKeys,
     auth: thAuth,
     channels: thChannels,
