@@ -195,7 +195,8 @@ describe(`dashboard: Analytics (${testDbKind})`, () => {
     const [header, line] = (await csv.text()).trim().split('\n')
     const values = Object.fromEntries(header.split(',').map((h, i) => [h, line.split(',')[i]]))
     assert.equal(values.sent, '3', 'the CSV has the filtered figures')
-    if (process.env.ANALYTICS_SHOT) await page.screenshot({ path: process.env.ANALYTICS_SHOT, fullPage: true })
+    if (process.env.ANALYTICS_SHOT)
+      await page.screenshot({ path: process.env.ANALYTICS_SHOT, fullPage: true })
     await page.getByLabel('Country', { exact: true }).selectOption('')
   })
 
@@ -208,7 +209,11 @@ describe(`dashboard: Analytics (${testDbKind})`, () => {
       'the agent sees the tenant figures',
       async () => (await tile(agent, 'sent').textContent()) === en(figures.sent),
     )
-    assert.equal(await agent.getByLabel('Tenant', { exact: true }).count(), 0, 'no tenant filter for an agent')
+    assert.equal(
+      await agent.getByLabel('Tenant', { exact: true }).count(),
+      0,
+      'no tenant filter for an agent',
+    )
     assert.equal(await page.getByLabel('Tenant', { exact: true }).count(), 1, 'the administrator has one')
   })
 })

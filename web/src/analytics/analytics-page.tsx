@@ -9,7 +9,7 @@ import { FailuresTable } from './failures-table.tsx'
 import { FigureTiles, money } from './figures.tsx'
 import { AnalyticsFilters, countryName } from './filters.tsx'
 import { NumberQuality } from './number-quality.tsx'
-import { type Filters, initialFilters } from './params.ts'
+import { type Filters, fillRange, initialFilters } from './params.ts'
 import { type Series, TimeChart } from './time-chart.tsx'
 import { useAnalytics, useFilterChoices } from './use-analytics.ts'
 
@@ -29,7 +29,7 @@ export function AnalyticsPage(props: { user: User }) {
 
   const points = a.series.data?.points
   const chart = useMemo(() => {
-    const list = points ?? []
+    const list = fillRange(points ?? [], filters, a.interval)
     const times = list.map((p) => p.at)
     const volume: Series[] = volumeSeries.map((name) => ({
       name,
@@ -38,7 +38,7 @@ export function AnalyticsPage(props: { user: User }) {
     }))
     const cost: Series[] = [{ name: 'cost', label: t('figures.cost'), values: list.map((p) => p.cost) }]
     return { times, volume, cost }
-  }, [points, t])
+  }, [points, filters, a.interval, t])
   const formatMoney = useMemo(() => (v: number) => money(v, currency), [currency])
 
   const error =
@@ -73,7 +73,7 @@ export function AnalyticsPage(props: { user: User }) {
       </section>
       <div className="analytics-row">
         <div className="card analytics-charts">
-          {chart.times.length === 0 ? (
+          {!points?.length ? (
             <p className="muted">{t('empty')}</p>
           ) : (
             <>
@@ -110,7 +110,7 @@ export function AnalyticsPage(props: { user: User }) {
           by="category"
           kind="cost"
           data={a.byCategory.data}
-          label={(k) => (k ? t(`category.${k}`, { defaultValue: k }) : t('inbound'))}
+          label={(k) => (k ? t(`category.${k}`, { defaultValue: k }) : t('noCategory'))}
         />
         <BreakdownTable
           title={t('breakdowns.country')}

@@ -51,3 +51,18 @@ export function query(f: Filters, extra: Record<string, string | number | undefi
 export function csvLink(path: string, f: Filters, extra: Record<string, string | number | undefined> = {}) {
   return `/api/v1/analytics/${path}${query(f, { ...extra, format: 'csv' })}`
 }
+
+type Point = { at: number } & Record<string, number | null>
+
+/** Every hour or day of the range, with the API's points where it has them and zeros elsewhere. */
+export function fillRange<P extends Point>(points: P[], f: Filters, interval: 'hour' | 'day'): P[] {
+  const step = interval === 'hour' ? 3_600_000 : dayMs
+  const end = Math.min(Date.parse(f.to) + dayMs, Date.now() + step)
+  const byTime = new Map(points.map((p) => [p.at, p]))
+  const zero = Object.fromEntries(Object.keys(points[0] ?? {}).map((k) => [k, 0]))
+  const out: P[] = []
+  for (let at = Date.parse(f.from); at < end && out.length < 5000; at += step) {
+    out.push(byTime.get(at) ?? ({ ...zero, at } as P))
+  }
+  return out
+}

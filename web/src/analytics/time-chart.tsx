@@ -45,8 +45,15 @@ export function TimeChart(props: Props) {
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
       axes: [
-        { values: (_u, ticks) => ticks.map((s) => when.format(s * 1000)) },
-        { values: (_u, ticks) => ticks.map((v) => fmt(v)), size: 60 },
+        {
+          // One label per point (at most ~10), never two for the same day or hour.
+          splits: () => {
+            const every = Math.ceil(times.length / (el.clientWidth < 500 ? 4 : 10))
+            return times.filter((_t, i) => i % every === 0).map((t) => t / 1000)
+          },
+          values: (_u, ticks) => ticks.map((s) => when.format(s * 1000)),
+        },
+        { values: (_u, ticks) => ticks.map((v) => fmt(v)), size: 80 },
       ],
       series: [
         { value: (_u, s) => (s === null ? '' : when.format(s * 1000)) },
