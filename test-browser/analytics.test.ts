@@ -195,8 +195,6 @@ describe(`dashboard: Analytics (${testDbKind})`, () => {
     const [header, line] = (await csv.text()).trim().split('\n')
     const values = Object.fromEntries(header.split(',').map((h, i) => [h, line.split(',')[i]]))
     assert.equal(values.sent, '3', 'the CSV has the filtered figures')
-    if (process.env.ANALYTICS_SHOT)
-      await page.screenshot({ path: process.env.ANALYTICS_SHOT, fullPage: true })
     await page.getByLabel('Country', { exact: true }).selectOption('')
   })
 
