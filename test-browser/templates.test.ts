@@ -26,7 +26,10 @@ describe(`dashboard: templates (${testDbKind})`, () => {
   let d: Dashboard
   let admin: Page
   const graph = () => d.h.emulator.control.ledger({ kind: 'graph' }) as GraphLedgerEntry[]
-  const card = (name: string) => admin.locator('article.template-card', { hasText: name })
+  const card = (name: string, language?: string) =>
+    admin.locator(
+      `article.template-card[data-template="${name}"]${language ? `[data-language="${language}"]` : ''}`,
+    )
 
   before(async () => {
     d = await startDashboard({ emulator: { templateReview: 'manual' } })
@@ -119,6 +122,66 @@ describe(`dashboard: templates (${testDbKind})`, () => {
     await created.getByText('Active').waitFor()
   })
 
+  test('from the page: add a language (translated), edit (back to review), delete that language; send a test', async () => {
+    const en = card('pickup_ready', 'en_US')
+    await en.getByRole('link', { name: 'Add language' }).click()
+    await admin.getByRole('heading', { name: 'Add a language to pickup_ready' }).waitFor()
+    await admin.getByLabel('Language').fill('es')
+    await admin
+      .getByLabel('Body', { exact: true })
+      .fill('Hola {{1}}, tu tarta está lista: pedido {{2}}. ¡Hasta pronto!')
+    await admin.getByLabel('Button text').fill('Voy para allá')
+    await admin
+      .locator('.editor-preview')
+      .getByText('Hola Sheena, tu tarta está lista: pedido #1042. ¡Hasta pronto!')
+      .waitFor()
+    await admin.getByRole('button', { name: 'Submit this language' }).click()
+    const es = card('pickup_ready', 'es')
+    await es.getByText('In review').waitFor()
+    await en.getByText('en_US, es').waitFor() // the languages of its name
+    const submitted = graph().filter((e) => e.method === 'POST' && e.path.endsWith('/message_templates'))
+    const header = ((submitted.at(-1)?.body as { components: { type: string; example?: unknown }[] })
+      .components ?? [])[0]
+    assert.match(JSON.stringify(header.example), /header_handle/, 'the new language keeps the picture sample')
+
+    // Edit the English one: it goes back to review.
+    await en.getByRole('link', { name: 'Edit' }).click()
+    await admin.getByRole('heading', { name: 'Edit pickup_ready' }).waitFor()
+    await admin.getByLabel('Footer (optional)').fill('Panadería Sol · Madrid')
+    await admin.getByRole('button', { name: 'Save and resubmit' }).click()
+    await en.getByText('In review').waitFor()
+    d.h.emulator.control.setTemplateStatus({ name: 'pickup_ready', language: 'en_US', status: 'APPROVED' })
+    await en.getByText('Active').waitFor()
+
+    // Delete the Spanish one (asks once more).
+    await es.getByRole('button', { name: 'Delete' }).click()
+    await es.getByRole('button', { name: 'Delete the es version' }).click()
+    await admin.getByRole('status').getByText('Template pickup_ready (es) deleted.').waitFor()
+    await es.waitFor({ state: 'detached' })
+    assert.ok(
+      graph().some((e) => e.method === 'DELETE' && e.path.endsWith('/message_templates') && e.query.hsm_id),
+      'deleted at Meta by its id, this language only',
+    )
+
+    // Send test: hello_world to a customer (João, not the one the agent talks to below).
+    await card('hello_world').getByRole('button', { name: 'Send test' }).click()
+    const panel = admin.getByRole('region', { name: 'Send a test of hello_world (en_US)' })
+    await panel.getByLabel('To (phone number)').fill('+55 11 8765 4321')
+    await panel.getByRole('button', { name: 'Send test' }).click()
+    await panel
+      .getByRole('status')
+      .getByText(/Test queued for \+55 11 8765 4321/)
+      .waitFor()
+    await waitFor('the test in the emulator’s ledger', () =>
+      graph().some(
+        (e) =>
+          e.method === 'POST' &&
+          e.path.endsWith('/messages') &&
+          JSON.stringify(e.body).includes('hello_world'),
+      ),
+    )
+  })
+
   test('a rejection shows Meta’s reason on the card', async () => {
     const res = await d.h.api('POST', `/api/v1/admin/wabas/${d.seed.wabaRowId}/templates`, {
       key: d.h.adminKey,
@@ -146,12 +209,16 @@ describe(`dashboard: templates (${testDbKind})`, () => {
   test('the agent sends the new template from the inbox picker; the customer gets the picture and the values', async () => {
     const agent = await d.newPage()
     await signInToInbox(agent, 'agent@acme.example', 'agent password 123')
-    d.h.emulator.control.customerSends(
+    const { id: wamid } = d.h.emulator.control.customerSends(
       sheena,
       { type: 'text', text: { body: 'Is my cake ready?' } },
       { phoneNumberId: d.seed.acme.phoneNumberId },
     )
     const id = await conversationOf(d.h, d.seed.acme.id, sheena)
+    // The window closes only after the message that opened it is stored.
+    await waitFor('the customer’s message stored', () =>
+      d.h.db.db.selectFrom('messages').select('id').where('wamid', '=', wamid).executeTakeFirst(),
+    )
     await closeWindow(d.h, id)
     await agent.goto(`/inbox/${id}`)
     await agent.getByRole('heading', { name: 'Send a template' }).waitFor()

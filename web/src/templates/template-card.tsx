@@ -32,7 +32,12 @@ export function TemplateCard(props: {
   const reason = x.rejectedReason && x.rejectedReason !== 'NONE' ? x.rejectedReason : null
   const base = `/templates/${encodeURIComponent(x.id)}`
   return (
-    <article className="card template-card" aria-labelledby={`tpl-${x.id}`} data-template={x.name}>
+    <article
+      className="card template-card"
+      aria-labelledby={`tpl-${x.id}`}
+      data-template={x.name}
+      data-language={x.language}
+    >
       <div className="template-card-head">
         <h2 id={`tpl-${x.id}`}>
           {x.name} <span className="muted small">{x.language}</span>
