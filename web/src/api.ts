@@ -1,6 +1,8 @@
 // fetch for the dashboard: same-origin session cookie, the CSRF header on every change
 // (decision 0008/0009), errors as ApiError carrying the server's { code, message, fix }.
 
+import i18n from 'i18next'
+
 export type ApiErrorBody = { code: string; message: string; fix: string; details?: unknown }
 
 export class ApiError extends Error {
@@ -34,8 +36,8 @@ const safe = new Set(['GET', 'HEAD'])
 async function errorOf(res: Response): Promise<ApiError> {
   let body: ApiErrorBody = {
     code: `http_${res.status}`,
-    message: `The server answered ${res.status} ${res.statusText}.`,
-    fix: 'Try again; if it persists, check the server log.',
+    message: i18n.t('common:request.answered', { status: res.status, statusText: res.statusText }),
+    fix: i18n.t('common:request.answeredFix'),
   }
   try {
     const parsed = (await res.json()) as { error?: ApiErrorBody }
@@ -73,8 +75,8 @@ export async function api<T>(
     if ((err as Error).name === 'AbortError') throw err
     throw new ApiError(0, {
       code: 'network_error',
-      message: 'The server could not be reached.',
-      fix: 'Check your connection and that Wahub is running, then try again.',
+      message: i18n.t('common:request.unreachable'),
+      fix: i18n.t('common:request.unreachableFix'),
     })
   }
   if (!res.ok) {

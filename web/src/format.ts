@@ -1,8 +1,8 @@
 // Formatting helpers: pure functions, no React. Dates and numbers in the chosen language.
 
-import i18next from 'i18next'
+import i18n from 'i18next'
 
-const locale = () => i18next.language || 'en'
+const locale = () => i18n.language || 'en'
 
 const minute = 60_000
 const hour = 60 * minute
@@ -28,15 +28,16 @@ export function formatDateTime(ms: number | null | undefined): string {
   })
 }
 
-/** "23 h 05 min", "4 min 10 s", "12 s" */
+/** "23 h 05 min", "4 min 10 s", "12 s" (the units in the chosen language). */
 export function formatCountdown(ms: number): string {
-  if (ms <= 0) return '0 s'
-  const h = Math.floor(ms / hour)
-  const m = Math.floor((ms % hour) / minute)
-  const s = Math.floor((ms % minute) / 1000)
-  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`
-  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`
-  return `${s} s`
+  const left = Math.max(0, ms)
+  const h = Math.floor(left / hour)
+  const m = Math.floor((left % hour) / minute)
+  const s = Math.floor((left % minute) / 1000)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  if (h > 0) return i18n.t('common:duration.hoursMinutes', { h, m: pad(m) })
+  if (m > 0) return i18n.t('common:duration.minutesSeconds', { m, s: pad(s) })
+  return i18n.t('common:duration.seconds', { s })
 }
 
 /** "Today", "Yesterday" (given in the chosen language) or the full date. */
@@ -49,9 +50,9 @@ export function formatDay(ms: number, today: string, yesterday: string, now = Da
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return ''
-  if (n < 1024) return `${number(n)} B`
-  if (n < 1024 * 1024) return `${number(n / 1024, 1)} KB`
-  return `${number(n / 1024 / 1024, 1)} MB`
+  if (n < 1024) return i18n.t('common:size.bytes', { n: number(n) })
+  if (n < 1024 * 1024) return i18n.t('common:size.kilobytes', { n: number(n / 1024, 1) })
+  return i18n.t('common:size.megabytes', { n: number(n / 1024 / 1024, 1) })
 }
 
 /** A number in the chosen language ("1,234.5", "1.234,5"), with `digits` decimals. */
@@ -84,7 +85,9 @@ export function contactLabel(contact: {
   waId: string | null
   userId: string | null
 }): string {
-  return contact.name || (contact.waId ? `+${contact.waId}` : contact.userId || 'Unknown contact')
+  return (
+    contact.name || (contact.waId ? `+${contact.waId}` : contact.userId || i18n.t('common:unknownContact'))
+  )
 }
 
 export function contactNumber(contact: { waId: string | null; userId: string | null }): string {

@@ -1,10 +1,18 @@
+import type { TFunction } from 'i18next'
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get, qs } from '../api.ts'
 import type { Conversation, Template } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useLoad } from '../ui/server-state.ts'
-import { buildComponents, missingValues, paramFields, preview, type Values } from '../ui/template-params.ts'
+import {
+  buildComponents,
+  missingValues,
+  type ParamField,
+  paramFields,
+  preview,
+  type Values,
+} from '../ui/template-params.ts'
 
 // Outside the 24-hour window WhatsApp only delivers approved templates: pick one of the number's
 // WABA (by language), fill a field per parameter, see the message as the customer will.
@@ -123,7 +131,7 @@ export function TemplatePicker(props: {
               const invalid = tried && !(values[f.key] ?? '').trim()
               return (
                 <div className="field" key={f.key}>
-                  <label htmlFor={`${ids}-${f.key}`}>{f.label}</label>
+                  <label htmlFor={`${ids}-${f.key}`}>{paramLabel(t, f)}</label>
                   <input
                     id={`${ids}-${f.key}`}
                     type={f.kind === 'text' ? 'text' : 'url'}
@@ -182,4 +190,12 @@ export function TemplatePicker(props: {
       ) : null}
     </form>
   )
+}
+
+/** A parameter's label: "Body {{1}}", "Header image (https link)", "Link of button “Track order”"; a named one as written. */
+function paramLabel(t: TFunction<'inbox'>, f: ParamField): string {
+  if (f.where === 'button') return t('picker.param.button', { button: f.buttonText ?? '' })
+  if (f.kind !== 'text') return t(`picker.param.headerMedia.${f.kind}`)
+  if (f.where === 'body' && !/^\d+$/.test(f.name)) return f.name.replace(/_/g, ' ')
+  return t(`picker.param.${f.where}`, { placeholder: `{{${f.name}}}` })
 }

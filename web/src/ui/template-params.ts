@@ -22,7 +22,8 @@ export type ParamField = {
   /** For buttons: the button's index. */
   buttonIndex?: number
   kind: 'text' | 'image' | 'video' | 'document'
-  label: string
+  /** For buttons: the button's text (the field's label names it). */
+  buttonText?: string
   example: string
 }
 
@@ -66,7 +67,6 @@ export function paramFields(t: TemplateLike): ParamField[] {
           where: 'header',
           name,
           kind: 'text',
-          label: `Header {{${name}}}`,
           example: examples[name] ?? '',
         })
       }
@@ -77,7 +77,6 @@ export function paramFields(t: TemplateLike): ParamField[] {
         where: 'header',
         name: 'media',
         kind,
-        label: `Header ${kind} (https link)`,
         example: `https://example.com/${kind === 'document' ? 'file.pdf' : kind === 'video' ? 'clip.mp4' : 'photo.jpg'}`,
       })
     }
@@ -91,7 +90,6 @@ export function paramFields(t: TemplateLike): ParamField[] {
         where: 'body',
         name,
         kind: 'text',
-        label: /^\d+$/.test(name) ? `Body {{${name}}}` : name.replace(/_/g, ' '),
         example: examples[name] ?? '',
       })
     }
@@ -108,7 +106,7 @@ export function paramFields(t: TemplateLike): ParamField[] {
         name,
         buttonIndex: index,
         kind: 'text',
-        label: `Link of button “${str(b.text)}”`,
+        buttonText: str(b.text),
         example,
       })
     }
