@@ -22,6 +22,9 @@ export async function syncTemplates(ctx: ChannelsContext, waba: string, actor: A
     byStatus[template.status ?? 'UNKNOWN'] = (byStatus[template.status ?? 'UNKNOWN'] ?? 0) + 1
   }
   const deleted = await markMissingDeleted(ctx.db, t.wabaRowId, listed, now)
+  // Syncs Wahub runs by itself (on add, hourly, for a send) are not someone's action: the audit
+  // log would fill with one row per WABA an hour.
+  if (actor === 'system') return { wabaId: t.wabaId, synced: listed.length, deleted, byStatus }
   await recordAudit(ctx.db, {
     actor,
     action: 'templates.sync',
