@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.ts'
-import { initSetting } from './settings-repo.ts'
+import { getSetting, initSetting, setSetting } from './settings-repo.ts'
 import type { Vault } from './vault.ts'
 
 const key = 'vault.check'
@@ -19,4 +19,12 @@ export async function checkVaultKey(db: Db, vault: Vault): Promise<void> {
       `the secret key cannot decrypt this database's secrets (${(err as Error).message}). Set WAHUB_SECRET_KEY to the key used when the database was created; every instance sharing a database needs the same key.`,
     )
   }
+}
+
+/** Re-encrypts the check value with the current key (key rotation); true when it was stale. */
+export async function rotateVaultCheck(db: Db, vault: Vault): Promise<boolean> {
+  const stored = await getSetting<string>(db, key)
+  if (stored === undefined || !vault.isStale(stored)) return false
+  await setSetting(db, key, vault.encrypt(vault.decrypt(stored, context), context))
+  return true
 }

@@ -7,7 +7,7 @@ import { ensurePrivateDir, tightenFile } from '../db/private-files.ts'
 // Secrets (access tokens, app secrets, verify tokens, callback secrets) are stored only as
 // AES-256-GCM ciphertext (SPEC §4). Format: `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url).
 // The key id names which key encrypted a value, so after a rotation old values still decrypt
-// with a previous key until `wahub secrets rotate` re-encrypts them. The context (table,
+// with a previous key until `wahub secrets rotate` (vault-rotate.ts) re-encrypts them. The context (table,
 // column and row id) is authenticated data: a ciphertext copied onto another row fails.
 
 export type Vault = {

@@ -11,6 +11,7 @@ import { migrateCommand } from './migrate.ts'
 import { numberCommand } from './number.ts'
 import { phoneCommand } from './phone.ts'
 import { pricesCommand } from './prices.ts'
+import { secretsCommand } from './secrets.ts'
 import { sendCommand } from './send.ts'
 import { serveCommand } from './serve.ts'
 import { templatesCommand } from './templates.ts'
@@ -52,6 +53,7 @@ export const commands: readonly CliCommand[] = [
   eventsCommand,
   analyticsCommand,
   pricesCommand,
+  secretsCommand,
 ]
 
 function help(): string {
