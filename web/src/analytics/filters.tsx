@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { AnalyticsNumbers, Tenant } from '../api-types.ts'
+import { TextField } from '../ui/text-field.tsx'
 import { csvLink, type Filters, lastDays } from './params.ts'
 
 // The page's filters: the date range (with 7/30/90-day shortcuts), tenant (administrators),
@@ -48,28 +49,20 @@ export function AnalyticsFilters(props: Props) {
       aria-label={t('filters.label')}
       onSubmit={(e) => e.preventDefault()}
     >
-      <div className="analytics-field">
-        <label htmlFor={`${id}-from`}>{t('filters.from')}</label>
-        <input
-          id={`${id}-from`}
-          type="date"
-          value={f.from}
-          max={f.to}
-          required
-          onChange={(e) => e.target.value && set({ from: e.target.value })}
-        />
-      </div>
-      <div className="analytics-field">
-        <label htmlFor={`${id}-to`}>{t('filters.to')}</label>
-        <input
-          id={`${id}-to`}
-          type="date"
-          value={f.to}
-          min={f.from}
-          required
-          onChange={(e) => e.target.value && set({ to: e.target.value })}
-        />
-      </div>
+      {(['from', 'to'] as const).map((end) => (
+        <div className="analytics-field" key={end}>
+          {/* The range cannot end before it starts: each date bounds the other. */}
+          <TextField
+            label={t(`filters.${end}`)}
+            type="date"
+            value={f[end]}
+            min={end === 'to' ? f.from : undefined}
+            max={end === 'from' ? f.to : undefined}
+            required
+            onValue={(day) => day && set({ [end]: day })}
+          />
+        </div>
+      ))}
       <fieldset className="analytics-presets">
         <legend className="visually-hidden">{t('filters.presets')}</legend>
         {[7, 30, 90].map((days) => (

@@ -1,6 +1,6 @@
-import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { WebhookStatus } from '../api-types.ts'
+import { TextField } from '../ui/text-field.tsx'
 
 /** Where Meta sends a number's webhooks, what is wrong with it, and the per-number override. */
 export function WebhookStatusView(props: {
@@ -12,7 +12,7 @@ export function WebhookStatusView(props: {
   onOverride: (remove: boolean) => void
 }) {
   const { t } = useTranslation('channels')
-  const ids = useId()
+  const { overrideUrl, onOverrideUrl } = props
   const mine = props.status.numbers.find((x) => x.phoneNumberId === props.phoneNumberId)
   return (
     <div className="webhook-status">
@@ -38,13 +38,7 @@ export function WebhookStatusView(props: {
         </p>
       ))}
       <div className="inline-form">
-        <label htmlFor={`${ids}-override`}>{t('webhook.overrideUrl')}</label>
-        <input
-          id={`${ids}-override`}
-          type="url"
-          value={props.overrideUrl}
-          onChange={(e) => props.onOverrideUrl(e.target.value)}
-        />
+        <TextField label={t('webhook.overrideUrl')} type="url" value={overrideUrl} onValue={onOverrideUrl} />
         <button
           type="button"
           onClick={() => props.onOverride(false)}

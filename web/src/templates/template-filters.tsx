@@ -2,6 +2,7 @@ import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PhoneNumber, Template, Waba } from '../api-types.ts'
 import { SelectField } from '../ui/select-field.tsx'
+import { TextField } from '../ui/text-field.tsx'
 import { categories } from './draft.ts'
 
 // The Templates page's filters: status, category, language, WhatsApp Business Account, and a
@@ -40,7 +41,7 @@ export function TemplateFilters(props: {
   numbers: PhoneNumber[]
 }) {
   const { t } = useTranslation('templates')
-  const id = useId()
+  const _id = useId()
   const f = props.value
   const set = (k: keyof Filters) => (value: string) => props.onChange({ ...f, [k]: value })
   const any = ['', t('filters.any')] as const
@@ -48,13 +49,7 @@ export function TemplateFilters(props: {
   return (
     <search className="template-filters" aria-label={t('filters.label')}>
       <div className="field">
-        <label htmlFor={`${id}-search`}>{t('filters.search')}</label>
-        <input
-          id={`${id}-search`}
-          type="search"
-          value={f.search}
-          onChange={(e) => set('search')(e.target.value)}
-        />
+        <TextField label={t('filters.search')} type="search" value={f.search} onValue={set('search')} />
       </div>
       <SelectField
         label={t('filters.status')}

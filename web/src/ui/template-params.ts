@@ -54,23 +54,25 @@ function examplesOf(c: Obj, where: 'header' | 'body'): Record<string, string> {
   return out
 }
 
+/** A text field for each placeholder of the header's or the body's text, with Meta's example. */
+function textFields(c: Obj, where: 'header' | 'body'): ParamField[] {
+  const examples = examplesOf(c, where)
+  return placeholders(str(c.text)).map((name) => ({
+    key: `${where}:${name}`,
+    where,
+    name,
+    kind: 'text',
+    example: examples[name] ?? '',
+  }))
+}
+
 export function paramFields(t: TemplateLike): ParamField[] {
   const fields: ParamField[] = []
   const header = component(t, 'HEADER')
   if (header) {
     const format = str(header.format).toUpperCase() || 'TEXT'
-    if (format === 'TEXT') {
-      const examples = examplesOf(header, 'header')
-      for (const name of placeholders(str(header.text))) {
-        fields.push({
-          key: `header:${name}`,
-          where: 'header',
-          name,
-          kind: 'text',
-          example: examples[name] ?? '',
-        })
-      }
-    } else if (format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT') {
+    if (format === 'TEXT') fields.push(...textFields(header, 'header'))
+    else if (format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT') {
       const kind = format.toLowerCase() as 'image' | 'video' | 'document'
       fields.push({
         key: 'header:media',
@@ -82,18 +84,7 @@ export function paramFields(t: TemplateLike): ParamField[] {
     }
   }
   const body = component(t, 'BODY')
-  if (body) {
-    const examples = examplesOf(body, 'body')
-    for (const name of placeholders(str(body.text))) {
-      fields.push({
-        key: `body:${name}`,
-        where: 'body',
-        name,
-        kind: 'text',
-        example: examples[name] ?? '',
-      })
-    }
-  }
+  if (body) fields.push(...textFields(body, 'body'))
   const buttons = component(t, 'BUTTONS')
   const list = Array.isArray(buttons?.buttons) ? buttons.buttons.map(obj) : []
   list.forEach((b, index) => {
