@@ -18,7 +18,10 @@ describe(`dashboard: tenants, users, API keys, events (${testDbKind})`, () => {
     d = await startDashboard()
     await createUser(d.h, { email: 'admin@example.com', role: 'admin', password: 'admin password 123' })
     page = await d.newPage()
-    page.on('dialog', (dialog) => void dialog.accept())
+    // No native confirm() is left: a browser dialog here would be an unconfirmed action.
+    page.on('dialog', (dialog) => {
+      throw new Error(`unexpected native dialog: ${dialog.message()}`)
+    })
     await signInToInbox(page, 'admin@example.com', 'admin password 123')
   })
   after(async () => {
@@ -107,7 +110,19 @@ describe(`dashboard: tenants, users, API keys, events (${testDbKind})`, () => {
     await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor()
     assert.ok(!(await page.content()).includes(key), 'the key is never shown again')
     const row = page.getByRole('row', { name: /CRM/ })
+    // Issue 12: revoking asks first; Cancel changes nothing.
     await row.getByRole('button', { name: /Revoke/ }).click()
+    const dialog = page.getByRole('dialog', { name: /Revoke wh_/ })
+    await dialog.getByText(/cannot be undone/).waitFor()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    assert.equal(
+      (await apiCall(d.h.url, 'GET', '/api/v1/tenant', { key })).status,
+      200,
+      'Cancel revoked nothing',
+    )
+    await row.getByRole('button', { name: /Revoke/ }).click()
+    await dialog.getByRole('button', { name: 'Revoke' }).click()
     await row.getByText(/revoked/).waitFor({ state: 'detached' }) // hidden unless "Show revoked"
     assert.equal((await apiCall(d.h.url, 'GET', '/api/v1/tenant', { key })).status, 401)
     await page.getByLabel('Show revoked').check()
@@ -115,5 +130,44 @@ describe(`dashboard: tenants, users, API keys, events (${testDbKind})`, () => {
       .getByRole('row', { name: /CRM/ })
       .getByText(/revoked/)
       .waitFor()
+  })
+
+  test('disabling or removing a user asks first, and Cancel changes nothing (issue 12)', async () => {
+    const agent = await createUser(d.h, {
+      email: 'careful@example.com',
+      role: 'agent',
+      tenantId: d.seed.acme.id,
+      password: 'agent password 123',
+    })
+    const disabled = async () =>
+      (
+        (await d.h.api('GET', '/api/v1/admin/users', { key: d.h.adminKey })).body as {
+          users: { id: string; disabled: boolean }[]
+        }
+      ).users.find((u) => u.id === agent.id)?.disabled
+    await page.getByRole('link', { name: 'Tenants & users' }).click()
+    const row = page.getByRole('row', { name: /careful@example\.com/ })
+    await row.getByRole('button', { name: /Disable/ }).click()
+    const ask = page.getByRole('dialog', { name: 'Disable careful@example.com?' })
+    await ask.getByText(/signed out at once/).waitFor()
+    await ask.getByRole('button', { name: 'Cancel' }).click()
+    await ask.waitFor({ state: 'detached' })
+    assert.equal(await disabled(), false, 'Cancel left the user enabled')
+
+    await row.getByRole('button', { name: /Disable/ }).click()
+    await ask.press('Escape') // Escape is Cancel too
+    await ask.waitFor({ state: 'detached' })
+    assert.equal(await disabled(), false, 'Escape left the user enabled')
+
+    await row.getByRole('button', { name: /Disable/ }).click()
+    await ask.getByRole('button', { name: 'Disable' }).click()
+    await row.getByText('disabled', { exact: true }).waitFor()
+    assert.equal(await disabled(), true, 'confirmed: the user is disabled')
+
+    await row.getByRole('button', { name: /Remove/ }).click()
+    const remove = page.getByRole('dialog', { name: 'Remove careful@example.com?' })
+    await remove.getByRole('button', { name: 'Cancel' }).click()
+    await remove.waitFor({ state: 'detached' })
+    assert.notEqual(await disabled(), undefined, 'Cancel kept the user')
   })
 })

@@ -74,6 +74,23 @@ export async function announceRoutable(db: Db, phoneNumberIds: readonly string[]
   await enqueueJob(db, 'webhook.replay', { phoneNumberIds: [...phoneNumberIds], at: Date.now() })
 }
 
+/**
+ * Announces that a WABA was linked to another app (issue 12): a `webhook.replay` job for its
+ * numbers and its own id, so the webhooks kept as `wrong_app` for them are processed again under
+ * the new link (those the new app signed are then routed; others stay wrong_app).
+ */
+export async function announceRelinked(db: Db, wabaRowId: string): Promise<void> {
+  const waba = await db.selectFrom('wabas').select('waba_id').where('id', '=', wabaRowId).executeTakeFirst()
+  const numbers = await db
+    .selectFrom('phone_numbers')
+    .select('phone_number_id')
+    .where('waba_id', '=', wabaRowId)
+    .execute()
+  const ids = [...(waba ? [waba.waba_id] : []), ...numbers.map((n) => n.phone_number_id)]
+  if (ids.length === 0) return
+  await enqueueJob(db, 'webhook.replay', { phoneNumberIds: ids, at: Date.now(), wrongApp: true })
+}
+
 /** Every phone_number_id Wahub knows (for the `webhook unrouted` log line and doctor). */
 export async function knownPhoneNumberIds(db: Db): Promise<string[]> {
   const rows = await db

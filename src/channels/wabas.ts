@@ -5,6 +5,7 @@ import { enqueueJob } from '../jobs/jobs-repo.ts'
 import { recordAudit } from './audit-repo.ts'
 import { clearRemovedDefault } from './channel-settings.ts'
 import type { Actor, ChannelsContext } from './context.ts'
+import { announceRelinked } from './routing.ts'
 import { last4 } from './secrets.ts'
 import { findTenant } from './tenants-repo.ts'
 import { checkWabaToken, type TokenInfo } from './token-check.ts'
@@ -122,7 +123,14 @@ export async function addWaba(
     graph_url: graphUrl,
     updated_at: now,
   }
-  if (existing) {
+  if (existing && existing.meta_app_id !== appRowId) {
+    // Linked to another app: the webhooks kept as wrong_app for it are replayed under the new
+    // link (issue 12), announced in the same transaction as the change.
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('wabas').set(values).where('id', '=', id).execute()
+      await announceRelinked(trx, id)
+    })
+  } else if (existing) {
     // One UPDATE: a concurrent send reads either the whole old token or the whole new one.
     await db.updateTable('wabas').set(values).where('id', '=', id).execute()
   } else {

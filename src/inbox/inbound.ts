@@ -1,5 +1,6 @@
 import type { InboundMessage, WebhookContact } from '../cloud-api/webhook-types.ts'
 import type { WebhookError } from '../cloud-api/wire-common.ts'
+import { wireInteger, wireText } from '../cloud-api/wire-values.ts'
 import type { Db } from '../db/connect.ts'
 import { recordEvent } from '../events/events-repo.ts'
 import { changeContactNumber, upsertContact } from './contacts-repo.ts'
@@ -93,9 +94,9 @@ export async function recordInbound(
     wamid: String(m.id),
     metaTimestamp: input.at,
     contextWamid: s(context?.id),
-    errorCode: errors[0]?.code ?? null,
-    errorTitle: errors[0]?.title ?? null,
-    errorDetails: errors[0]?.error_data?.details ?? null,
+    errorCode: wireInteger(errors[0]?.code),
+    errorTitle: wireText(errors[0]?.title),
+    errorDetails: wireText(errors[0]?.error_data?.details),
   })
   if (!stored.inserted) return { kind: 'stored', messageId: stored.id, conversationId, inserted: false, type }
 

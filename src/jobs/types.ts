@@ -8,8 +8,10 @@ export type JobPayloads = {
   /**
    * Numbers that became routable (added, or assigned to a tenant) at `at`: the webhooks domain
    * replays the unrouted events that named them (queued by channels/ in the same transaction).
+   * `wrongApp`: their WABA was linked to another app, so the events kept as wrong_app for these
+   * numbers (and WABA ids) are replayed too.
    */
-  'webhook.replay': { phoneNumberIds: string[]; at: number }
+  'webhook.replay': { phoneNumberIds: string[]; at: number; wrongApp?: boolean }
   'message.send': { messageId: string }
   'media.download': { mediaId: string }
   /** One event to one of the tenant's endpoints (delivery/endpoints.ts; absent in jobs queued before: the tenant's own). */

@@ -1,6 +1,7 @@
 import { explainMetaError } from '../cloud-api/error-catalogue.ts'
 import { metaTimeMs } from '../cloud-api/meta-time.ts'
 import type { MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
+import { wireInteger, wireText } from '../cloud-api/wire-values.ts'
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
 
@@ -95,17 +96,17 @@ async function applyToMessage(
       ...(moves ? { status: s.status, status_at: at } : {}),
       ...(pricing
         ? {
-            pricing_model: pricing.pricing_model ?? null,
-            pricing_category: pricing.category ?? null,
-            pricing_type: pricing.type ?? null,
-            billable: pricing.billable === undefined ? null : pricing.billable ? 1 : 0,
+            pricing_model: wireText(pricing.pricing_model),
+            pricing_category: wireText(pricing.category),
+            pricing_type: wireText(pricing.type),
+            billable: typeof pricing.billable === 'boolean' ? (pricing.billable ? 1 : 0) : null,
           }
         : {}),
       ...(moves && error
         ? {
-            error_code: error.code,
-            error_title: error.title ?? error.message ?? null,
-            error_details: error.error_data?.details ?? null,
+            error_code: wireInteger(error.code),
+            error_title: wireText(error.title) ?? wireText(error.message),
+            error_details: wireText(error.error_data?.details),
             error_explanation: info ? `${info.meaning} ${info.fix}` : null,
           }
         : {}),

@@ -148,15 +148,20 @@ export async function replayEvents(
 }
 
 /**
- * Replays the unrouted events that named any of these phone_number_ids — called when a number
- * is added or assigned to a tenant, so events parked for it are processed without a command.
+ * Replays the events parked for any of these phone_number_ids (or WABA ids) — `unrouted` ones
+ * when a number is added or assigned to a tenant, also `wrong_app` ones when its WABA is linked
+ * to another app — so they are processed without a command.
  */
-export async function replayUnroutedFor(db: Db, phoneNumberIds: readonly string[]): Promise<string[]> {
+export async function replayParkedFor(
+  db: Db,
+  phoneNumberIds: readonly string[],
+  outcomes: readonly ('unrouted' | 'wrong_app')[] = ['unrouted'],
+): Promise<string[]> {
   if (phoneNumberIds.length === 0) return []
   const rows = await db
     .selectFrom('webhook_events')
     .select(['id', 'phone_number_ids'])
-    .where('outcome', '=', 'unrouted')
+    .where('outcome', 'in', [...outcomes])
     .execute()
   const wanted = new Set(phoneNumberIds)
   const ids = rows

@@ -126,4 +126,36 @@ describe(`webhooks are processed only for numbers of the app that signed them ($
     )
     assert.equal(row.tenant_id, seeded.acme.id)
   })
+
+  test('re-linking the WABA to the app that signed them processes the kept wrong_app events once, and the finding clears', async () => {
+    const relinked = await h.api('POST', '/api/v1/admin/wabas', {
+      key: h.adminKey,
+      body: { wabaId: seeded.wabaId, token: h.emulator.seed.accessToken, appId: otherAppId },
+    })
+    assert.equal(relinked.status, 200, relinked.text)
+    const row = await waitFor('the kept message to reach the tenant after re-linking', () =>
+      h.db.db
+        .selectFrom('messages')
+        .select(['tenant_id'])
+        .where('wamid', '=', 'wamid.WRONGAPP0001')
+        .executeTakeFirst(),
+    )
+    assert.equal(row.tenant_id, seeded.acme.id)
+    await waitFor('no event left as wrong_app', async () => {
+      const left = await h.db.db
+        .selectFrom('webhook_events')
+        .select('id')
+        .where('outcome', 'in', ['wrong_app', 'pending'])
+        .executeTakeFirst()
+      return left === undefined
+    })
+    const copies = await h.db.db
+      .selectFrom('messages')
+      .select('id')
+      .where('wamid', '=', 'wamid.WRONGAPP0001')
+      .execute()
+    assert.equal(copies.length, 1, 'processed once')
+    const finding = findCheck(await doctor(h, { sections: ['traffic'] }), 'webhooks.wrong_app')
+    assert.equal(finding.status, 'pass', `the doctor finding clears: ${finding.seen}`)
+  })
 })

@@ -37,7 +37,7 @@ export function wrongAppCheck(groups: readonly WrongAppGroup[]): Check {
     )
     if (g.wabaId && g.signerAppId) {
       fixes.push(
-        `If WABA ${g.wabaId} belongs to app ${g.signerAppId}: \`wahub waba add --waba-id ${g.wabaId} --token <its token> --app-id ${g.signerAppId}\`, then \`wahub events replay --id ${g.sampleEventId}\` (and the others).`,
+        `If WABA ${g.wabaId} belongs to app ${g.signerAppId}: \`wahub waba add --waba-id ${g.wabaId} --token <its token> --app-id ${g.signerAppId}\` — the kept webhooks (e.g. event ${g.sampleEventId}) are then processed by themselves.`,
       )
     }
   }

@@ -3,6 +3,7 @@ import { Trans, useTranslation } from 'react-i18next'
 import { del, get, qs } from '../api.ts'
 import type { ApiKey, Tenant } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
+import { useConfirm } from '../ui/confirm-dialog.tsx'
 import { PageHead } from '../ui/page-head.tsx'
 import { RowButton } from '../ui/row-button.tsx'
 import { useAction, useLoad } from '../ui/server-state.ts'
@@ -23,12 +24,18 @@ export function ApiKeysPage() {
     return { keys: k.apiKeys, tenants: tenants.tenants }
   })
   const action = useAction()
+  const { confirm, dialog } = useConfirm()
   const tenantName = (id: string | null) =>
     id ? (data?.tenants.find((x) => x.id === id)?.name ?? id) : t('operatorAll')
 
-  const revoke = (k: ApiKey) => {
-    if (!window.confirm(t('revokeConfirm', { key: `${k.hint}${k.name ? ` (${k.name})` : ''}` }))) return
-    void action.run('revoke', async () => {
+  const revoke = async (k: ApiKey) => {
+    const ok = await confirm({
+      title: t('revokeConfirm', { key: `${k.hint}${k.name ? ` (${k.name})` : ''}` }),
+      body: t('revokeConfirmBody'),
+      confirmLabel: t('revoke'),
+    })
+    if (!ok) return
+    await action.run('revoke', async () => {
       await del(`/api/v1/admin/api-keys/${encodeURIComponent(k.id)}`)
       await reload()
     })
@@ -36,6 +43,7 @@ export function ApiKeysPage() {
 
   return (
     <div className="page">
+      {dialog}
       <PageHead
         title={t('title')}
         intro={<Trans t={t} i18nKey="intro" components={{ code: <code /> }} />}
@@ -78,7 +86,7 @@ export function ApiKeysPage() {
                     {k.revokedAt ? (
                       <span className="muted">{t('revokedAt', { when: formatDateTime(k.revokedAt) })}</span>
                     ) : (
-                      <RowButton danger of={k.hint} onClick={() => revoke(k)}>
+                      <RowButton danger of={k.hint} onClick={() => void revoke(k)}>
                         {t('revoke')}
                       </RowButton>
                     )}

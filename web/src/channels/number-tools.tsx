@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get, post } from '../api.ts'
 import type { PhoneNumber, WebhookStatus } from '../api-types.ts'
+import { useConfirm } from '../ui/confirm-dialog.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
 import { Success } from '../ui/success.tsx'
@@ -17,6 +18,7 @@ export function NumberTools(props: { number: PhoneNumber; onChanged: () => Promi
   const [webhook, setWebhook] = useState<WebhookStatus>()
   const [overrideUrl, setOverrideUrl] = useState('')
   const action = useAction()
+  const { confirm, dialog } = useConfirm()
   const busy = action.busy
 
   // Each tool: the request, then the list reloaded, then the sentence saying what happened.
@@ -42,8 +44,17 @@ export function NumberTools(props: { number: PhoneNumber; onChanged: () => Promi
       },
       t('tools.webhookRead'),
     )
-  const override = (remove: boolean) =>
-    act(
+  const override = async (remove: boolean) => {
+    if (
+      remove &&
+      !(await confirm({
+        title: t('tools.overrideRemoveConfirm', { number: n.displayPhoneNumber ?? n.phoneNumberId }),
+        body: t('tools.overrideRemoveConfirmBody'),
+        confirmLabel: t('webhook.remove'),
+      }))
+    )
+      return
+    await act(
       'override',
       async () =>
         setWebhook(
@@ -54,9 +65,11 @@ export function NumberTools(props: { number: PhoneNumber; onChanged: () => Promi
         ),
       remove ? t('tools.overrideRemoved') : t('tools.overrideApplied'),
     )
+  }
 
   return (
     <div className="number-tools">
+      {dialog}
       <div className="tool">
         <h3>{t('tools.register')}</h3>
         <form onSubmit={register} className="inline-form">

@@ -1,8 +1,8 @@
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Template } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
 import { Link } from '../router.tsx'
+import { useConfirm } from '../ui/confirm-dialog.tsx'
 import { WaBubble } from './wa-bubble.tsx'
 
 // One template (a name in one language): the message as WhatsApp shows it, its review status with
@@ -27,7 +27,15 @@ export function TemplateCard(props: {
 }) {
   const { t } = useTranslation('templates')
   const x = props.template
-  const [confirming, setConfirming] = useState(false)
+  const { confirm, dialog } = useConfirm()
+  const askDelete = async () => {
+    const ok = await confirm({
+      title: t('deleteConfirm', { name: x.name }),
+      body: t('deleteConfirmBody', { language: x.language }),
+      confirmLabel: t('deleteYes', { language: x.language }),
+    })
+    if (ok) props.onDelete()
+  }
   const status = x.status.toUpperCase()
   const reason = x.rejectedReason && x.rejectedReason !== 'NONE' ? x.rejectedReason : null
   const base = `/templates/${encodeURIComponent(x.id)}`
@@ -38,6 +46,7 @@ export function TemplateCard(props: {
       data-template={x.name}
       data-language={x.language}
     >
+      {dialog}
       <div className="template-card-head">
         <h2 id={`tpl-${x.id}`}>
           {x.name} <span className="muted small">{x.language}</span>
@@ -78,26 +87,14 @@ export function TemplateCard(props: {
         <Link className="button secondary small" href={`${base}/duplicate`}>
           {t('duplicate')}
         </Link>
-        {confirming ? (
-          <fieldset className="confirm-inline">
-            <legend className="visually-hidden">{t('deleteConfirm', { name: x.name })}</legend>
-            <button
-              type="button"
-              className="small danger-solid"
-              disabled={props.busy}
-              onClick={props.onDelete}
-            >
-              {t('deleteYes', { language: x.language })}
-            </button>
-            <button type="button" className="link-button" onClick={() => setConfirming(false)}>
-              {t('cancel')}
-            </button>
-          </fieldset>
-        ) : (
-          <button type="button" className="secondary small" onClick={() => setConfirming(true)}>
-            {t('delete')}
-          </button>
-        )}
+        <button
+          type="button"
+          className="secondary small"
+          disabled={props.busy}
+          onClick={() => void askDelete()}
+        >
+          {t('delete')}
+        </button>
       </div>
     </article>
   )

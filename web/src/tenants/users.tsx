@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { del, patch, post } from '../api.ts'
 import type { Tenant, User } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
+import { useConfirm } from '../ui/confirm-dialog.tsx'
 import { CopyField } from '../ui/copy-field.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { RowButton } from '../ui/row-button.tsx'
@@ -19,6 +20,7 @@ export function Users(props: { users: User[]; tenants: Tenant[]; onChanged: () =
   const [tenantId, setTenantId] = useState('')
   const [created, setCreated] = useState<{ email: string; password?: string } | null>(null)
   const action = useAction()
+  const { confirm, dialog } = useConfirm()
   const tenantName = (id: string | null) => props.tenants.find((x) => x.id === id)?.name ?? id ?? ''
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -34,20 +36,37 @@ export function Users(props: { users: User[]; tenants: Tenant[]; onChanged: () =
       await props.onChanged()
     })
   }
-  const toggle = (u: User) =>
-    action.run('toggle', async () => {
-      await patch(`/api/v1/admin/users/${encodeURIComponent(u.id)}`, { disabled: !u.disabled })
+  const toggle = async (u: User) => {
+    const disabling = !u.disabled
+    if (
+      disabling &&
+      !(await confirm({
+        title: t('users.disableConfirm', { email: u.email }),
+        body: t('users.disableConfirmBody'),
+        confirmLabel: t('users.disable'),
+      }))
+    )
+      return
+    await action.run('toggle', async () => {
+      await patch(`/api/v1/admin/users/${encodeURIComponent(u.id)}`, { disabled: disabling })
       await props.onChanged()
     })
-  const remove = (u: User) => {
-    if (!window.confirm(t('users.removeConfirm', { email: u.email }))) return
-    void action.run('remove', async () => {
+  }
+  const remove = async (u: User) => {
+    const ok = await confirm({
+      title: t('users.removeConfirm', { email: u.email }),
+      body: t('users.removeConfirmBody'),
+      confirmLabel: t('users.remove'),
+    })
+    if (!ok) return
+    await action.run('remove', async () => {
       await del(`/api/v1/admin/users/${encodeURIComponent(u.id)}`)
       await props.onChanged()
     })
   }
   return (
     <>
+      {dialog}
       <div className="table-wrap">
         <table>
           <TableHead
@@ -81,7 +100,7 @@ export function Users(props: { users: User[]; tenants: Tenant[]; onChanged: () =
                   <RowButton of={u.email} onClick={() => void toggle(u)}>
                     {u.disabled ? t('users.enable') : t('users.disable')}
                   </RowButton>
-                  <RowButton danger of={u.email} onClick={() => remove(u)}>
+                  <RowButton danger of={u.email} onClick={() => void remove(u)}>
                     {t('users.remove')}
                   </RowButton>
                 </td>
