@@ -4,20 +4,31 @@ import { type BucketKey, type Counters, counterNames, decodeKey, zeroCounts } fr
 
 // The daily marginals (analytics_daily, decision 0046): what the fold adds to an hourly bucket it
 // also adds, per UTC day, to the bucket's tenant × direction totals and to each of its values —
-// number, template, category, country, outcome, and the error code of a failure. A 30-day query
-// over every tenant then reads a few thousand rows instead of every hourly bucket.
+// number, template, category, country, outcome, and the error code of a failure — and, for one
+// filter value, to each value of another dimension: dimension `template>country:summer_sale`,
+// value `AR` (a page filtered by one template, grouped by country). A 30-day query over every
+// tenant then reads a few thousand rows instead of every hourly bucket.
 
 export const dayMs = 86_400_000
 
 export const dailyDimensions = ['', 'number', 'template', 'category', 'country', 'outcome', 'error'] as const
 export type DailyDimension = (typeof dailyDimensions)[number]
 
+/** The dimensions a filter names, and those a filtered query may group by. */
+export const filterDimensions = ['number', 'template', 'category', 'country'] as const
+export const pairedDimensions = ['number', 'template', 'category', 'country', 'outcome', 'error'] as const
+
+/** The daily dimension holding, for `filter` = `value`, the values of `by`. */
+export function pairDimension(filter: string, value: string, by: string): string {
+  return `${filter}>${by}:${value}`
+}
+
 export type DailyKey = { tenant_id: string; day: number; direction: string; dimension: string; value: string }
 
 const sep = '\u001f'
 
-function valuesOf(k: BucketKey): [DailyDimension, string][] {
-  const out: [DailyDimension, string][] = [
+function valuesOf(k: BucketKey): [string, string][] {
+  const out: [string, string][] = [
     ['', ''],
     ['number', k.phone_number_id],
     ['template', k.template],
@@ -26,6 +37,13 @@ function valuesOf(k: BucketKey): [DailyDimension, string][] {
     ['outcome', k.outcome],
   ]
   if (k.outcome === 'failed') out.push(['error', String(k.error_code)])
+  const marginal = new Map(out)
+  for (const f of filterDimensions) {
+    for (const by of pairedDimensions) {
+      const value = marginal.get(by)
+      if (by !== f && value !== undefined) out.push([pairDimension(f, marginal.get(f) ?? '', by), value])
+    }
+  }
   return out
 }
 

@@ -3,7 +3,7 @@ import { explainMetaError } from '../cloud-api/error-catalogue.ts'
 import type { Db } from '../db/connect.ts'
 import type { Database } from '../db/schema.ts'
 import { type Counters, counterNames, zeroCounts } from './contribution.ts'
-import { dayMs } from './daily.ts'
+import { dayMs, pairDimension, pairedDimensions } from './daily.ts'
 
 // The read side of the rollups: totals, time series, breakdowns and top failures, with the same
 // filters everywhere. `tenantId` null means every tenant (an operator); the routes decide it from
@@ -137,6 +137,8 @@ function dailyPlan(f: AnalyticsFilter, by: Grouping): { dimension: string; value
   if (set.length > 1) return undefined
   const [field, dimension] = set[0]
   if (totalled || by === dimension) return { dimension, value: f[field] as string }
+  if ((pairedDimensions as readonly string[]).includes(by))
+    return { dimension: pairDimension(dimension, f[field] as string, by) }
   return undefined
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { countryOf } from '../../src/analytics/market.ts'
+import { backfillDaily } from '../../src/db/migrations/0019-analytics-daily.ts'
 import { metricsAuth } from '../helpers/config.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -252,7 +253,10 @@ describe(`analytics reconcile with the raw rows (${testDbKind})`, () => {
       'breakdown?by=outcome&direction=out&',
       'breakdown?by=category&category=marketing&',
       'breakdown?by=country&template=summer_sale&',
+      'breakdown?by=template&country=AR&direction=out&',
+      'breakdown?by=outcome&category=utility&',
       'failures?',
+      'failures?template=hello_world&',
     ]
     for (const key of [w.key, w.h.adminKey]) {
       for (const p of paths) {
@@ -268,6 +272,17 @@ describe(`analytics reconcile with the raw rows (${testDbKind})`, () => {
           `/analytics/${p}: the daily marginals disagree with the hourly buckets`,
         )
       }
+    }
+    // Migration 0019 fills the same daily rows from the hourly buckets of an existing database.
+    const before = await Promise.all(paths.map((p) => get(`/api/v1/analytics/${p}${day}`, w.h.adminKey)))
+    await w.h.db.db.deleteFrom('analytics_daily').execute()
+    await backfillDaily(w.h.db.db as never)
+    for (const [i, p] of paths.entries()) {
+      assert.deepEqual(
+        await get(`/api/v1/analytics/${p}${day}`, w.h.adminKey),
+        before[i],
+        `/analytics/${p}: migration 0019's back-fill disagrees with the fold`,
+      )
     }
     const series = (await get(`/api/v1/analytics/timeseries?interval=day&${day}`)) as { points: Figures[] }
     const { figures } = (await get('/api/v1/analytics/summary')) as { figures: Figures }

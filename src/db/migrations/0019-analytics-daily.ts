@@ -62,34 +62,7 @@ export async function up(db: Kysely<unknown>, _caps: DialectCapabilities): Promi
     .columns(['dimension', 'day'])
     .execute()
 
-  // Back-fill from the hourly rollups already folded.
-  const dims: [string, string][] = [
-    ['', "''"],
-    ['number', 'phone_number_id'],
-    ['template', 'template'],
-    ['category', 'category'],
-    ['country', 'country'],
-    ['outcome', 'outcome'],
-  ]
-  const sums = counters.map((c) => `sum(${c})`).join(', ')
-  const cols = counters.join(', ')
-  for (const [dim, expr] of dims) {
-    await sql
-      .raw(
-        `insert into analytics_daily (tenant_id, day, direction, dimension, value, ${cols})
-         select tenant_id, hour - (hour % ${dayMs}), direction, '${dim}', ${expr}, ${sums}
-         from analytics_hourly group by tenant_id, hour - (hour % ${dayMs}), direction${dim ? `, ${expr}` : ''}`,
-      )
-      .execute(db)
-  }
-  await sql
-    .raw(
-      `insert into analytics_daily (tenant_id, day, direction, dimension, value, ${cols})
-       select tenant_id, hour - (hour % ${dayMs}), direction, 'error', cast(error_code as text), ${sums}
-       from analytics_hourly where outcome = 'failed'
-       group by tenant_id, hour - (hour % ${dayMs}), direction, cast(error_code as text)`,
-    )
-    .execute(db)
+  await backfillDaily(db)
 
   // Each resolution of a conversation (a status change to resolved), measured once: when the
   // customer's first message of that episode came, when the business first answered it.
@@ -117,4 +90,43 @@ export async function up(db: Kysely<unknown>, _caps: DialectCapabilities): Promi
   await schema.alterTable('message_costs').addColumn('volume_rank', 'int8').execute()
   // An imported card's volume tiers: JSON { market: { utility|authentication: [{ from, micros }] } }.
   await schema.alterTable('price_tables').addColumn('tiers', 'text').execute()
+}
+
+const columns: Record<string, string> = {
+  number: 'phone_number_id',
+  template: 'template',
+  category: 'category',
+  country: 'country',
+  outcome: 'outcome',
+  error: 'cast(error_code as text)',
+}
+
+/**
+ * Fills analytics_daily from the hourly rollups already folded: the totals, each dimension's
+ * values, and each filter value × another dimension's values (src/analytics/daily.ts keeps them
+ * from then on; the two must agree, which test/analytics/reconcile.test.ts checks).
+ */
+export async function backfillDaily(db: Kysely<unknown>): Promise<void> {
+  const sums = counters.map((c) => `sum(${c})`).join(', ')
+  const cols = counters.join(', ')
+  const day = `hour - (hour % ${dayMs})`
+  // PostgreSQL refuses a constant in GROUP BY: group by the computed parts only.
+  const constant = (expr: string) => /^'[^']*'$/.test(expr)
+  const insert = (dimension: string, value: string, where = '') =>
+    sql
+      .raw(
+        `insert into analytics_daily (tenant_id, day, direction, dimension, value, ${cols})
+         select tenant_id, ${day}, direction, ${dimension}, ${value}, ${sums}
+         from analytics_hourly ${where}
+         group by tenant_id, ${day}, direction${constant(dimension) ? '' : `, ${dimension}`}${constant(value) ? '' : `, ${value}`}`,
+      )
+      .execute(db)
+  const failed = (by: string) => (by === 'error' ? "where outcome = 'failed'" : '')
+  await insert("''", "''")
+  for (const [by, expr] of Object.entries(columns)) await insert(`'${by}'`, expr, failed(by))
+  for (const filter of ['number', 'template', 'category', 'country']) {
+    for (const [by, expr] of Object.entries(columns)) {
+      if (by !== filter) await insert(`'${filter}>${by}:' || ${columns[filter]}`, expr, failed(by))
+    }
+  }
 }
