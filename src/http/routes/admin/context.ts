@@ -4,10 +4,17 @@ import type { Actor, ChannelsContext } from '../../../channels/context.ts'
 import type { AppDeps } from '../../app.ts'
 import { actorOfRequest } from '../../auth.ts'
 import { commonErrors, ForceQuery, IdParams, NoContent } from '../../presenters/schema-helpers.ts'
-import type { RouteApp } from '../plugin.ts'
+import { type RouteApp, routes } from '../plugin.ts'
 
 export function channelsOf(deps: AppDeps): ChannelsContext {
   return { db: deps.handle.db, vault: deps.vault, graph: deps.graph, config: deps.config }
+}
+
+/** The plugin of an admin resource that works through channels/: its routes get the channels context. */
+export function channelRoutes(
+  register: (app: RouteApp, ctx: ChannelsContext, deps: AppDeps) => Promise<void> | void,
+) {
+  return routes((app, deps) => register(app, channelsOf(deps), deps))
 }
 
 /** This server's own base URL as the caller reached it (the callback URL when no public URL is set). */
@@ -30,10 +37,14 @@ type AdminSchema = {
  * resource's OpenAPI tag, and the errors any admin route may answer, beside the route's own.
  */
 export function adminRoute(tag: string) {
-  return <const S extends AdminSchema>(schema: S) => ({
+  const options = <const S extends AdminSchema>(schema: S) => ({
     config: { access: { scope: 'admin' } } as const,
     schema: { ...schema, tags: [tag], response: { ...schema.response, ...commonErrors } },
   })
+  /** The options of a route on one item (`/…/:id`) that answers it as `answer`. */
+  const byId = <const A extends TSchema>(summary: string, answer: A) =>
+    options({ summary, params: IdParams, response: { 200: answer } })
+  return Object.assign(options, { byId })
 }
 
 /**

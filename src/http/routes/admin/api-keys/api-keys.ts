@@ -2,7 +2,6 @@ import { Type } from 'typebox'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../../../accounts/api-keys.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { ApiKeySchema, presentApiKey } from '../../../presenters/api-key.ts'
-import { IdParams } from '../../../presenters/schema-helpers.ts'
 import { routes } from '../../plugin.ts'
 import { adminRoute } from '../context.ts'
 
@@ -53,11 +52,7 @@ export const adminApiKeyRoutes = routes(async (app, { handle: { db } }) => {
 
   app.delete(
     '/api-keys/:id',
-    admin({
-      summary: 'Revoke an API key (at once, on every instance)',
-      params: IdParams,
-      response: { 200: ApiKeySchema },
-    }),
+    admin.byId('Revoke an API key (at once, on every instance)', ApiKeySchema),
     async (req) => presentApiKey(await revokeApiKey(db, req.params.id, actorOfRequest(req))),
   )
 })

@@ -3,14 +3,11 @@ import { addApp, listApps, removeApp } from '../../../../channels/apps.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { AddAppResultSchema, AppSchema, presentAddApp, presentApp } from '../../../presenters/app.ts'
 import { IdParams, NoContent } from '../../../presenters/schema-helpers.ts'
-import { routes } from '../../plugin.ts'
-import { adminRoute, channelsOf, localUrlOf } from '../context.ts'
+import { adminRoute, channelRoutes, localUrlOf } from '../context.ts'
 
 const admin = adminRoute('admin: apps')
 
-export const adminAppRoutes = routes(async (app, deps) => {
-  const ctx = channelsOf(deps)
-
+export const adminAppRoutes = channelRoutes(async (app, ctx, deps) => {
   app.get(
     '/apps',
     admin({

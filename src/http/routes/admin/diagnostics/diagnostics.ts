@@ -2,8 +2,7 @@ import { Type } from 'typebox'
 import { runDoctor } from '../../../../diagnostics/doctor.ts'
 import { checkTitles } from '../../../../diagnostics/types.ts'
 import { commonErrors, Millis, Nullable } from '../../../presenters/schema-helpers.ts'
-import { routes } from '../../plugin.ts'
-import { channelsOf, localUrlOf } from '../context.ts'
+import { channelRoutes, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const
 const Status = Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')])
@@ -29,9 +28,7 @@ const ReportSchema = Type.Object({
   metaReadAt: Nullable(Millis),
 })
 
-export const adminDiagnosticsRoutes = routes(async (app, deps) => {
-  const ctx = channelsOf(deps)
-
+export const adminDiagnosticsRoutes = channelRoutes(async (app, ctx) => {
   app.get(
     '/diagnostics',
     {

@@ -11,14 +11,11 @@ import { getWaba } from '../../../../channels/wabas.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { NumberSchema, presentNumber } from '../../../presenters/number.ts'
 import { IdParams } from '../../../presenters/schema-helpers.ts'
-import { routes } from '../../plugin.ts'
-import { adminRoute, channelsOf, removeRoute } from '../context.ts'
+import { adminRoute, channelRoutes, removeRoute } from '../context.ts'
 
 const admin = adminRoute('admin: numbers')
 
-export const adminNumberRoutes = routes(async (app, deps) => {
-  const ctx = channelsOf(deps)
-
+export const adminNumberRoutes = channelRoutes(async (app, ctx) => {
   app.get(
     '/numbers',
     admin({
@@ -58,24 +55,12 @@ export const adminNumberRoutes = routes(async (app, deps) => {
       reply.code(201).send(presentNumber(await addNumber(ctx, req.body, actorOfRequest(req)))),
   )
 
-  app.get(
-    '/numbers/:id',
-    admin({
-      summary: 'One phone number',
-      params: IdParams,
-      response: { 200: NumberSchema },
-    }),
-    async (req) => presentNumber(await getNumber(ctx.db, req.params.id)),
+  app.get('/numbers/:id', admin.byId('One phone number', NumberSchema), async (req) =>
+    presentNumber(await getNumber(ctx.db, req.params.id)),
   )
 
-  app.post(
-    '/numbers/:id/refresh',
-    admin({
-      summary: 'Refresh the number from Graph',
-      params: IdParams,
-      response: { 200: NumberSchema },
-    }),
-    async (req) => presentNumber(await refreshNumber(ctx, req.params.id)),
+  app.post('/numbers/:id/refresh', admin.byId('Refresh the number from Graph', NumberSchema), async (req) =>
+    presentNumber(await refreshNumber(ctx, req.params.id)),
   )
 
   app.post(
@@ -93,14 +78,8 @@ export const adminNumberRoutes = routes(async (app, deps) => {
     async (req) => presentNumber(await registerNumber(ctx, req.params.id, req.body.pin, actorOfRequest(req))),
   )
 
-  app.post(
-    '/numbers/:id/deregister',
-    admin({
-      summary: 'Deregister the number',
-      params: IdParams,
-      response: { 200: NumberSchema },
-    }),
-    async (req) => presentNumber(await deregisterNumber(ctx, req.params.id, actorOfRequest(req))),
+  app.post('/numbers/:id/deregister', admin.byId('Deregister the number', NumberSchema), async (req) =>
+    presentNumber(await deregisterNumber(ctx, req.params.id, actorOfRequest(req))),
   )
 
   removeRoute(app, admin, '/numbers/:id', 'Remove a phone number', (id, actor, options) =>

@@ -56,14 +56,8 @@ export const adminTenantRoutes = routes(async (app, { handle: { db } }) => {
       reply.code(201).send(presentTenant(await addTenant(db, req.body, actorOfRequest(req)))),
   )
 
-  app.get(
-    '/tenants/:id',
-    admin({
-      summary: 'One tenant',
-      params: IdParams,
-      response: { 200: TenantSchema },
-    }),
-    async (req) => presentTenant(await getTenant(db, req.params.id)),
+  app.get('/tenants/:id', admin.byId('One tenant', TenantSchema), async (req) =>
+    presentTenant(await getTenant(db, req.params.id)),
   )
 
   app.patch(

@@ -9,8 +9,7 @@ import { IdParams } from '../../../presenters/schema-helpers.ts'
 import { presentTokenInfo, TokenInfoSchema } from '../../../presenters/token-info.ts'
 import { presentWaba, WabaSchema } from '../../../presenters/waba.ts'
 import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
-import { routes } from '../../plugin.ts'
-import { adminRoute, channelsOf, localUrlOf, removeRoute } from '../context.ts'
+import { adminRoute, channelRoutes, localUrlOf, removeRoute } from '../context.ts'
 
 const admin = adminRoute('admin: WABAs')
 
@@ -20,9 +19,7 @@ const TokenBody = Type.Object(
   { additionalProperties: false },
 )
 
-export const adminWabaRoutes = routes(async (app, deps) => {
-  const ctx = channelsOf(deps)
-
+export const adminWabaRoutes = channelRoutes(async (app, ctx) => {
   app.get(
     '/wabas',
     admin({
@@ -93,21 +90,16 @@ export const adminWabaRoutes = routes(async (app, deps) => {
 
   app.post(
     '/wabas/:id/numbers/import',
-    admin({
-      summary: 'Import every number of the WABA from Graph',
-      params: IdParams,
-      response: { 200: ImportResultSchema },
-    }),
+    admin.byId('Import every number of the WABA from Graph', ImportResultSchema),
     async (req) => presentImport(await importNumbers(ctx, req.params.id, actorOfRequest(req))),
   )
 
   app.post(
     '/wabas/:id/numbers/refresh',
-    admin({
-      summary: "Refresh the WABA's numbers (quality, messaging limit, throughput) from Graph",
-      params: IdParams,
-      response: { 200: ImportResultSchema },
-    }),
+    admin.byId(
+      "Refresh the WABA's numbers (quality, messaging limit, throughput) from Graph",
+      ImportResultSchema,
+    ),
     async (req) => {
       const { results } = await refreshNumbers(ctx, { waba: req.params.id })
       return presentImport(results[0])
@@ -116,11 +108,7 @@ export const adminWabaRoutes = routes(async (app, deps) => {
 
   app.post(
     '/wabas/:id/webhook/subscribe',
-    admin({
-      summary: 'Subscribe the app to the WABA (also removes a WABA-level override)',
-      params: IdParams,
-      response: { 200: WebhookStatusSchema },
-    }),
+    admin.byId('Subscribe the app to the WABA (also removes a WABA-level override)', WebhookStatusSchema),
     async (req) =>
       presentWebhookStatus(await webhookSubscribe(ctx, req.params.id, actorOfRequest(req), localUrlOf(req))),
   )

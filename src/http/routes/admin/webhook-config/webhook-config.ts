@@ -4,8 +4,7 @@ import { type OverrideInput, webhookOverride, webhookStatus } from '../../../../
 import { actorOfRequest } from '../../../auth.ts'
 import { IdParams } from '../../../presenters/schema-helpers.ts'
 import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
-import { routes } from '../../plugin.ts'
-import { adminRoute, channelsOf, localUrlOf } from '../context.ts'
+import { adminRoute, channelRoutes, localUrlOf } from '../context.ts'
 
 // Which callback Meta uses, and Wahub's callback override, at the two levels Meta has them: a
 // number (`/numbers/:id/webhook…`) and a WABA (`/wabas/:id/webhook…`). Meta's priority: number
@@ -46,9 +45,7 @@ const levels: Record<OverrideInput['level'], Level> = {
   },
 }
 
-export const adminWebhookConfigRoutes = routes(async (app, deps) => {
-  const ctx = channelsOf(deps)
-
+export const adminWebhookConfigRoutes = channelRoutes(async (app, ctx) => {
   /** The WABA whose configuration is read, and the number when the level is one. */
   const subject = async (level: OverrideInput['level'], id: string) => {
     if (level === 'waba') return { waba: id, phoneNumberId: undefined }
