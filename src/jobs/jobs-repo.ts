@@ -56,7 +56,10 @@ export async function scheduleRecurringJob(
     .where('kind', '=', kind)
     .where('payload', '=', '{}')
     .where('failed_at', 'is', null)
-  if (options.exceptJobId !== undefined) q = q.where('id', '!=', options.exceptJobId)
+  // A run scheduling its successor looks only for a later run: two rows due at once (instances
+  // that started together) then converge to one instead of each waiting for the other.
+  if (options.exceptJobId !== undefined)
+    q = q.where('id', '!=', options.exceptJobId).where('run_at', '>', Date.now())
   if (await q.executeTakeFirst()) return false
   await enqueueJob(db, kind, {}, { runAt, maxAttempts: options.maxAttempts ?? 3 })
   return true

@@ -7,6 +7,7 @@ import {
   enqueueJob,
   failJob,
   releaseJob,
+  scheduleRecurringJob,
 } from '../../src/jobs/jobs-repo.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
@@ -174,5 +175,38 @@ describe(`jobs table (${testDbKind})`, () => {
     } finally {
       if (other !== db) await other.close()
     }
+  })
+  test('a recurring job keeps one row: start adds none when one waits; two due runs converge to one next run', async () => {
+    const recurring = () =>
+      db.db.selectFrom('jobs').select(['id', 'run_at']).where('kind', '=', 'quality.watch').execute()
+    const now = Date.now()
+    assert.equal(await scheduleRecurringJob(db.db, 'quality.watch', now + 60_000), true)
+    assert.equal(
+      await scheduleRecurringJob(db.db, 'quality.watch', now + 60_000),
+      false,
+      'a second start adds none',
+    )
+    // An on-demand run (a payload) is not the schedule.
+    await enqueueJob(db.db, 'numbers.refresh', { wabaId: 'waba_1' })
+    assert.equal(await scheduleRecurringJob(db.db, 'numbers.refresh', now + 60_000), true)
+
+    // Two instances started together left two rows, both due: the first run schedules the next,
+    // the second sees that later run and adds none.
+    await db.db.deleteFrom('jobs').execute()
+    const a = await enqueueJob(db.db, 'quality.watch', {}, { runAt: now - 1 })
+    const b = await enqueueJob(db.db, 'quality.watch', {}, { runAt: now - 1 })
+    assert.equal(
+      await scheduleRecurringJob(db.db, 'quality.watch', now + 3_600_000, { exceptJobId: a }),
+      true,
+    )
+    await db.db.deleteFrom('jobs').where('id', '=', a).execute()
+    assert.equal(
+      await scheduleRecurringJob(db.db, 'quality.watch', now + 3_600_000, { exceptJobId: b }),
+      false,
+    )
+    await db.db.deleteFrom('jobs').where('id', '=', b).execute()
+    const left = await recurring()
+    assert.equal(left.length, 1, 'one next run')
+    assert.equal(Number(left[0].run_at), now + 3_600_000)
   })
 })
