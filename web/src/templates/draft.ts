@@ -172,7 +172,7 @@ export function fromTemplate(t: {
     },
     body: str(body.text),
     footer: str(footer?.text),
-    securityRecommendation: body.add_security_recommendation === true,
+    securityRecommendation: body.add_security_recommendation !== false,
     expiryMinutes: footer?.code_expiration_minutes ? String(footer.code_expiration_minutes) : '',
     buttons: buttons.map(obj).map((b) => {
       const kind = str(b.type).toUpperCase() as ButtonKind
