@@ -1,7 +1,6 @@
 // `npm run screenshots`: the dashboard's screenshots in docs/screenshots/ (linked from the README
 // and docs/DASHBOARD.md) — inbox, thread, template picker, channel doctor, templates, the template
-// editor and analytics at desktop and phone
-// width — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
+// editor and analytics at desktop and phone width (the template picker in Spanish too) — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
@@ -197,6 +196,20 @@ async function main() {
       else await admin.getByLabel('Body', { exact: true }).scrollIntoViewIfNeeded()
       await shoot(admin, `template-editor-${size}`)
     }
+
+    // The dashboard in Spanish (?lang=es, then remembered): the template picker's fields named in
+    // Spanish, and English where es has no translation yet (decision 0031).
+    const es = await d.newPage(desktop)
+    await signInToInbox(es, 'maria@acme.example', 'agent password 123')
+    await es.goto(`/inbox/${ids.sheena}?lang=es`)
+    const picker = es.locator('form.template-picker')
+    await picker.locator('select').first().selectOption('en_US')
+    await picker.locator('select').nth(1).selectOption({ label: 'order_update (utility)' })
+    await es.getByLabel('Cuerpo {{1}}').fill('Sheena')
+    await es.getByLabel('Cuerpo {{2}}').fill('#1042')
+    await es.getByLabel('Cuerpo {{3}}').fill('viernes')
+    await es.getByLabel('Enlace del botón “Track order”').fill('1042')
+    await shoot(es, 'template-picker-es-desktop')
 
     // Analytics, after the other pictures (its sends would change them): templates to customers
     // in a few countries, then the page over the last 7 days.
