@@ -32,7 +32,7 @@ printTable('cluster: instances behind nginx, one killed with SIGKILL mid-run', [
     'sent once': result.sendsSent,
     unknown: result.sendsUnknown,
     'sent twice': result.sendsDuplicated,
-    '130429': result.answered130429,
+    'answered 130429': result.answered130429,
   },
 ])
 printTable('cluster: media and live updates', [
