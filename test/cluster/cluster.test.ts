@@ -24,7 +24,11 @@ describe('three instances behind nginx, one killed mid-run', () => {
     assert.equal(r.inboundDuplicated, 0, 'no inbound message stored twice')
     assert.deepEqual(r.sendsRefused, [], 'every send was accepted through nginx')
     assert.equal(r.sendsDuplicated, 0, 'no message reached Meta twice')
-    assert.equal(r.sendsMissing, 0, `every accepted send reached Meta or is marked unknown: ${JSON.stringify(r)}`)
+    assert.equal(
+      r.sendsMissing,
+      0,
+      `every accepted send reached Meta or is marked unknown: ${JSON.stringify(r)}`,
+    )
     assert.equal(r.answered130429, 0, "the number's throughput was never exceeded across instances")
     assert.equal(r.mediaReady, 6, 'every image downloaded')
     assert.equal(r.mediaServedByEveryInstance, 6, 'every image served by every instance')
