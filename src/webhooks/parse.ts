@@ -98,7 +98,14 @@ export function parseWebhook(payload: unknown): WebhookItem[] {
           wabaId,
           phoneNumberId,
           displayPhoneNumber,
-          message: { ...message, type: str(message.type) ?? 'unknown' } as InboundMessage,
+          // Scalars that reach columns are strings or absent, whatever a signed body holds.
+          message: {
+            ...message,
+            id: str(message.id),
+            from: str(message.from) ?? undefined,
+            timestamp: str(message.timestamp) ?? undefined,
+            type: str(message.type) ?? 'unknown',
+          } as InboundMessage,
           contact: findContact(contacts, message),
           valueErrors,
         })
@@ -108,7 +115,18 @@ export function parseWebhook(payload: unknown): WebhookItem[] {
           items.push({ kind: 'malformed', reason: `${where}.value.statuses[${s}] has no id or status` })
           return
         }
-        items.push({ kind: 'status', wabaId, phoneNumberId, status: status as MessageStatusUpdate })
+        const normalised = {
+          ...status,
+          id: str(status.id),
+          status: str(status.status),
+          timestamp: str(status.timestamp) ?? undefined,
+          recipient_id: str(status.recipient_id) ?? undefined,
+          recipient_user_id: str(status.recipient_user_id) ?? undefined,
+          pricing: isObj(status.pricing) ? status.pricing : undefined,
+          conversation: isObj(status.conversation) ? status.conversation : undefined,
+          errors: Array.isArray(status.errors) ? status.errors.filter(isObj) : undefined,
+        }
+        items.push({ kind: 'status', wabaId, phoneNumberId, status: normalised as MessageStatusUpdate })
       })
       if (messages.length === 0 && valueErrors.length > 0) {
         items.push({ kind: 'value_errors', wabaId, phoneNumberId, errors: valueErrors })

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { sampleSendBody } from '../../src/sandbox/welcome.ts'
 import { mutate } from './webhook-arbitraries.ts'
 
 // Generated API calls (issue 12's fuzz suite): sends of every type as a tenant integration
@@ -17,23 +18,7 @@ function validSend(recipients: readonly string[], from: string): fc.Arbitrary<Js
   const to = fc.oneof(fc.constantFrom(...recipients), fc.constantFrom('+34 612 34 56 78', '0', 'abc', ''))
   const message: fc.Arbitrary<Json> = fc.oneof(
     fc.record({ type: fc.constant('text'), text: fc.record({ body: text, preview_url: fc.boolean() }) }),
-    fc.constant({
-      type: 'template',
-      template: {
-        name: 'po_notification',
-        language: { code: 'es' },
-        components: [
-          {
-            type: 'body',
-            parameters: [
-              { type: 'text', text: 'Juan García' },
-              { type: 'text', text: 'PO-12345' },
-              { type: 'text', text: '€250.50' },
-            ],
-          },
-        ],
-      },
-    }),
+    fc.constant({ type: 'template', template: sampleSendBody('').template }), // the Sandbox's curl
     ...(['image', 'video', 'audio', 'document', 'sticker'] as const).map((t) =>
       fc.record({
         type: fc.constant(t),

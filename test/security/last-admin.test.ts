@@ -8,6 +8,28 @@ import { startWahub, type Wahub } from '../../src/wahub.ts'
 import { testConfig } from '../helpers/config.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
+/** Wahub on its own test database, no workers, no Sandbox. */
+const startQuiet = (db: TestDb) =>
+  startWahub(testConfig({ WAHUB_DATA_DIR: db.dataDir, WAHUB_SANDBOX: 'off' }), {
+    log: createLogger('silent'),
+    handle: db,
+    workers: false,
+  })
+
+/** A JSON request to Wahub with these credentials (a session cookie, or an API key). */
+const requestWith = (
+  url: string,
+  auth: Record<string, string>,
+  method: string,
+  path: string,
+  body?: unknown,
+) =>
+  fetch(`${url}${path}`, {
+    method,
+    headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+
 // Issue 12, defect 6: an admin could disable the last admin (themselves) and nothing could undo
 // it. Now the last enabled admin cannot be disabled or removed, and `wahub user enable |
 // reset-password` recover from the command line.
@@ -19,11 +41,7 @@ describe(`the last admin cannot be locked out (${testDbKind})`, () => {
   let csrf = ''
   before(async () => {
     db = await createTestDb()
-    wahub = await startWahub(testConfig({ WAHUB_DATA_DIR: db.dataDir, WAHUB_SANDBOX: 'off' }), {
-      log: createLogger('silent'),
-      handle: db,
-      workers: false,
-    })
+    wahub = await startQuiet(db)
     await createUser(
       db.db,
       { email: 'only@example.com', role: 'admin', password: 'the only admin here' },
@@ -44,15 +62,7 @@ describe(`the last admin cannot be locked out (${testDbKind})`, () => {
   })
 
   const asAdmin = (method: string, path: string, body?: unknown) =>
-    fetch(`${wahub.url}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-csrf-token': csrf,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
+    requestWith(wahub.url, { cookie, 'x-csrf-token': csrf }, method, path, body)
 
   test('disabling or removing oneself as the last admin is refused with last_admin', async () => {
     const me = await getUser(db.db, 'only@example.com')
@@ -124,11 +134,7 @@ describe(`two admins removed at once leave one (${testDbKind})`, () => {
   let key = ''
   before(async () => {
     db = await createTestDb()
-    wahub = await startWahub(testConfig({ WAHUB_DATA_DIR: db.dataDir, WAHUB_SANDBOX: 'off' }), {
-      log: createLogger('silent'),
-      handle: db,
-      workers: false,
-    })
+    wahub = await startQuiet(db)
     key = (await createApiKey(db.db, { name: 'operator' }, 'test')).key
   })
   after(async () => {
@@ -137,14 +143,7 @@ describe(`two admins removed at once leave one (${testDbKind})`, () => {
   })
 
   const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${wahub.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
+    requestWith(wahub.url, { authorization: `Bearer ${key}` }, method, path, body)
 
   const enabledAdmins = async () =>
     (await listUsers(db.db)).filter((u) => u.role === 'admin' && !u.disabled).map((u) => u.email)
