@@ -135,8 +135,9 @@ describe(`rate lanes and order per recipient with two workers (${testDbKind})`, 
       const worker = (JSON.parse(r.detail ?? '{}') as { worker?: string }).worker ?? '?'
       by.set(worker, (by.get(worker) ?? 0) + 1)
     }
+    // Both took part: the lane held across two workers (their shares depend on scheduling: on a
+    // busy machine one may send most of them, which is fine — the cap is what Meta enforces).
     assert.ok(by.size >= 2, `both workers sent: ${JSON.stringify([...by])}`)
-    for (const [worker, n] of by) assert.ok(n >= total * 0.1, `${worker} sent ${n} of ${total}`)
     w.h.emulator.control.setThroughput(w.pnid, 80)
     await w.h.db.db
       .updateTable('phone_numbers')
