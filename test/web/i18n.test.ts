@@ -79,6 +79,30 @@ function untranslated(file: string): string[] {
   })
 }
 
+/**
+ * Sentences in the dashboard's plain modules (`.ts`: formatting, the API client, template
+ * parameters…) that are not given through t(): a string or template starting with a capitalised
+ * word followed by another word ("Unknown contact", `Header ${kind}`), outside i18n/ and
+ * outside the arguments of a call (t('…'), new Error(…), console…).
+ */
+function sentencesInModules(file: string): string[] {
+  const source = parse(file)
+  const sentence = (text: string) => /^[\p{Lu}][\p{Ll}]+ \p{L}/u.test(text.trim())
+  const found: ts.Node[] = []
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isImportDeclaration(node)) return
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && sentence(node.text))
+      found.push(node)
+    else if (ts.isTemplateExpression(node) && /^[\p{Lu}][\p{Ll}]+ /u.test(node.head.text)) found.push(node)
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return found.map((n) => {
+    const { line } = source.getLineAndCharacterOfPosition(n.getStart(source))
+    return `${path.relative(webSrc, file)}:${line + 1}: ${n.getText(source).trim().slice(0, 80)}`
+  })
+}
+
 type Tree = { [key: string]: string | Tree }
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Tree
 
@@ -95,6 +119,26 @@ test('no text in the dashboard JSX is written inline: every string a person read
     [],
     `These strings are shown untranslated; move each to web/src/i18n/en/<feature>.json and use t():\n${offenders.join('\n')}`,
   )
+})
+
+test("no sentence a person reads is written in the dashboard's plain modules either (.ts files)", () => {
+  const files = sources(webSrc, '.ts').filter((f) => !f.startsWith(i18nDir) && !f.endsWith('.d.ts'))
+  const found = files.flatMap(sentencesInModules)
+  assert.deepEqual(
+    found,
+    [],
+    `Give these through t() (web/src/i18n/<lang>/<feature>.json):\n${found.join('\n')}`,
+  )
+  const probe = path.join(os.tmpdir(), 'wahub-i18n-probe.ts')
+  fs.writeFileSync(
+    probe,
+    "export const label = (k: string) => (k ? `Header ${k}` : 'Unknown contact')\nt('Fine here')\n",
+  )
+  try {
+    assert.equal(sentencesInModules(probe).length, 2, 'the check itself must find both sentences')
+  } finally {
+    fs.rmSync(probe)
+  }
 })
 
 test('the check finds inline text, string attributes people read, and literals in conditionals', () => {
