@@ -142,8 +142,16 @@ ${createUsage}`,
         templates.length === 0
           ? 'No templates. Run `wahub templates sync`.\n'
           : table([
-              ['NAME', 'LANGUAGE', 'CATEGORY', 'STATUS', 'QUALITY'],
-              ...templates.map((t) => [t.name, t.language, t.category, t.status, t.qualityScore]),
+              ['NAME', 'LANGUAGE', 'CATEGORY', 'STATUS', 'REASON', 'QUALITY', 'LAST USED'],
+              ...templates.map((t) => [
+                t.name,
+                t.language,
+                t.category,
+                t.status,
+                t.rejectedReason && t.rejectedReason !== 'NONE' ? t.rejectedReason : '',
+                t.qualityScore,
+                t.lastUsedAt ? new Date(t.lastUsedAt).toISOString().slice(0, 16).replace('T', ' ') : 'never',
+              ]),
             ]),
     )
   },

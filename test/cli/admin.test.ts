@@ -258,6 +258,9 @@ describe(`wahub administration commands (${testDbKind})`, () => {
     assert.match(sync.stdout, /9 templates/)
     const list = json(await wahub('templates', 'list', '--status', 'APPROVED', '--json'))
     assert.ok(list.some((t: { name: string }) => t.name === 'po_notification'))
+    const text = await wahub('templates', 'list')
+    assert.match(text.stdout, /NAME\s+LANGUAGE\s+CATEGORY\s+STATUS\s+REASON\s+QUALITY\s+LAST USED/)
+    assert.match(text.stdout, /hello_world\s+en_US\s+UTILITY\s+APPROVED\s+\S+\s+never/, text.stdout)
   })
 
   test('remove commands', async () => {
