@@ -7,9 +7,11 @@ import type { GraphTarget } from '../cloud-api/graph-client.ts'
 import type { PhoneNumber } from '../cloud-api/management-types.ts'
 import type { Db } from '../db/connect.ts'
 import { readSandboxState } from '../sandbox/sandbox-state.ts'
+import { openMediaStore } from '../storage/media-store.ts'
 import { webhookBacklog } from '../webhooks/events-repo.ts'
 import { recentRejections } from '../webhooks/rejections.ts'
 import { backlogCheck } from './checks/backlog.ts'
+import { mediaStoreCheck } from './checks/media-store.ts'
 import {
   callbackCheck,
   inWabaCheck,
@@ -301,6 +303,7 @@ async function trafficChecks(
   checks.push(unroutedCheck(groups, known, subject))
   if (!channel) checks.push(backlogCheck(await webhookBacklog(ctx.db), now))
   if (!channel) checks.push(wrongAppCheck(await wrongAppGroups(ctx.db)))
+  if (!channel) checks.push(mediaStoreCheck(await probeMediaStore(ctx)))
 
   if (!scope.unknownChannel) {
     const since = now - 24 * hourMs
@@ -312,6 +315,15 @@ async function trafficChecks(
     checks.push(failuresCheck(subject, failures, unsettled, { numberOf: (id) => byRow.get(id) }))
   }
   return checks
+}
+
+async function probeMediaStore(ctx: DoctorContext) {
+  const store = openMediaStore(ctx.config)
+  const error = await store.check().then(
+    () => null,
+    (err: Error) => err.message,
+  )
+  return { location: store.location, shared: ctx.config.media.kind === 's3', error }
 }
 
 async function wrongAppGroups(db: Db): Promise<WrongAppGroup[]> {

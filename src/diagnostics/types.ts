@@ -23,6 +23,7 @@ export const checkTitles = {
   'webhooks.backlog': 'Webhook processing keeps up',
   'webhooks.wrong_app': 'Webhooks signed by the app that owns the number',
   'sends.failures': 'Send failures (24 h)',
+  'media.storage': 'Media storage writable',
 } as const
 
 export type CheckId = keyof typeof checkTitles

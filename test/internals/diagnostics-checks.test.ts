@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { mediaStoreCheck } from '../../src/diagnostics/checks/media-store.ts'
 import { namesCheck, numberView, qualityCheck, registeredCheck } from '../../src/diagnostics/checks/number.ts'
 import { tokenCheck } from '../../src/diagnostics/checks/waba.ts'
 import type { NumberRow, WabaRow } from '../../src/diagnostics/facts-repo.ts'
@@ -154,5 +155,29 @@ describe('doctor check functions on the facts Meta gives', () => {
       /\nTraffic\n {2}! Send failures \(24 h\): \(#131026\) × 1\n {6}fix: 131026: …\n {11}131047: …\n/,
     )
     assert.match(text, /1 passed, 1 warning, 1 failed\./)
+  })
+})
+
+describe('media.storage: can media be stored where WAHUB_MEDIA_URL says', () => {
+  test('a bucket that takes the probe passes and says it is shared', () => {
+    const c = mediaStoreCheck({ location: 's3://wahub-media/prod', shared: true, error: null })
+    assert.equal(c.status, 'pass')
+    assert.match(c.seen, /s3:\/\/wahub-media\/prod, shared by every instance/)
+  })
+  test('the data directory passes but names the setting several instances need', () => {
+    const c = mediaStoreCheck({ location: 'file:///srv/wahub', shared: false, error: null })
+    assert.equal(c.status, 'pass')
+    assert.match(c.seen, /this machine only: with several instances, set WAHUB_MEDIA_URL/)
+  })
+  test('a probe that fails is a failure with the store, the reason and where to look', () => {
+    const c = mediaStoreCheck({
+      location: 's3://wahub-media/prod',
+      shared: true,
+      error:
+        'S3 upload of media/.probe-1 in s3://wahub-media/prod failed (NoSuchBucket: The specified bucket does not exist)',
+    })
+    assert.equal(c.status, 'fail')
+    assert.match(c.seen, /NoSuchBucket/)
+    assert.match(c.fix ?? '', /bucket exists, WAHUB_MEDIA_URL .* AWS_ACCESS_KEY_ID/)
   })
 })

@@ -133,6 +133,19 @@ describe(`media in an S3-compatible bucket (${testDbKind})`, () => {
     }
   })
 
+  test('the doctor says where media is stored and that the bucket takes writes', async () => {
+    const res = await h.api('GET', '/api/v1/admin/diagnostics', { key: h.adminKey })
+    assert.equal(res.status, 200, res.text)
+    const found = (res.body as { checks: { id: string; status: string; seen: string }[] }).checks.find(
+      (c) => c.id === 'media.storage',
+    )
+    assert.equal(found?.status, 'pass', JSON.stringify(found))
+    assert.match(
+      found?.seen ?? '',
+      /s3:\/\/wahub-media\/tenants-media at http:\/\/127\.0\.0\.1:\d+, shared by every instance/,
+    )
+  })
+
   test('the doctor-style probe writes, reads back and deletes an object', async () => {
     await h.wahub.mediaStore.check()
     assert.match(
