@@ -6,7 +6,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { claimJobs, enqueueJob } from '../../src/jobs/jobs-repo.ts'
-import { startWahubProcess } from '../helpers/cli.ts'
+import { killGroup, startWahubProcess } from '../helpers/cli.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { type Harness, startHarness } from '../helpers/harness.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -149,7 +149,7 @@ describe('SIGTERM on `wahub serve`', () => {
       assert.equal(await exit, 0, `exit code 0. Output:\n${wahub.output()}`)
       assert.match(wahub.output(), /shutting down/)
     } finally {
-      wahub.child.kill('SIGKILL')
+      killGroup(wahub.child)
       wahub.cleanup()
     }
   })
@@ -164,7 +164,7 @@ describe('SIGTERM on `wahub serve`', () => {
       assert.match(wahub.output(), /shutdown deadline passed/)
       await stuck.closed
     } finally {
-      wahub.child.kill('SIGKILL')
+      killGroup(wahub.child)
       wahub.cleanup()
     }
   })

@@ -37,7 +37,21 @@ export function runWahub(
   })
 }
 
-/** Starts a long-running command; resolves once stdout matches `ready`. */
+/**
+ * Signals the launcher and everything it started: bin/wahub.cjs runs Node 24 as a child when the
+ * system Node is older, and a SIGKILL of the launcher alone would leave that server running (and
+ * this test file waiting on its pipes).
+ */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    // already gone
+  }
+}
+
+/** Starts a long-running command in its own process group; resolves once stdout matches `ready`. */
 export function startWahubProcess(
   args: string[],
   ready: RegExp,
@@ -48,14 +62,16 @@ export function startWahubProcess(
       cwd: options.cwd ?? root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     })
     let out = ''
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      killGroup(child)
       reject(
         new Error(`wahub ${args.join(' ')} did not print ${ready} within the time limit. Output:\n${out}`),
       )
-    }, options.timeoutMs ?? 15_000)
+      // Start-up (Node 24, migrations, the first admin's password hash) on a busy machine.
+    }, options.timeoutMs ?? 60_000)
     const onData = (d: Buffer) => {
       out += d
       const match = out.match(ready)
