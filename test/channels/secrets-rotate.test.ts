@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
-import { runCli } from '../../src/cli/run.ts'
+import { runCliHere } from '../helpers/cli.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 // Rotating WAHUB_SECRET_KEY (deploy/README.md): with the new key current and the old one in
@@ -19,27 +19,14 @@ describe(`wahub secrets status | rotate (${testDbKind})`, () => {
     await db.drop()
   })
 
-  const cli = async (keys: { current: string; previous?: string }, ...args: string[]) => {
-    let stdout = ''
-    let stderr = ''
-    const code = await runCli(args, {
-      env: {
-        ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
-        WAHUB_DATA_DIR: db.dataDir,
-        WAHUB_SECRET_KEY: keys.current,
-        WAHUB_PREVIOUS_SECRET_KEYS: keys.previous ?? '',
-        LOG_LEVEL: 'silent',
-      },
-      cwd: process.cwd(),
-      stdout: (t) => {
-        stdout += t
-      },
-      stderr: (t) => {
-        stderr += t
-      },
+  const cli = (keys: { current: string; previous?: string }, ...args: string[]) =>
+    runCliHere(args, {
+      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+      WAHUB_DATA_DIR: db.dataDir,
+      WAHUB_SECRET_KEY: keys.current,
+      WAHUB_PREVIOUS_SECRET_KEYS: keys.previous ?? '',
+      LOG_LEVEL: 'silent',
     })
-    return { code, stdout, stderr }
-  }
   type Status = {
     keyId: string
     secrets: { table: string; column: string; current: number; stale: number }[]

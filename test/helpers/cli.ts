@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { runCli } from '../../src/cli/run.ts'
 
 export const root = path.join(import.meta.dirname, '..', '..')
 export const launcher = path.join(root, 'bin', 'wahub.cjs')
@@ -13,6 +14,23 @@ export const systemNode =
   ['/usr/bin/node', '/usr/local/bin/node'].find((p) => fs.existsSync(p)) ?? process.execPath
 
 export type CliResult = { code: number | null; stdout: string; stderr: string }
+
+/** `wahub …` run in this process (fast: no Node start-up), with this environment only. */
+export async function runCliHere(args: string[], env: Record<string, string>): Promise<CliResult> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, {
+    env,
+    cwd: process.cwd(),
+    stdout: (t) => {
+      stdout += t
+    },
+    stderr: (t) => {
+      stderr += t
+    },
+  })
+  return { code, stdout, stderr }
+}
 
 export function runWahub(
   args: string[],

@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { type RawBuilder, sql } from 'kysely'
 import pg from 'pg'
 import S3rver from 's3rver'
 import { type Server, startWahubServe } from '../../bench/lib.ts'
@@ -13,6 +14,7 @@ import { connectDb } from '../../src/db/connect.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { startEmulator } from '../../src/emulator/index.ts'
 import { seedChannel } from './channel-fixture.ts'
+import { freePort } from './harness.ts'
 import { waitFor } from './wait.ts'
 
 // SPEC §18 / issue 14, the cluster proof (bench/cluster.ts prints it; test/cluster/cluster.test.ts
@@ -60,18 +62,6 @@ export type ClusterResult = {
   liveP99Ms: number
   killedInstance: number
   totalMs: number
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
 }
 
 export const nginxBinary = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p))
@@ -304,16 +294,17 @@ async function cluster(o: ClusterOptions): Promise<ClusterResult> {
       if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve))
     }
     const inboundTotal = o.customers + o.images
-    const stored = async () =>
+    const count = async (table: string, where: RawBuilder<unknown>) =>
       Number(
         (
-          await handle.db
-            .selectFrom('messages')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .where('direction', '=', 'in')
-            .executeTakeFirstOrThrow()
-        ).n,
+          await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${where}`.execute(
+            handle.db,
+          )
+        ).rows[0].n,
       )
+    const stored = () => count('messages', sql`direction = 'in'`)
+    const settled = (what: string, table: string, where: RawBuilder<unknown>) =>
+      waitFor(what, async () => (await count(table, where)) === 0, { timeoutMs: 180_000, intervalMs: 100 })
     // Kill one instance once half the inbound messages are in.
     const victim = o.instances > 1 ? 1 : 0
     await waitFor('half the inbound messages stored', async () => (await stored()) >= inboundTotal / 2, {
@@ -373,49 +364,13 @@ async function cluster(o: ClusterOptions): Promise<ClusterResult> {
         intervalMs: 100,
       },
     )
-    await waitFor(
-      'every stored webhook processed',
-      async () =>
-        Number(
-          (
-            await handle.db
-              .selectFrom('webhook_events')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('outcome', '=', 'pending')
-              .executeTakeFirstOrThrow()
-          ).n,
-        ) === 0,
-      { timeoutMs: 180_000, intervalMs: 100 },
-    )
-    await waitFor(
+    await settled('every stored webhook processed', 'webhook_events', sql`outcome = 'pending'`)
+    await settled(
       'every accepted send settled (sent, delivered, read, failed or unknown)',
-      async () =>
-        Number(
-          (
-            await handle.db
-              .selectFrom('messages')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('direction', '=', 'out')
-              .where('status', 'in', ['queued', 'sending'])
-              .executeTakeFirstOrThrow()
-          ).n,
-        ) === 0,
-      { timeoutMs: 180_000, intervalMs: 100 },
+      'messages',
+      sql`direction = 'out' and status in ('queued', 'sending')`,
     )
-    await waitFor(
-      'every image downloaded',
-      async () =>
-        Number(
-          (
-            await handle.db
-              .selectFrom('media')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('state', '=', 'pending')
-              .executeTakeFirstOrThrow()
-          ).n,
-        ) === 0,
-      { timeoutMs: 180_000, intervalMs: 100 },
-    )
+    await settled('every image downloaded', 'media', sql`state = 'pending'`)
     await Promise.all(closers.map((close) => close()))
 
     // Webhooks: every delivery answered 200 is a stored event; messages stored once each.

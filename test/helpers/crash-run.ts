@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import net from 'node:net'
 import { openData, prepareDataDir, startWahubServe } from '../../bench/lib.ts'
 import { startEmulator } from '../../src/emulator/index.ts'
+import { freePort } from './harness.ts'
 import { waitFor } from './wait.ts'
 
 // The durability check of SPEC §5/§11: simulated customers send `events` messages (one webhook
@@ -20,18 +20,6 @@ export type CrashResult = {
   deliveriesGivenUp: number
   failedAttempts: number
   totalMs: number
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
 }
 
 export async function runCrash(events: number, killAt: number): Promise<CrashResult> {

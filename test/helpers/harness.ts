@@ -45,7 +45,8 @@ export type Harness = {
 
 export type ApiAnswer = { status: number; body: unknown; text: string; headers: Headers }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)

@@ -114,9 +114,13 @@ describe(`rate lanes and order per recipient with two workers (${testDbKind})`, 
       while (accepted[i] - accepted[j] >= 2000) j++
       worst = Math.max(worst, i - j + 1)
     }
+    // Meta's own bound (FACTS §4): a full one-second bucket plus two seconds of refill. The replay
+    // above is the exact rule; this names the burst a person would see if it broke. (It used to
+    // ask for 2.5 × cap, stricter than Meta: a lane catching up after a stall within Meta's bucket
+    // — zero 130429, bucket never dry — failed it at load 4.)
     assert.ok(
-      worst <= cap * 2.5,
-      `at most ${2 * cap} in any 2 s (+ half a second of timing jitter), saw ${worst}`,
+      worst <= cap * 3,
+      `at most ${3 * cap} in any 2 s (a full bucket of ${cap} plus 2 s at ${cap}/s), saw ${worst}`,
     )
     const seconds = (accepted[accepted.length - 1] - accepted[0]) / 1000
     assert.ok(

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createApiKey } from '../../src/accounts/api-keys.ts'
 import { createUser, getUser, listUsers } from '../../src/accounts/users.ts'
-import { runCli } from '../../src/cli/run.ts'
 import { createLogger } from '../../src/log.ts'
 import { startWahub, type Wahub } from '../../src/wahub.ts'
+import { runCliHere } from '../helpers/cli.ts'
 import { testConfig } from '../helpers/config.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
@@ -86,24 +86,13 @@ describe(`the last admin cannot be locked out (${testDbKind})`, () => {
     assert.equal((await asAdmin('PATCH', `/api/v1/admin/users/${me.id}`, { disabled: true })).status, 409)
   })
 
-  const cli = async (...args: string[]) => {
-    let stdout = ''
-    let stderr = ''
-    const env = db.databaseUrl
-      ? { DATABASE_URL: db.databaseUrl, WAHUB_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent' }
-      : { WAHUB_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent' }
-    const code = await runCli(args, {
-      env,
-      cwd: process.cwd(),
-      stdout: (t) => {
-        stdout += t
-      },
-      stderr: (t) => {
-        stderr += t
-      },
-    })
-    return { code, stdout, stderr }
-  }
+  const cli = (...args: string[]) =>
+    runCliHere(
+      args,
+      db.databaseUrl
+        ? { DATABASE_URL: db.databaseUrl, WAHUB_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent' }
+        : { WAHUB_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent' },
+    )
 
   test('`wahub user enable` and `reset-password` bring a locked-out admin back', async () => {
     const enabled = await cli('user', 'enable', '--email', 'second@example.com')
