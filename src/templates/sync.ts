@@ -18,10 +18,14 @@ export async function syncTemplates(ctx: ChannelsContext, waba: string, actor: A
   const now = Date.now()
   const byStatus: Record<string, number> = {}
   for (const template of listed) {
-    await upsertTemplate(ctx.db, t.wabaRowId, template, now)
     byStatus[template.status ?? 'UNKNOWN'] = (byStatus[template.status ?? 'UNKNOWN'] ?? 0) + 1
   }
-  const deleted = await markMissingDeleted(ctx.db, t.wabaRowId, listed, now)
+  // One transaction: a reader (a window_closed refusal listing the approved templates, the
+  // Templates page) sees the WABA's templates before the sync or after it, never half of them.
+  const deleted = await ctx.db.transaction().execute(async (trx) => {
+    for (const template of listed) await upsertTemplate(trx, t.wabaRowId, template, now)
+    return markMissingDeleted(trx, t.wabaRowId, listed, now)
+  })
   // Syncs Wahub runs by itself (on add, hourly, for a send) are not someone's action: the audit
   // log would fill with one row per WABA an hour.
   if (actor === 'system') return { wabaId: t.wabaId, synced: listed.length, deleted, byStatus }
