@@ -12,7 +12,7 @@ import { createCallbackDeliverJob, startCallbackPump } from './delivery/callback
 import { qualityWatchJob, scheduleQualityWatch } from './diagnostics/quality-watch.ts'
 import { buildApp } from './http/app.ts'
 import { createMediaDownloadJob } from './inbox/media-job.ts'
-import { releaseLocksOf } from './jobs/jobs-repo.ts'
+import { releaseLocks } from './jobs/jobs-repo.ts'
 import { createJobRunner, type JobRunner } from './jobs/runner.ts'
 import type { JobHandler, JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
@@ -288,8 +288,8 @@ export async function startWahub(config: Config, options: StartOptions): Promise
             )
             started.app.server.closeAllConnections()
             const released =
-              (await releaseLocksOf(db, started.runner.workerId).catch(() => 0)) +
-              (await releaseLocksOf(db, started.sendWorker.workerId).catch(() => 0))
+              (await releaseLocks(db, started.runner.workerId).catch(() => 0)) +
+              (await releaseLocks(db, started.sendWorker.workerId).catch(() => 0))
             if (released > 0) log.warn({ released }, 'jobs released for another instance')
           }
           if (!options.handle) await handle.close()

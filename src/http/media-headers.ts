@@ -1,4 +1,4 @@
-import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type'
+import { fileTypeFromBuffer } from 'file-type'
 
 // SPEC §12, issue 12 defect 5: a customer-sent file is served from the dashboard's origin, so
 // it must never become active content there. A file is shown inline only when it is an image,
@@ -48,11 +48,6 @@ export function mediaHeaders(input: {
     'content-security-policy': mediaCsp,
     'cross-origin-resource-policy': 'same-origin',
   }
-}
-
-/** Sniffs a stored file's type from its first bytes (undefined when no known signature). */
-export async function sniffFile(file: string): Promise<string | undefined> {
-  return (await fileTypeFromFile(file))?.mime
 }
 
 /** How many first bytes `sniffBytes` needs (file-type's sample size). */

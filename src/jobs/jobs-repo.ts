@@ -196,31 +196,19 @@ export async function renewLocks(db: Db, workerId: string, now = Date.now()): Pr
 }
 
 /**
- * Releases the locks one worker holds, for a worker that stops before its jobs finished
- * (the shutdown deadline passed): another instance claims them at once instead of after the lock
- * timeout. The attempts they used stay counted; a send found `sending` is settled as unknown.
+ * Releases locks so the jobs run again at once instead of after the lock timeout; the attempts
+ * they used stay counted. With a worker id, only that worker's: a worker that stops before its
+ * jobs finished (the shutdown deadline passed; a send found `sending` is settled as unknown).
+ * Without, every lock: for a process that knows no other worker can be alive (SQLite: one
+ * process owns the file), so jobs interrupted by a crash run again at once.
  */
-export async function releaseLocksOf(db: Db, workerId: string): Promise<number> {
-  const result = await db
-    .updateTable('jobs')
-    .set({ locked_by: null, locked_at: null })
-    .where('locked_by', '=', workerId)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
-}
-
-/**
- * Releases every lock, for a process that knows no other worker can be alive (SQLite: one
- * process owns the file), so jobs interrupted by a crash run again at once instead of after the
- * lock timeout. The attempts they used stay counted.
- */
-export async function releaseAllLocks(db: Db): Promise<number> {
-  const result = await db
-    .updateTable('jobs')
-    .set({ locked_by: null, locked_at: null })
-    .where('locked_by', 'is not', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
+export async function releaseLocks(db: Db, workerId?: string): Promise<number> {
+  let query = db.updateTable('jobs').set({ locked_by: null, locked_at: null })
+  query =
+    workerId === undefined
+      ? query.where('locked_by', 'is not', null)
+      : query.where('locked_by', '=', workerId)
+  return Number((await query.executeTakeFirst()).numUpdatedRows)
 }
 
 export type JobCounts = { due: number; scheduled: number; running: number; dead: number }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { DbHandle } from '../db/connect.ts'
 import type { Logger } from '../log.ts'
-import { claimJobs, completeJob, failJob, releaseAllLocks, releaseJob, renewLocks } from './jobs-repo.ts'
+import { claimJobs, completeJob, failJob, releaseJob, releaseLocks, renewLocks } from './jobs-repo.ts'
 import type { Job, JobHandler, JobHandlers, JobKind, JobOutcome } from './types.ts'
 
 // Invariant: a job row exists until its handler has finished its work and the job is
@@ -113,7 +113,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
 
   async function loopBody(): Promise<void> {
     if (options.releaseLocksOnStart) {
-      const released = await releaseAllLocks(handle.db).catch(() => 0)
+      const released = await releaseLocks(handle.db).catch(() => 0)
       if (released > 0) log.warn({ released }, 'jobs interrupted by a previous stop released')
     }
     const lease = setInterval(() => {

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { mediaHeaders, sniffFile } from '../../src/http/media-headers.ts'
+import { mediaHeaders, sniffBytes, sniffLength } from '../../src/http/media-headers.ts'
 import { createLogger } from '../../src/log.ts'
 import { startWahub, type Wahub } from '../../src/wahub.ts'
 import { metricsAuth, testConfig } from '../helpers/config.ts'
@@ -18,16 +18,11 @@ const png = Buffer.from(
 )
 
 describe('media download headers', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-media-'))
-  after(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const write = (name: string, bytes: Buffer | string) => {
-    const file = path.join(dir, name)
-    fs.writeFileSync(file, bytes)
-    return file
-  }
+  // The route sniffs the first bytes the media store hands back (local file or S3 range read).
+  const head = (bytes: Buffer | string) => Buffer.from(bytes).subarray(0, sniffLength)
 
   test('a real PNG declared image/png is shown inline, sandboxed, with nosniff', async () => {
-    const sniffed = await sniffFile(write('a.png', png))
+    const sniffed = await sniffBytes(head(png))
     const h = mediaHeaders({ declaredMime: 'image/png', sniffedMime: sniffed, filename: 'foto.png' })
     assert.equal(h['content-type'], 'image/png')
     assert.match(h['content-disposition'], /^inline; filename="foto.png"/)
@@ -36,7 +31,7 @@ describe('media download headers', () => {
   })
 
   test('HTML declared as image/png is a download of octet-stream, never text/html', async () => {
-    const sniffed = await sniffFile(write('evil.png', '<html><script>alert(document.cookie)</script></html>'))
+    const sniffed = await sniffBytes(head('<html><script>alert(document.cookie)</script></html>'))
     const h = mediaHeaders({ declaredMime: 'image/png', sniffedMime: sniffed, filename: 'evil.png' })
     assert.equal(h['content-type'], 'application/octet-stream')
     assert.match(h['content-disposition'], /^attachment/)
