@@ -49,6 +49,10 @@ export const errorDefinitions = {
     status: 422,
     fix: 'Generate a System User token in Meta Business Settings (it never expires) and save it again with `wahub waba add --waba-id <id> --token <token>`.',
   },
+  token_temporary: {
+    status: 422,
+    fix: 'Generate a System User token (Business settings > Users > System users > Generate new token, with whatsapp_business_messaging and whatsapp_business_management on the WABA): it never expires. To take a temporary token anyway (a test), pass acceptTemporary (`--accept-temporary`).',
+  },
   price_card_invalid: {
     status: 422,
     fix: "Export Meta's rate card as CSV unchanged (a header row with Market, Currency and the category columns) and import it with `wahub prices import FILE --effective YYYY-MM-DD`.",

@@ -13,6 +13,8 @@ export type TokenInfo = {
   /** Epoch ms; null = never expires or unknown. */
   expiresAt: number | null
   scopes: string[]
+  /** The WABAs the token's WhatsApp permissions reach (debug_token's granular scopes); [] = not said. */
+  wabaIds: string[]
   warnings: string[]
 }
 
@@ -34,7 +36,7 @@ export async function checkWabaToken(
   target: GraphTarget,
   wabaId: string,
 ): Promise<TokenInfo> {
-  const info: TokenInfo = { type: null, expiresAt: null, scopes: [], warnings: [] }
+  const info: TokenInfo = { type: null, expiresAt: null, scopes: [], wabaIds: [], warnings: [] }
   try {
     const { data } = await graph.debugToken(target, target.token)
     if (data.is_valid === false) {
@@ -49,6 +51,18 @@ export async function checkWabaToken(
     }
     info.type = data.type ?? null
     info.scopes = data.scopes ?? []
+    info.wabaIds = [
+      ...new Set(
+        (data.granular_scopes ?? [])
+          .filter((g) => g.scope.startsWith('whatsapp_business_'))
+          .flatMap((g) => g.target_ids ?? []),
+      ),
+    ]
+    if (info.wabaIds.length > 0 && !info.wabaIds.includes(wabaId)) {
+      info.warnings.push(
+        `The token's WhatsApp permissions reach ${info.wabaIds.join(', ')}, not WABA ${wabaId}: assign that WABA to the System User (Business settings > Users > System users > Assign assets) and generate a new token.`,
+      )
+    }
     if (data.expires_at && data.expires_at > 0) {
       info.expiresAt = data.expires_at * 1000
       info.warnings.push(

@@ -44,6 +44,8 @@ export type AddWabaInput = {
   name?: string
   /** Tenant id or name, for a tenant's own WABA. */
   tenant?: string
+  /** Take a temporary token even for a WABA with production numbers (decision 0071). */
+  acceptTemporary?: boolean
 }
 
 export type AddWabaResult = { waba: Waba; created: boolean; token: TokenInfo }
@@ -104,6 +106,9 @@ export async function addWaba(
     token: input.token,
   }
   const token = await checkWabaToken(ctx.graph, target, input.wabaId)
+  if (existing && token.expiresAt !== null && !input.acceptTemporary) {
+    await refuseTemporaryForProduction(db, existing.id, input.wabaId, token.expiresAt)
+  }
 
   const appRowId = input.appId
     ? await resolveAppRowId(db, input.appId)
@@ -155,15 +160,73 @@ export async function addWaba(
   return { waba: await getWaba(db, id), created: !existing, token }
 }
 
+/**
+ * A temporary token (24 h, App Dashboard) never replaces the token of a WABA whose numbers are in
+ * production — live, registered, not the Sandbox: every send would stop when it expires
+ * (seed 000's outage). Decision 0071.
+ */
+async function refuseTemporaryForProduction(db: Db, wabaRowId: string, wabaId: string, expiresAt: number) {
+  const live = await db
+    .selectFrom('phone_numbers')
+    .select('phone_number_id')
+    .where('waba_id', '=', wabaRowId)
+    .where('is_sandbox', '=', 0)
+    .where('account_mode', '=', 'LIVE')
+    .where('registered', '=', 1)
+    .execute()
+  if (live.length === 0) return
+  throw new WahubError(
+    'token_temporary',
+    `This token expires at ${new Date(expiresAt).toISOString()} (a temporary token), and WABA ${wabaId} has numbers in production (${live.map((n) => n.phone_number_id).join(', ')}): every send from them would fail with (#190) once it expires. The old token stays.`,
+    { wabaId, expiresAt, productionNumbers: live.map((n) => n.phone_number_id) },
+  )
+}
+
 /** Replaces only the token (checked first); the WABA's other settings stay. */
 export async function replaceWabaToken(
   ctx: ChannelsContext,
   idOrWabaId: string,
   token: string,
   actor: Actor,
+  options: { acceptTemporary?: boolean } = {},
 ): Promise<AddWabaResult> {
   const waba = await getWaba(ctx.db, idOrWabaId)
-  return addWaba(ctx, { wabaId: waba.wabaId, token }, actor)
+  return addWaba(ctx, { wabaId: waba.wabaId, token, acceptTemporary: options.acceptTemporary }, actor)
+}
+
+export type TokenCheck = TokenInfo & {
+  /** Null when the token may replace the WABA's; else why not (the same refusal a save gives). */
+  refusal: { code: string; message: string; fix: string } | null
+}
+
+/**
+ * The safe swap's first half: the new token checked with Meta (debug_token: type, expiry,
+ * permissions, the WABAs it reaches; then a read of the WABA) and the refusal a save would give,
+ * without saving anything.
+ */
+export async function checkReplacementToken(
+  ctx: ChannelsContext,
+  idOrWabaId: string,
+  token: string,
+): Promise<TokenCheck> {
+  if (!tokenPattern.test(token)) throw invalid('token', 'must be an access token (no spaces)')
+  const waba = await getWaba(ctx.db, idOrWabaId)
+  const target = {
+    baseUrl: waba.graphUrl ?? ctx.config.graphUrl,
+    version: waba.apiVersion ?? ctx.config.graphVersion,
+    token,
+  }
+  const info = await checkWabaToken(ctx.graph, target, waba.wabaId)
+  let refusal: TokenCheck['refusal'] = null
+  if (info.expiresAt !== null) {
+    try {
+      await refuseTemporaryForProduction(ctx.db, waba.id, waba.wabaId, info.expiresAt)
+    } catch (err) {
+      if (!(err instanceof WahubError)) throw err
+      refusal = { code: err.code, message: err.message, fix: err.fix }
+    }
+  }
+  return { ...info, refusal }
 }
 
 type WabaRow = {
@@ -297,4 +360,37 @@ export async function removeWaba(
     tenantId: waba.tenantId,
     details: { wabaId: waba.wabaId, force: options.force === true },
   })
+}
+
+export type TokenAlert = {
+  id: string
+  wabaId: string
+  name: string | null
+  tokenType: string | null
+  expiresAt: number
+  expired: boolean
+}
+
+/** WABAs whose token has expired or expires within `withinMs` (the dashboard header's warning). */
+export async function expiringTokens(
+  db: Db,
+  now: number,
+  withinMs = 7 * 24 * 60 * 60_000,
+): Promise<TokenAlert[]> {
+  const rows = await db
+    .selectFrom('wabas')
+    .select(['id', 'waba_id', 'name', 'token_type', 'token_expires_at'])
+    .where('token_expires_at', 'is not', null)
+    .where('token_expires_at', '<=', now + withinMs)
+    .where('is_sandbox', '=', 0)
+    .orderBy('token_expires_at')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    wabaId: r.waba_id,
+    name: r.name,
+    tokenType: r.token_type,
+    expiresAt: Number(r.token_expires_at),
+    expired: Number(r.token_expires_at) <= now,
+  }))
 }

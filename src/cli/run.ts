@@ -6,6 +6,7 @@ import { type CliCommand, type CliIo, exitCodes, UsageError } from './command.ts
 import { configCommand } from './config.ts'
 import { doctorCommand } from './doctor.ts'
 import { eventsCommand } from './events.ts'
+import { goliveCommand } from './golive.ts'
 import { labelCommand } from './label.ts'
 import { migrateCommand } from './migrate.ts'
 import { numberCommand } from './number.ts'
@@ -38,6 +39,7 @@ export const commands: readonly CliCommand[] = [
   emulatorCommand,
   configCommand,
   doctorCommand,
+  goliveCommand,
   appCommand,
   wabaCommand,
   numberCommand,

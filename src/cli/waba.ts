@@ -1,4 +1,4 @@
-import { addWaba, listWabas, removeWaba } from '../channels/wabas.ts'
+import { addWaba, checkReplacementToken, listWabas, removeWaba } from '../channels/wabas.ts'
 import { cliActor, masked, parseFlags, runAdmin, subcommand, table } from './admin-io.ts'
 import type { CliCommand } from './command.ts'
 
@@ -12,16 +12,42 @@ export const wabaCommand: CliCommand = {
     Checks the token against Graph first: a token Meta refuses (190 invalid or expired, missing
     permission) is not saved, and the error says how to fix it. For a WABA already added this
     replaces the token (temporary → permanent, rotation); sends use the new token at once.
-    --tenant: the WABA a tenant brought itself.
+    --tenant: the WABA a tenant brought itself. A temporary (expiring) token never replaces the
+    token of a WABA with numbers in production (token_temporary) unless --accept-temporary.
+wahub waba check-token --waba-id ID --token TOKEN [--json]
+    The new token as Meta sees it (type, expiry, permissions, the WABAs it reaches) and whether
+    it may replace the WABA's; saves nothing.
 wahub waba list [--json]
 wahub waba remove --waba-id ID [--force] [--json]
     Removes the WABA with its numbers and templates; --force when numbers have conversations.`,
   async run(argv, io) {
     const [sub, ...rest] = argv
-    switch (subcommand(sub, ['add', 'list', 'remove'])) {
+    switch (subcommand(sub, ['add', 'check-token', 'list', 'remove'])) {
+      case 'check-token': {
+        const f = parseFlags(rest, { values: ['waba-id', 'token'] })
+        const wabaId = f.required('waba-id')
+        const token = f.required('token')
+        return runAdmin(
+          io,
+          f.json,
+          (s) => checkReplacementToken(s, wabaId, token),
+          (c) =>
+            `${[
+              `token: ${c.type ?? 'type unknown'}, expires ${when(c.expiresAt)}`,
+              `  permissions: ${c.scopes.join(', ') || 'none listed'}`,
+              `  WABAs it reaches: ${c.wabaIds.join(', ') || 'not said'}`,
+              ...c.warnings.map((w) => `warning: ${w}`),
+              c.refusal
+                ? `refused: ${c.refusal.message}\nfix: ${c.refusal.fix}`
+                : `It may replace the token: wahub waba add --waba-id ${wabaId} --token <this token>`,
+            ].join('\n')}\n`,
+          (c) => (c.refusal ? 1 : 0),
+        )
+      }
       case 'add': {
         const f = parseFlags(rest, {
           values: ['waba-id', 'token', 'app-id', 'api-version', 'graph-url', 'name', 'tenant'],
+          booleans: ['accept-temporary'],
         })
         const input = {
           wabaId: f.required('waba-id'),
@@ -31,6 +57,7 @@ wahub waba remove --waba-id ID [--force] [--json]
           graphUrl: f.value('graph-url'),
           name: f.value('name'),
           tenant: f.value('tenant'),
+          acceptTemporary: f.has('accept-temporary'),
         }
         return runAdmin(
           io,

@@ -15,6 +15,7 @@ import {
   graphUrl,
 } from './graph-request.ts'
 import type {
+  AppInfo,
   BusinessProfile,
   CallbackOverride,
   CreateTemplateRequest,
@@ -25,10 +26,12 @@ import type {
   MediaInfo,
   MediaUploadResponse,
   MessageTemplate,
+  OAuthTokenResponse,
   PhoneNumber,
   PhoneNumberField,
   SubscribedApp,
   UpdateBusinessProfileRequest,
+  WabaInfo,
 } from './management-types.ts'
 import type { MarkReadRequest, OutboundMessage, SendMessageResponse } from './message-types.ts'
 import type { GraphList, SuccessResponse } from './wire-common.ts'
@@ -260,6 +263,28 @@ export function createGraphClient(options?: GraphClientOptions) {
     /** `target.token` authenticates the call (an app token or a token of the same app). */
     debugToken: (target: GraphTarget, inputToken: string, call?: CallOptions) =>
       json<DebugTokenResponse>(target, 'GET', 'debug_token', { query: { input_token: inputToken }, ...call }),
+
+    /** A WABA's own fields (business verification, review, payment method). */
+    getWabaInfo: (target: GraphTarget, wabaId: string, fields: readonly string[], call?: CallOptions) =>
+      json<WabaInfo>(target, 'GET', wabaId, { query: { fields: fields.join(',') }, ...call }),
+
+    /** The Meta app's own fields; `target.token` is the app token "APP_ID|APP_SECRET". */
+    getAppInfo: (target: GraphTarget, appId: string, fields: readonly string[], call?: CallOptions) =>
+      json<AppInfo>(target, 'GET', appId, { query: { fields: fields.join(',') }, ...call }),
+
+    /**
+     * Embedded Signup: the code Facebook Login for Business returned → a business token of the
+     * customer's business (`target.token` is unused by Meta here; the app id and secret are the query).
+     */
+    exchangeCode: (
+      target: GraphTarget,
+      input: { appId: string; appSecret: string; code: string },
+      call?: CallOptions,
+    ) =>
+      json<OAuthTokenResponse>(target, 'GET', 'oauth/access_token', {
+        query: { client_id: input.appId, client_secret: input.appSecret, code: input.code },
+        ...call,
+      }),
 
     getBusinessProfile: async (target: GraphTarget, phoneNumberId: string, call?: CallOptions) => {
       const fields = [

@@ -69,6 +69,23 @@ export type DebugTokenResponse = {
   }
 }
 
+/** GET /{waba-id}?fields=… (the fields the go-live guide reads). */
+export type WabaInfo = {
+  id: string
+  name?: string
+  /** The owning business portfolio's verification: verified | pending | not_verified | rejected … */
+  business_verification_status?: string
+  account_review_status?: OpenString<'APPROVED' | 'PENDING' | 'REJECTED'>
+  /** The WABA's payment method; absent when none was added (or not visible to this token). */
+  primary_funding_id?: string
+}
+
+/** GET /{app-id}?fields=… with the app token "APP_ID|APP_SECRET". */
+export type AppInfo = { id: string; name?: string; link?: string; privacy_policy_url?: string }
+
+/** GET /oauth/access_token?client_id&client_secret&code (Embedded Signup's code exchange). */
+export type OAuthTokenResponse = { access_token: string; token_type?: string; expires_in?: number }
+
 export type BusinessVertical = OpenString<
   | 'OTHER'
   | 'AUTO'

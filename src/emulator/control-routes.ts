@@ -51,6 +51,9 @@ export async function controlRoutes(app: FastifyInstance, { control }: { control
     control.setQuality((req.params as Id).id, String(body(req.body).quality_rating ?? '')),
   )
 
+  app.post('/app', async (req) => control.updateApp(req.body))
+  app.post('/wabas/:id', async (req) => control.updateWaba((req.params as Id).id, req.body))
+
   app.post('/templates/status', async (req) => control.setTemplateStatus(req.body))
 
   app.get('/faults', async () => control.faults())

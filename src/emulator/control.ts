@@ -163,6 +163,12 @@ export function createControl(ctx: EmulatorContext) {
           .map((r) => r.replace(/\D/g, ''))
       }
       if (typeof body.verified_name === 'string') n.verifiedName = body.verified_name
+      if (typeof body.name_status === 'string') n.nameStatus = body.name_status
+      // A number-level override set in Meta's screens or by another tool ('' or null removes it).
+      if (body.override_callback_uri === null || body.override_callback_uri === '')
+        n.webhookOverride = undefined
+      else if (typeof body.override_callback_uri === 'string')
+        n.webhookOverride = { uri: body.override_callback_uri, verifyToken: '' }
       if (body.pin === null) n.pin = undefined
       else if (typeof body.pin === 'string') n.pin = body.pin
       return {
@@ -170,6 +176,50 @@ export function createControl(ctx: EmulatorContext) {
         registered: n.registered,
         account_mode: n.accountMode,
         allowed_recipients: n.allowedRecipients,
+      }
+    },
+
+    /**
+     * The app's settings in Meta's App Dashboard: App Mode ('development' puts every number in
+     * SANDBOX account mode, 'live' back in LIVE) and the Privacy Policy URL ('' = unset).
+     */
+    updateApp: (input: unknown): JsonObject => {
+      const body = isObject(input) ? input : {}
+      const app = ctx.state.app
+      if (body.mode !== undefined) {
+        app.mode = oneOf(body.mode, 'mode', ['development', 'live'] as const)
+        for (const n of ctx.state.numbers.values()) n.accountMode = app.mode === 'live' ? 'LIVE' : 'SANDBOX'
+      }
+      if (typeof body.privacy_policy_url === 'string') app.privacyPolicyUrl = body.privacy_policy_url
+      return { id: app.id, mode: app.mode, privacy_policy_url: app.privacyPolicyUrl || null }
+    },
+
+    /**
+     * A WABA as Meta's screens leave it: business verification, payment method (null = none),
+     * subscription of the app and a WABA-level override ('' or null removes it).
+     */
+    updateWaba: (id: string, input: unknown): JsonObject => {
+      const w = ctx.state.wabas.get(id)
+      if (!w) throw notFound(`WABA ${id}`)
+      const body = isObject(input) ? input : {}
+      if (typeof body.business_verification_status === 'string')
+        w.businessVerificationStatus = body.business_verification_status
+      if (body.primary_funding_id === null) w.primaryFundingId = undefined
+      else if (typeof body.primary_funding_id === 'string') w.primaryFundingId = body.primary_funding_id
+      if (body.subscribed === false) w.subscriptions.delete(ctx.state.app.id)
+      else if (body.subscribed === true && !w.subscriptions.has(ctx.state.app.id))
+        w.subscriptions.set(ctx.state.app.id, {})
+      if (body.override_callback_uri !== undefined) {
+        const uri = typeof body.override_callback_uri === 'string' ? body.override_callback_uri : ''
+        w.subscriptions.set(ctx.state.app.id, uri ? { overrideCallbackUri: uri, verifyToken: '' } : {})
+      }
+      const sub = w.subscriptions.get(ctx.state.app.id)
+      return {
+        id: w.id,
+        business_verification_status: w.businessVerificationStatus,
+        primary_funding_id: w.primaryFundingId ?? null,
+        subscribed: sub !== undefined,
+        override_callback_uri: sub?.overrideCallbackUri ?? null,
       }
     },
 

@@ -55,7 +55,8 @@ export function templateFor(ctx: EmulatorContext, req: FastifyRequest, id: strin
 export function kindOfId(
   ctx: EmulatorContext,
   id: string,
-): 'number' | 'waba' | 'media' | 'template' | undefined {
+): 'number' | 'waba' | 'media' | 'template' | 'app' | undefined {
+  if (id === ctx.state.app.id) return 'app'
   if (ctx.state.numbers.has(id)) return 'number'
   if (ctx.state.wabas.has(id)) return 'waba'
   if (ctx.state.media.has(id)) return 'media'

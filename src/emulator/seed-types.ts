@@ -37,6 +37,10 @@ export type SeedWaba = {
   /** Whether the seeded app is subscribed (subscribed_apps). Default true. */
   subscribed?: boolean
   override_callback_uri?: string
+  /** Default "verified". */
+  business_verification_status?: string
+  /** Default a funding id; null = no payment method. */
+  primary_funding_id?: string | null
   phone_numbers?: SeedPhoneNumber[]
   templates?: SeedTemplate[]
 }
@@ -65,7 +69,17 @@ export type SeedCustomer = {
 }
 
 export type EmulatorSeed = {
-  app?: { id?: string; name?: string; secret?: string; verify_token?: string; callback_url?: string }
+  app?: {
+    id?: string
+    name?: string
+    secret?: string
+    verify_token?: string
+    callback_url?: string
+    /** Default https://example.com/privacy; '' = not set. */
+    privacy_policy_url?: string
+    /** Default live. */
+    mode?: 'development' | 'live'
+  }
   wabas?: SeedWaba[]
   tokens?: SeedToken[]
   customers?: SeedCustomer[]

@@ -191,6 +191,8 @@ export function buildState(
     secret: overrides.appSecret ?? seed.app?.secret ?? 'emulator-app-secret',
     verifyToken: overrides.verifyToken ?? seed.app?.verify_token ?? 'emulator-verify-token',
     callbackUrl: overrides.webhookUrl ?? seed.app?.callback_url,
+    privacyPolicyUrl: seed.app?.privacy_policy_url ?? 'https://example.com/privacy',
+    mode: seed.app?.mode === 'development' ? ('development' as const) : ('live' as const),
   }
   const state: EmulatorState = {
     app,
@@ -211,6 +213,9 @@ export function buildState(
       currency: w.currency ?? 'USD',
       timezoneId: w.timezone_id ?? '1',
       namespace: `emulator_${w.id}`,
+      businessVerificationStatus: w.business_verification_status ?? 'verified',
+      primaryFundingId:
+        w.primary_funding_id === null ? undefined : (w.primary_funding_id ?? `fund_${w.id.slice(-6)}`),
       subscriptions: new Map(),
     }
     if (w.subscribed !== false) {

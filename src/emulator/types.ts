@@ -27,6 +27,10 @@ export type App = {
   verifyToken: string
   /** The app-level callback ("Configuration" page of the Meta app). */
   callbackUrl: string | undefined
+  /** App settings > Basic > Privacy Policy URL (a Live-mode prerequisite); '' = not set. */
+  privacyPolicyUrl: string
+  /** The App Mode toggle; 'development' puts every number in SANDBOX account mode. */
+  mode: 'development' | 'live'
 }
 
 export type Waba = {
@@ -35,6 +39,10 @@ export type Waba = {
   currency: string
   timezoneId: string
   namespace: string
+  /** verified | pending | not_verified | rejected (the owning business portfolio's). */
+  businessVerificationStatus: string
+  /** The WABA's payment method (a funding source id); undefined = none added. */
+  primaryFundingId: string | undefined
   /** appId → subscription; an app receives this WABA's webhooks only while subscribed (M-WH). */
   subscriptions: Map<string, { overrideCallbackUri?: string; verifyToken?: string }>
 }

@@ -113,7 +113,10 @@ describe(`doctor from the API and the command line (${testDbKind})`, () => {
 
   test('`wahub doctor` exits 1 on any failure; --json carries the same findings', async () => {
     const { token } = h.emulator.control.addToken({ expires_in: 3600 }) as { token: string }
-    await h.api('PUT', `/api/v1/admin/wabas/${ids.wabaA}/token`, { key: h.adminKey, body: { token } })
+    await h.api('PUT', `/api/v1/admin/wabas/${ids.wabaA}/token`, {
+      key: h.adminKey,
+      body: { token, acceptTemporary: true },
+    })
     h.emulator.control.expireToken(token)
     try {
       const res = await runWahub(['doctor', '--fresh'], { env: cliEnv() })

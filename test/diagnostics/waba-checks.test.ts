@@ -24,7 +24,7 @@ describe(`doctor: WABA checks (${testDbKind})`, () => {
     const setToken = async (token: string) => {
       const res = await h.api('PUT', `/api/v1/admin/wabas/${ids.wabaA}/token`, {
         key: h.adminKey,
-        body: { token },
+        body: { token, acceptTemporary: true },
       })
       assert.equal(res.status, 200, res.text)
     }

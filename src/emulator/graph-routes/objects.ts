@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { authenticate, rawToken } from '../auth.ts'
 import type { EmulatorContext } from '../context.ts'
 import { selectFields } from '../fields.ts'
 import { unknownObject } from '../graph-errors.ts'
@@ -30,11 +31,29 @@ export async function objectRoutes(app: FastifyInstance, { ctx }: { ctx: Emulato
             timezone_id: () => waba.timezoneId,
             message_template_namespace: () => waba.namespace,
             account_review_status: () => 'APPROVED',
-            business_verification_status: () => 'verified',
+            business_verification_status: () => waba.businessVerificationStatus,
+            primary_funding_id: () => waba.primaryFundingId,
           },
           params.fields,
           ['id', 'name'],
           'WhatsAppBusinessAccount',
+        )
+      }
+      case 'app': {
+        // The Application node: read with the app token "APP_ID|APP_SECRET" (or a token of the
+        // app). Meta shows no App Mode field here; the numbers' account_mode reflects it.
+        const raw = rawToken(req)
+        if (raw !== `${ctx.state.app.id}|${ctx.state.app.secret}`) authenticate(ctx, raw)
+        return selectFields(
+          {
+            id: () => ctx.state.app.id,
+            name: () => ctx.state.app.name,
+            link: () => `https://www.facebook.com/games/?app_id=${ctx.state.app.id}`,
+            privacy_policy_url: () => ctx.state.app.privacyPolicyUrl || undefined,
+          },
+          params.fields,
+          ['id', 'name', 'link'],
+          'Application',
         )
       }
       case 'media':

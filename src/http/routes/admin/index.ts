@@ -5,6 +5,7 @@ import { adminAppRoutes } from './apps/apps.ts'
 import { adminAuditRoutes } from './audit/audit.ts'
 import { adminDiagnosticsRoutes } from './diagnostics/diagnostics.ts'
 import { adminEventRoutes } from './events/events.ts'
+import { adminGoliveRoutes } from './golive/golive.ts'
 import { adminNumberRoutes } from './numbers/numbers.ts'
 import { adminSettingsRoutes } from './settings/settings.ts'
 import { adminTemplateRoutes } from './templates/templates.ts'
@@ -31,6 +32,7 @@ export const adminRoutes: FastifyPluginAsync<AppDeps> = async (app, options) => 
     adminAuditRoutes,
     adminDiagnosticsRoutes,
     adminEventRoutes,
+    adminGoliveRoutes,
   ])
     await app.register(resource, deps)
 }

@@ -1,12 +1,24 @@
 import { Type } from 'typebox'
 import { importNumbers, refreshNumbers } from '../../../../channels/numbers.ts'
-import { addWaba, getWaba, listWabas, removeWaba, replaceWabaToken } from '../../../../channels/wabas.ts'
+import {
+  addWaba,
+  checkReplacementToken,
+  getWaba,
+  listWabas,
+  removeWaba,
+  replaceWabaToken,
+} from '../../../../channels/wabas.ts'
 import { webhookSubscribe } from '../../../../channels/webhook-config.ts'
 import { syncTemplates } from '../../../../templates/sync.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { ImportResultSchema, presentImport } from '../../../presenters/number.ts'
 import { IdParams } from '../../../presenters/schema-helpers.ts'
-import { presentTokenInfo, TokenInfoSchema } from '../../../presenters/token-info.ts'
+import {
+  presentTokenCheck,
+  presentTokenInfo,
+  TokenCheckSchema,
+  TokenInfoSchema,
+} from '../../../presenters/token-info.ts'
 import { presentWaba, WabaSchema } from '../../../presenters/waba.ts'
 import { presentWebhookStatus, WebhookStatusSchema } from '../../../presenters/webhook-status.ts'
 import { adminRoute, channelRoutes, localUrlOf, removeRoute } from '../context.ts'
@@ -14,10 +26,18 @@ import { adminRoute, channelRoutes, localUrlOf, removeRoute } from '../context.t
 const admin = adminRoute('admin: WABAs')
 
 const AddWabaResult = Type.Object({ waba: WabaSchema, created: Type.Boolean(), token: TokenInfoSchema })
+const TokenField = Type.String({ minLength: 16, maxLength: 2048, examples: ['EAAW-emulator-valid-token'] })
+const AcceptTemporary = Type.Optional(
+  Type.Boolean({
+    description:
+      'Take a temporary (expiring) token even though the WABA has numbers in production (refused with token_temporary otherwise)',
+  }),
+)
 const TokenBody = Type.Object(
-  { token: Type.String({ minLength: 16, maxLength: 2048, examples: ['EAAW-emulator-valid-token'] }) },
+  { token: TokenField, acceptTemporary: AcceptTemporary },
   { additionalProperties: false },
 )
+const CheckBody = Type.Object({ token: TokenField }, { additionalProperties: false })
 
 export const adminWabaRoutes = channelRoutes(async (app, ctx) => {
   app.get(
@@ -38,7 +58,8 @@ export const adminWabaRoutes = channelRoutes(async (app, ctx) => {
       body: Type.Object(
         {
           wabaId: Type.String({ pattern: '^\\d{5,25}$', examples: ['100000000000001'] }),
-          token: TokenBody.properties.token,
+          token: TokenField,
+          acceptTemporary: AcceptTemporary,
           appId: Type.Optional(Type.String({ description: "Meta's app id or Wahub's app id" })),
           apiVersion: Type.Optional(Type.String({ pattern: '^v\\d+\\.\\d+$' })),
           graphUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -75,9 +96,24 @@ export const adminWabaRoutes = channelRoutes(async (app, ctx) => {
       response: { 200: AddWabaResult },
     }),
     async (req) => {
-      const r = await replaceWabaToken(ctx, req.params.id, req.body.token, actorOfRequest(req))
+      const r = await replaceWabaToken(ctx, req.params.id, req.body.token, actorOfRequest(req), {
+        acceptTemporary: req.body.acceptTemporary,
+      })
       return { waba: presentWaba(r.waba), created: r.created, token: presentTokenInfo(r.token) }
     },
+  )
+
+  app.post(
+    '/wabas/:id/token/check',
+    admin({
+      summary: "Check a new token before it replaces the WABA's (nothing is saved)",
+      description:
+        "debug_token's type, expiry, permissions and the WABAs the token reaches, a read of the WABA with it, and the refusal saving it would give (a temporary token for a WABA with numbers in production). Meta refusing the token is 422 token_invalid.",
+      params: IdParams,
+      body: CheckBody,
+      response: { 200: TokenCheckSchema },
+    }),
+    async (req) => presentTokenCheck(await checkReplacementToken(ctx, req.params.id, req.body.token)),
   )
 
   removeRoute(
