@@ -270,3 +270,49 @@ export type AnalyticsNumbers = {
     history: ({ at: number } & NumberValues)[]
   }[]
 }
+
+/** GET /api/v1/admin/golive (src/http/presenters/golive.ts). */
+export type GoliveStepState = 'done' | 'todo' | 'failing' | 'manual' | 'unknown'
+export type GoliveStep = {
+  id: string
+  title: string
+  state: GoliveStepState
+  seen: string
+  fix: string | null
+  doctorCheckId: string | null
+  metaUiPlace: string | null
+}
+export type GoliveGuide = {
+  generatedAt: Millis
+  waba: { id: string; wabaId: string; name: string | null } | null
+  number: { id: string; phoneNumberId: string; display: string | null; isSandbox: boolean } | null
+  steps: GoliveStep[]
+  summary: Record<GoliveStepState, number>
+  live: boolean
+  next: string | null
+  sandbox: {
+    tenant: { id: string; name: string } | null
+    templates: { name: string; language: string; category: string }[]
+  } | null
+}
+
+/** POST /api/v1/admin/wabas/{id}/token/check (src/http/presenters/token-info.ts). */
+export type TokenCheck = {
+  type: string | null
+  expiresAt: Millis | null
+  scopes: string[]
+  wabaIds: string[]
+  warnings: string[]
+  refusal: { code: string; message: string; fix: string } | null
+}
+
+/** GET /api/v1/admin/golive/alerts. */
+export type TokenAlert = {
+  id: string
+  wabaId: string
+  name: string | null
+  tokenType: string | null
+  expiresAt: Millis
+  expired: boolean
+  fix: string
+}

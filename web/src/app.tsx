@@ -9,6 +9,8 @@ import { LoginPage } from './auth/login-page.tsx'
 import { PasswordPage } from './auth/password-page.tsx'
 import { ChannelsPage } from './channels/channels-page.tsx'
 import { EventsPage } from './events/events-page.tsx'
+import { GolivePage } from './golive/golive-page.tsx'
+import { TokenAlerts } from './golive/token-alerts.tsx'
 import { i18n } from './i18n/index.ts'
 import { InboxPage } from './inbox/inbox-page.tsx'
 import { LiveProvider, useLiveState } from './live.tsx'
@@ -25,6 +27,7 @@ type Nav = {
     | 'nav.inbox'
     | 'nav.analytics'
     | 'nav.channels'
+    | 'nav.golive'
     | 'nav.templates'
     | 'nav.tenants'
     | 'nav.apiKeys'
@@ -35,6 +38,7 @@ const nav: Nav[] = [
   { href: '/inbox', label: 'nav.inbox' },
   { href: '/analytics', label: 'nav.analytics' },
   { href: '/channels', label: 'nav.channels', admin: true },
+  { href: '/golive', label: 'nav.golive', admin: true },
   { href: '/templates', label: 'nav.templates', admin: true },
   { href: '/tenants', label: 'nav.tenants', admin: true },
   { href: '/api-keys', label: 'nav.apiKeys', admin: true },
@@ -125,6 +129,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   else if (!isAdmin && allowed.every((n) => n.href !== section)) page = <Elsewhere reason="forbidden" />
   else if (section === '/analytics') page = <AnalyticsPage user={props.user} />
   else if (section === '/channels') page = <ChannelsPage />
+  else if (section === '/golive') page = <GolivePage />
   else if (section === '/templates') page = <TemplatesPage />
   else if (section === '/tenants') page = <TenantsPage />
   else if (section === '/api-keys') page = <ApiKeysPage />
@@ -172,6 +177,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
           </button>
         </div>
       </header>
+      {isAdmin ? <TokenAlerts /> : null}
       <main id="main" tabIndex={-1}>
         {page}
       </main>

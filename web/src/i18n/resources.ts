@@ -5,6 +5,7 @@ import enChannels from './en/channels.json'
 import enCommon from './en/common.json'
 import enErrors from './en/errors.json'
 import enEvents from './en/events.json'
+import enGolive from './en/golive.json'
 import enInbox from './en/inbox.json'
 import enTemplates from './en/templates.json'
 import enTenants from './en/tenants.json'
@@ -15,6 +16,7 @@ import esChannels from './es/channels.json'
 import esCommon from './es/common.json'
 import esErrors from './es/errors.json'
 import esEvents from './es/events.json'
+import esGolive from './es/golive.json'
 import esInbox from './es/inbox.json'
 import esTemplates from './es/templates.json'
 import esTenants from './es/tenants.json'
@@ -25,6 +27,7 @@ import ptChannels from './pt-BR/channels.json'
 import ptCommon from './pt-BR/common.json'
 import ptErrors from './pt-BR/errors.json'
 import ptEvents from './pt-BR/events.json'
+import ptGolive from './pt-BR/golive.json'
 import ptInbox from './pt-BR/inbox.json'
 import ptTemplates from './pt-BR/templates.json'
 import ptTenants from './pt-BR/tenants.json'
@@ -35,6 +38,7 @@ import thChannels from './th/channels.json'
 import thCommon from './th/common.json'
 import thErrors from './th/errors.json'
 import thEvents from './th/events.json'
+import thGolive from './th/golive.json'
 import thInbox from './th/inbox.json'
 import thTemplates from './th/templates.json'
 import thTenants from './th/tenants.json'
@@ -51,6 +55,7 @@ export const resources = {
     common: enCommon,
     errors: enErrors,
     events: enEvents,
+    golive: enGolive,
     inbox: enInbox,
     templates: enTemplates,
     tenants: enTenants,
@@ -63,6 +68,7 @@ export const resources = {
     common: esCommon,
     errors: esErrors,
     events: esEvents,
+    golive: esGolive,
     inbox: esInbox,
     templates: esTemplates,
     tenants: esTenants,
@@ -75,6 +81,7 @@ export const resources = {
     common: ptCommon,
     errors: ptErrors,
     events: ptEvents,
+    golive: ptGolive,
     inbox: ptInbox,
     templates: ptTemplates,
     tenants: ptTenants,
@@ -87,6 +94,7 @@ export const resources = {
     common: thCommon,
     errors: thErrors,
     events: thEvents,
+    golive: thGolive,
     inbox: thInbox,
     templates: thTemplates,
     tenants: thTenants,
