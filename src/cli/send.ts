@@ -13,6 +13,7 @@ import { createSendWorker } from '../messaging/send-worker.ts'
 import { parseFlags, takeRepeated } from './admin-io.ts'
 import { type CliCommand, exitCodes, UsageError } from './command.ts'
 import { commandConfig, commandLogger } from './context.ts'
+import { describeFileResults, sendFile } from './send-file.ts'
 import { templateComponents } from './send-template.ts'
 import { expectedFlags } from './template-print.ts'
 
@@ -26,6 +27,7 @@ const headerFlags = ['header-text', 'header-image', 'header-video', 'header-docu
 const usage = `wahub send --from PNID --to NUMBER (--text TEXT | --template NAME --lang LANG [--param VALUE]…)
            [--header-text VALUE | --header-image URL|MEDIA_ID | --header-video … | --header-document …]
            [--button INDEX=VALUE]… [--tenant NAME] [--wait SECONDS] [--json]
+       wahub send --file MESSAGES.ndjson [--tenant NAME] [--json]
 
   --from      Meta's phone_number_id to send from (its tenant sends); without it, --tenant's default number
   --to        the recipient: +34612345678, 34612345678, or a national number with the tenant's default country
@@ -36,7 +38,10 @@ const usage = `wahub send --from PNID --to NUMBER (--text TEXT | --template NAME
   --button    the parameter of button INDEX: a URL's variable, a copy-code coupon, a quick reply payload
               (\`wahub templates show --name NAME\` prints what a template expects)
   --wait      seconds to wait for Meta's answer (default 30)
-Exit code 0 when Meta accepted the message, 1 when it was refused or failed.`
+  --file      many messages: one JSON object a line, each the body of POST /api/v1/messages (with
+              "from" or --tenant) plus an optional "idempotency_key"; queued in bulk (1,000 a
+              transaction) for a running \`wahub serve\` to send; prints each refused line and the counts
+Exit code 0 when Meta accepted the message (--file: when every line was queued), 1 when refused or failed.`
 
 export const sendCommand: CliCommand = {
   name: 'send',
@@ -46,8 +51,10 @@ export const sendCommand: CliCommand = {
     const { rest, taken } = takeRepeated(argv, ['param', 'button'])
     const { param: params, button: buttons } = taken
     const f = parseFlags(rest, {
-      values: ['from', 'to', 'text', 'template', 'lang', 'tenant', 'wait', ...headerFlags],
+      values: ['from', 'to', 'text', 'template', 'lang', 'tenant', 'wait', 'file', ...headerFlags],
     })
+    const file = f.value('file')
+    if (file !== undefined) return sendFileCommand(io, file, f.value('tenant'), f.json)
     const media = (['image', 'video', 'document'] as const).find((k) => f.value(`header-${k}`) !== undefined)
     const to = f.required('to')
     const text = f.value('text')
@@ -169,6 +176,39 @@ export const sendCommand: CliCommand = {
       await handle.close()
     }
   },
+}
+
+/** `--file`: the lines queued in bulk, each refusal printed; exit 0 only when all were queued. */
+async function sendFileCommand(
+  io: Parameters<CliCommand['run']>[1],
+  file: string,
+  tenant: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const config = commandConfig(io)
+  const log = commandLogger(config)
+  const handle = await connectDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  try {
+    await migrateToLatest(handle)
+    const keys = loadVaultKeys(config)
+    const vault = createVault(keys.current, keys.previous)
+    await checkVaultKey(handle.db, vault)
+    const db = handle.db
+    const ctx = { db, vault, graph: createGraphClient(), config, log, caps: handle.caps }
+    const results = await sendFile(ctx, file, async (from) => {
+      if (!tenant && !from)
+        throw new WahubError(
+          'bad_request',
+          'This line has no `from`: give it one, or name the tenant with --tenant.',
+        )
+      return tenantFor(db, tenant, from)
+    })
+    if (json) io.stdout(results.map((r) => `${JSON.stringify(r)}\n`).join(''))
+    else io.stdout(describeFileResults(results))
+    return results.every((r) => r.ok) ? exitCodes.ok : exitCodes.failed
+  } finally {
+    await handle.close()
+  }
 }
 
 async function tenantFor(

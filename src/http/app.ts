@@ -35,6 +35,7 @@ import { dashboardRoutes } from './routes/dashboard/dashboard.ts'
 import { healthRoutes } from './routes/health/health.ts'
 import { labelRoutes } from './routes/labels/routes.ts'
 import { liveRoutes } from './routes/live/live.ts'
+import { messageBatchRoutes } from './routes/messages/batch.ts'
 import { messageRoutes } from './routes/messages/messages.ts'
 import { notificationRoutes } from './routes/notifications/routes.ts'
 import { sessionRoutes } from './routes/session/session.ts'
@@ -157,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(contactRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(messageRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(messageBatchRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminRoutes, { ...deps, prefix: '/api/v1/admin' })
   await app.register(liveRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(templateRoutes, { ...deps, prefix: '/api/v1' })

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { errorBody, WahubError } from '../errors.ts'
-import { type ValidationIssue, validationProblems } from './validation-problems.ts'
+import { type ValidationIssue, validationProblems } from '../validation-problems.ts'
 
 // Every error leaves as `{ error: { code, message, fix, details } }` with a fitting status;
 // nothing internal (stack, SQL, secrets) reaches the client.

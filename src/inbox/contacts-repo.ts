@@ -131,3 +131,64 @@ export async function changeContactNumber(
     .where('id', '=', contact.id)
     .execute()
 }
+
+/** A contact's one key: a phone number (wa_id) or a business-scoped user id. */
+export type ContactKey = { waId: string; userId: null } | { waId: null; userId: string }
+
+export function contactKeyString(k: ContactKey): string {
+  return k.waId !== null ? `wa:${k.waId}` : `user:${k.userId}`
+}
+
+/**
+ * upsertContact for many keys of one tenant in two statements (bulk sends): the missing contacts
+ * inserted in one multi-row statement (key order, so concurrent writers lock in one order),
+ * then every id read back. No profile names: a send learns none. Keyed by contactKeyString.
+ */
+export async function ensureContacts(
+  db: Db,
+  tenantId: string,
+  keys: readonly ContactKey[],
+  now = Date.now(),
+): Promise<Map<string, string>> {
+  const unique = new Map(keys.map((k) => [contactKeyString(k), k]))
+  const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k)
+  const ids = new Map<string, string>()
+  for (let i = 0; i < sorted.length; i += 500) {
+    const chunk = sorted.slice(i, i + 500)
+    await db
+      .insertInto('contacts')
+      .values(
+        chunk.map((k) => ({
+          id: newId('ct', now),
+          tenant_id: tenantId,
+          wa_id: k.waId,
+          user_id: k.userId,
+          profile_name: null,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+    const waIds = chunk.flatMap((k) => (k.waId !== null ? [k.waId] : []))
+    const userIds = chunk.flatMap((k) => (k.userId !== null ? [k.userId] : []))
+    const rows = await db
+      .selectFrom('contacts')
+      .select(['id', 'wa_id', 'user_id', 'created_at'])
+      .where('tenant_id', '=', tenantId)
+      .where((eb) =>
+        eb.or([
+          ...(waIds.length ? [eb('wa_id', 'in', waIds)] : []),
+          ...(userIds.length ? [eb('user_id', 'in', userIds)] : []),
+        ]),
+      )
+      .orderBy('created_at', 'desc')
+      .execute()
+    // Oldest wins, as in findContact.
+    for (const r of rows) {
+      if (r.wa_id !== null) ids.set(`wa:${r.wa_id}`, r.id)
+      if (r.user_id !== null) ids.set(`user:${r.user_id}`, r.id)
+    }
+  }
+  return ids
+}

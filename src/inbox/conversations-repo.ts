@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
 
@@ -86,4 +87,68 @@ export async function touchConversation(
     }))
     .where('id', '=', conversationId)
     .execute()
+}
+
+/**
+ * getOrCreateConversation for many contacts of one number in two statements (bulk sends):
+ * contact id → conversation id.
+ */
+export async function ensureConversations(
+  db: Db,
+  tenantId: string,
+  numberRowId: string,
+  contactIds: readonly string[],
+  now = Date.now(),
+): Promise<Map<string, string>> {
+  const sorted = [...new Set(contactIds)].sort()
+  const out = new Map<string, string>()
+  for (let i = 0; i < sorted.length; i += 500) {
+    const chunk = sorted.slice(i, i + 500)
+    await db
+      .insertInto('conversations')
+      .values(
+        chunk.map((contactId) => ({
+          id: newId('cv', now),
+          tenant_id: tenantId,
+          phone_number_id: numberRowId,
+          contact_id: contactId,
+          status: 'open',
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['phone_number_id', 'contact_id']).doNothing())
+      .execute()
+    const rows = await db
+      .selectFrom('conversations')
+      .select(['id', 'contact_id'])
+      .where('phone_number_id', '=', numberRowId)
+      .where('contact_id', 'in', chunk)
+      .execute()
+    for (const r of rows) out.set(r.contact_id, r.id)
+  }
+  return out
+}
+
+/**
+ * touchConversation of outbound messages (no window, not unread) for many conversations at
+ * one time `at`, in one statement per 500: each conversation's preview moves unless it has a
+ * later message already.
+ */
+export async function touchConversationsOutbound(
+  db: Db,
+  at: number,
+  previews: ReadonlyMap<string, string>,
+): Promise<void> {
+  const list = [...previews.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  for (let i = 0; i < list.length; i += 500) {
+    const chunk = list.slice(i, i + 500)
+    const values = sql.join(chunk.map(([id, preview]) => sql`(${id}, ${preview})`))
+    await sql`with v(id, preview) as (values ${values})
+      update conversations set
+        last_message_preview = case when conversations.last_message_at is null or conversations.last_message_at <= ${at} then v.preview else conversations.last_message_preview end,
+        last_message_at = case when conversations.last_message_at is null or conversations.last_message_at < ${at} then ${at} else conversations.last_message_at end,
+        updated_at = ${Date.now()}
+      from v where conversations.id = v.id`.execute(db)
+  }
 }

@@ -34,6 +34,33 @@ export async function enqueueJob<K extends JobKind>(
   return row.id
 }
 
+/**
+ * enqueueJob for many jobs of one kind in one multi-row statement (bulk sends): ids ascend in
+ * the list's order, so jobs of one lane run in the order given.
+ */
+export async function enqueueJobs<K extends JobKind>(
+  db: Db,
+  kind: K,
+  jobs: readonly { payload: JobPayloads[K]; options?: EnqueueOptions }[],
+): Promise<void> {
+  const now = Date.now()
+  for (let i = 0; i < jobs.length; i += 1000) {
+    await db
+      .insertInto('jobs')
+      .values(
+        jobs.slice(i, i + 1000).map(({ payload, options = {} }) => ({
+          kind,
+          payload: JSON.stringify(payload),
+          run_at: options.runAt ?? now,
+          max_attempts: options.maxAttempts ?? 25,
+          lane: options.lane ?? null,
+          created_at: now,
+        })),
+      )
+      .execute()
+  }
+}
+
 /** Kinds whose payload may be empty: the ones that can recur. */
 export type RecurringJobKind = {
   [K in JobKind]: Record<string, never> extends JobPayloads[K] ? K : never

@@ -1,4 +1,5 @@
 import type { ChannelsContext } from '../channels/context.ts'
+import type { DialectCapabilities } from '../db/dialect.ts'
 import type { Logger } from '../log.ts'
 
 // What sending needs: the database, the vault (tokens are decrypted per call by
@@ -7,6 +8,8 @@ import type { Logger } from '../log.ts'
 export type MessagingContext = ChannelsContext & {
   log: Logger
   nudge?: () => void
+  /** The database's capabilities: on PostgreSQL a bulk send locks its customers in the global order (decision 0020). */
+  caps?: DialectCapabilities
 }
 
 /** Who queued a message: `api_key:<id>`, `user:<id>`, `cli`. */

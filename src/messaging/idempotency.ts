@@ -98,6 +98,84 @@ export async function storeAnswer(
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
 }
 
+/**
+ * findAnswer for many keys of one tenant in one statement: key → the first answer, or the
+ * `idempotency_key_reused` error when the key came with another body. Keys never seen (or
+ * expired) are absent.
+ */
+export async function findAnswers(
+  db: Db,
+  tenantId: string,
+  keys: ReadonlyMap<string, string>,
+  now = Date.now(),
+): Promise<Map<string, StoredAnswer | WahubError>> {
+  const out = new Map<string, StoredAnswer | WahubError>()
+  const list = [...keys.keys()]
+  for (let i = 0; i < list.length; i += 1000) {
+    const rows = await db
+      .selectFrom('idempotency_keys')
+      .select(['key', 'request_hash', 'response', 'created_at', 'expires_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('key', 'in', list.slice(i, i + 1000))
+      .execute()
+    for (const row of rows) {
+      if (row.expires_at <= now) continue
+      out.set(
+        row.key,
+        row.request_hash === keys.get(row.key)
+          ? (JSON.parse(row.response) as StoredAnswer)
+          : new WahubError(
+              'idempotency_key_reused',
+              `Idempotency-Key "${row.key}" was used at ${new Date(row.created_at).toISOString()} for a different request body.`,
+              { key: row.key, firstUsedAt: row.created_at },
+            ),
+      )
+    }
+  }
+  return out
+}
+
+/**
+ * storeAnswer for many keys in the caller's transaction, multi-row: the keys another request
+ * stored meanwhile (the caller rolls back and asks again; empty when all were stored).
+ */
+export async function storeAnswers(
+  db: Db,
+  tenantId: string,
+  list: readonly { key: string; hash: string; answer: StoredAnswer }[],
+  now = Date.now(),
+): Promise<string[]> {
+  const lost: string[] = []
+  for (let i = 0; i < list.length; i += 1000) {
+    const chunk = list.slice(i, i + 1000)
+    const keys = chunk.map((k) => k.key)
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('tenant_id', '=', tenantId)
+      .where('key', 'in', keys)
+      .where('expires_at', '<=', now)
+      .execute()
+    const stored = await db
+      .insertInto('idempotency_keys')
+      .values(
+        chunk.map((k) => ({
+          tenant_id: tenantId,
+          key: k.key,
+          request_hash: k.hash,
+          response: JSON.stringify(k.answer),
+          created_at: now,
+          expires_at: now + idempotencyTtlMs,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing())
+      .returning('key')
+      .execute()
+    const got = new Set(stored.map((r) => r.key))
+    for (const k of keys) if (!got.has(k)) lost.push(k)
+  }
+  return lost
+}
+
 /** Housekeeping: forget keys past their 24 hours. */
 export async function deleteExpiredKeys(db: Db, now = Date.now()): Promise<number> {
   const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst()

@@ -63,6 +63,57 @@ export async function insertOutbound(db: Db, m: NewOutbound, now = Date.now()): 
   return id
 }
 
+/** insertOutbound for many messages: multi-row inserts of the rows and their `queued` history. */
+export async function insertOutboundMany(
+  db: Db,
+  list: readonly NewOutbound[],
+  now = Date.now(),
+): Promise<string[]> {
+  const ids = list.map(() => newId('msg', now))
+  for (let i = 0; i < list.length; i += 500) {
+    await db
+      .insertInto('messages')
+      .values(
+        list.slice(i, i + 500).map((m, j) => ({
+          id: ids[i + j],
+          tenant_id: m.tenantId,
+          conversation_id: m.conversationId,
+          phone_number_id: m.numberRowId,
+          contact_id: m.contactId,
+          direction: 'out',
+          type: m.type,
+          content: JSON.stringify(m.body),
+          wamid: null,
+          status: 'queued',
+          status_at: now,
+          meta_timestamp: null,
+          error_code: null,
+          error_title: null,
+          error_details: null,
+          error_explanation: null,
+          pricing_model: null,
+          pricing_category: null,
+          pricing_type: null,
+          billable: null,
+          context_wamid: m.contextWamid,
+          source: m.source,
+          created_by: m.createdBy,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute()
+  }
+  for (let i = 0; i < list.length; i += 1000)
+    await addTransitions(
+      db,
+      list
+        .slice(i, i + 1000)
+        .map((m, j) => ({ messageId: ids[i + j], tenantId: m.tenantId, status: 'queued', at: now })),
+    )
+  return ids
+}
+
 export type Transition = {
   messageId: string
   tenantId: string

@@ -7,6 +7,7 @@ import {
   expectationOf,
   type SentComponent,
 } from '../templates/params.ts'
+import type { StoredTemplate } from '../templates/templates-repo.ts'
 import type { MessagingContext } from './context.ts'
 import { findUploadedMedia, limitFor, type MediaKind, mimeFits } from './outbound-media.ts'
 import type { MediaRefRequest, MessageType, SendRequest } from './send-request.ts'
@@ -51,12 +52,34 @@ function templateLanguage(t: NonNullable<SendRequest['template']>): string {
   return typeof t.language === 'string' ? t.language : t.language.code
 }
 
+/** Looks a template up for a send; a bulk send passes one that remembers what it found. */
+export type TemplateFinder = (wabaRowId: string, name: string, language: string) => Promise<StoredTemplate>
+
+/** templateForSend, each WABA × name × language asked once (refusals too). */
+export function memoTemplateFinder(ctx: MessagingContext): TemplateFinder {
+  const seen = new Map<string, Promise<StoredTemplate>>()
+  return (wabaRowId, name, language) => {
+    const key = JSON.stringify([wabaRowId, name, language])
+    let found = seen.get(key)
+    if (!found) {
+      found = templateForSend(ctx, wabaRowId, name, language)
+      found.catch(() => {})
+      seen.set(key, found)
+    }
+    return found
+  }
+}
+
 /** The template's row id when the send is a template (for its "last used"). */
-export async function checkTemplate(ctx: MessagingContext, input: PolicyInput): Promise<string | undefined> {
+export async function checkTemplate(
+  ctx: MessagingContext,
+  input: PolicyInput,
+  find: TemplateFinder = (waba, name, language) => templateForSend(ctx, waba, name, language),
+): Promise<string | undefined> {
   const t = input.request.template
   if (input.type !== 'template' || !t) return undefined
   const language = templateLanguage(t)
-  const template = await templateForSend(ctx, input.wabaRowId, t.name, language)
+  const template = await find(input.wabaRowId, t.name, language)
   const expectation = expectationOf(template)
   const problems = checkTemplateParams(expectation, (t.components ?? []) as SentComponent[])
   if (problems.length > 0) {

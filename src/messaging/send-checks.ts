@@ -1,5 +1,6 @@
 import { Value } from 'typebox/value'
 import { WahubError } from '../errors.ts'
+import { validationProblems } from '../validation-problems.ts'
 import {
   dotted,
   type FieldProblem,
@@ -26,9 +27,9 @@ export function parseSendRequest(input: unknown): SendRequest {
   const value = Value.Default(SendRequestSchema, structuredClone(input)) as unknown
   if (!Value.Check(SendRequestSchema, value)) {
     fail(
-      [...Value.Errors(SendRequestSchema, value)].slice(0, 10).map((e) => ({
-        field: dotted(e.instancePath) || 'body',
-        problem: e.message,
+      validationProblems([...Value.Errors(SendRequestSchema, value)].slice(0, 10)).map((p) => ({
+        field: p.field || 'body',
+        problem: p.problem,
       })),
     )
   }

@@ -1,18 +1,35 @@
-import { resolveSenderNumber } from '../channels/sender.ts'
-import { tenantById } from '../channels/tenants-repo.ts'
 import type { Db } from '../db/connect.ts'
+import { lockSubjects, retryOnDeadlock } from '../db/ordered-locks.ts'
 import { WahubError } from '../errors.ts'
-import { upsertContact } from '../inbox/contacts-repo.ts'
-import { getOrCreateConversation, touchConversation } from '../inbox/conversations-repo.ts'
+import { contactKeyString, ensureContacts, upsertContact } from '../inbox/contacts-repo.ts'
+import {
+  ensureConversations,
+  getOrCreateConversation,
+  touchConversation,
+  touchConversationsOutbound,
+} from '../inbox/conversations-repo.ts'
 import { previewOf } from '../inbox/preview.ts'
-import { enqueueJob } from '../jobs/jobs-repo.ts'
+import { enqueueJob, enqueueJobs } from '../jobs/jobs-repo.ts'
 import { noteTemplateUsed } from '../templates/templates-repo.ts'
 import type { MessagingContext, SendSource } from './context.ts'
-import { findAnswer, requestHash, type StoredAnswer, storeAnswer } from './idempotency.ts'
-import { insertOutbound } from './outbound-repo.ts'
-import { checkMedia, checkTemplate, checkWindow } from './policy.ts'
-import { normaliseRecipient, type Recipient, recipientKey } from './recipient.ts'
+import {
+  findAnswer,
+  findAnswers,
+  requestHash,
+  type StoredAnswer,
+  storeAnswer,
+  storeAnswers,
+} from './idempotency.ts'
+import { insertOutbound, insertOutboundMany } from './outbound-repo.ts'
 import { checkSendRequest } from './send-checks.ts'
+import {
+  bulkLookups,
+  type Checked,
+  checkOne,
+  contactKeyOf,
+  customerSubject,
+  singleLookups,
+} from './send-prepare.ts'
 import type { MessageType, SendRequest } from './send-request.ts'
 
 // `queueMessage`: the one way a message enters the outbox (API, CLI, dashboard). Order:
@@ -47,92 +64,13 @@ export function sendLane(numberRowId: string, recipient: string): string {
   return `send:${numberRowId}:${recipient}`
 }
 
-/** The conversation of number × recipient, if the customer is known (read only). */
-async function conversationState(
-  db: Db,
-  tenantId: string,
-  numberRowId: string,
-  recipient: Recipient,
-): Promise<{ lastInboundAt: number | null }> {
-  const row = await db
-    .selectFrom('contacts as ct')
-    .innerJoin('conversations as c', 'c.contact_id', 'ct.id')
-    .select('c.last_inbound_at')
-    .where('ct.tenant_id', '=', tenantId)
-    .where('c.phone_number_id', '=', numberRowId)
-    .where(recipient.kind === 'phone' ? 'ct.wa_id' : 'ct.user_id', '=', recipientKey(recipient))
-    .executeTakeFirst()
-  return { lastInboundAt: row?.last_inbound_at ?? null }
-}
-
-/** A reply or reaction may name the target by Wahub id; Meta needs its wamid. */
-async function wamidOf(
-  db: Db,
-  tenantId: string,
-  field: string,
-  ref: string | undefined,
-): Promise<string | null> {
-  if (ref === undefined) return null
-  if (!ref.startsWith('msg_')) return ref
-  const row = await db
-    .selectFrom('messages')
-    .select('wamid')
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', ref)
-    .executeTakeFirst()
-  if (!row?.wamid) {
-    throw new WahubError(
-      'validation_failed',
-      `${field}: message ${ref} has no wamid (unknown, or not accepted by Meta yet).`,
-      [{ field, problem: 'names no message with a wamid' }],
-    )
-  }
-  return row.wamid
-}
-
-type Obj = Record<string, unknown>
-
-function templateBody(t: NonNullable<SendRequest['template']>): Obj {
-  return {
-    name: t.name,
-    language: typeof t.language === 'string' ? { code: t.language } : t.language,
-    ...(t.components
-      ? {
-          components: t.components.map((c) => ({
-            ...c,
-            type: c.type.toLowerCase(),
-            ...(c.sub_type !== undefined ? { sub_type: c.sub_type.toLowerCase() } : {}),
-            ...(c.index !== undefined ? { index: String(c.index) } : {}),
-          })),
-        }
-      : {}),
+class AlreadyAnswered extends Error {
+  keys: string[]
+  constructor(keys: string[] = []) {
+    super('idempotency key answered meanwhile')
+    this.keys = keys
   }
 }
-
-/** The exact body Meta receives (FACTS §2). */
-export function metaBody(
-  request: SendRequest,
-  type: MessageType,
-  recipient: Recipient,
-  refs: { contextWamid: string | null; reactionWamid: string | null },
-): Obj {
-  const body: Obj = {
-    messaging_product: 'whatsapp',
-    recipient_type: 'individual',
-    ...(recipient.kind === 'phone' ? { to: recipient.waId } : { recipient: recipient.userId }),
-    type,
-  }
-  if (type === 'template' && request.template) body.template = templateBody(request.template)
-  else if (type === 'reaction' && request.reaction)
-    body.reaction = { ...request.reaction, message_id: refs.reactionWamid ?? request.reaction.message_id }
-  else body[type] = request[type]
-  if (refs.contextWamid) body.context = { message_id: refs.contextWamid }
-  if (request.biz_opaque_callback_data !== undefined)
-    body.biz_opaque_callback_data = request.biz_opaque_callback_data
-  return body
-}
-
-class AlreadyAnswered extends Error {}
 
 export async function queueMessage(ctx: MessagingContext, input: QueueInput): Promise<QueueResult> {
   const { db } = ctx
@@ -145,18 +83,13 @@ export async function queueMessage(ctx: MessagingContext, input: QueueInput): Pr
     if (prior) return { ...(prior as StoredAnswer & { body: QueuedMessage }), replayed: true }
   }
 
-  const sender = await resolveSenderNumber(db, tenantId, request.from)
-  const tenant = await tenantById(db, tenantId)
-  const recipient = normaliseRecipient(request.to, tenant?.default_country ?? null)
-  const to = recipientKey(recipient)
-  const { lastInboundAt } = await conversationState(db, tenantId, sender.numberRowId, recipient)
-  const policy = { tenantId, wabaRowId: sender.wabaRowId, type, request, lastInboundAt }
-  await checkWindow(ctx, policy)
-  const templateId = await checkTemplate(ctx, policy)
-  await checkMedia(db, policy)
-  const contextWamid = await wamidOf(db, tenantId, 'context.message_id', request.context?.message_id)
-  const reactionWamid = await wamidOf(db, tenantId, 'reaction.message_id', request.reaction?.message_id)
-  const body = metaBody(request, type, recipient, { contextWamid, reactionWamid })
+  const { sender, recipient, to, body, contextWamid, templateId } = await checkOne(
+    ctx,
+    tenantId,
+    request,
+    type,
+    singleLookups(ctx, tenantId),
+  )
 
   const now = Date.now()
   let answer: QueueResult | undefined
@@ -165,9 +98,7 @@ export async function queueMessage(ctx: MessagingContext, input: QueueInput): Pr
       const contact = await upsertContact(
         trx,
         tenantId,
-        recipient.kind === 'phone'
-          ? { waId: recipient.waId, userId: null, profileName: null }
-          : { waId: null, userId: recipient.userId, profileName: null },
+        { ...contactKeyOf(recipient), profileName: null },
         now,
       )
       const conversationId = await getOrCreateConversation(trx, tenantId, sender.numberRowId, contact.id, now)
@@ -225,4 +156,235 @@ export async function queueMessage(ctx: MessagingContext, input: QueueInput): Pr
       ctx.log.warn({ err, templateId }, 'template last use not recorded'),
     )
   return answer as QueueResult
+}
+
+// ── Bulk ──────────────────────────────────────────────────────────────────────────────────
+
+/** One message of a bulk call: a send request (already through the schema) and its own key. */
+export type EnqueueItem = { request: SendRequest; idempotencyKey?: string }
+
+/** Per item, in the items' order: queued (or replayed from its key), or refused with the error queueMessage would have thrown. */
+export type EnqueueOutcome = { ok: true; answer: QueueResult } | { ok: false; error: WahubError }
+
+export type EnqueueManyInput = {
+  tenantId: string
+  items: readonly EnqueueItem[]
+  source: SendSource
+  /**
+   * Runs inside the transaction that queues the accepted items, after their rows are written
+   * (e.g. a campaign links its recipients to the message ids): a throw rolls the whole call back.
+   */
+  within?: (trx: Db, queued: readonly { index: number; id: string }[]) => Promise<void>
+}
+
+/** The most items one enqueueMany call takes (one transaction). */
+export const maxBulkItems = 1000
+
+/**
+ * queueMessage for many messages of one tenant: each item gets exactly the checks and errors of
+ * a single send (shape, its Idempotency-Key, sender number, recipient, window, template,
+ * media), and a refused item does not stop the others. The accepted ones are queued together
+ * in ONE transaction of multi-row statements — contacts, conversations, message rows, their
+ * history, their `message.send` jobs (lane number × recipient, in the items' order, so one
+ * recipient's messages leave in order), the conversations' previews and the items' keys —
+ * after the lookups were made once per distinct sender, template and recipient set.
+ * Idempotency is per item (a repeat of the item with its key returns its first answer).
+ * At most `maxBulkItems` items; the caller has run the schema (parseSendRequest) on each.
+ */
+export async function enqueueMany(ctx: MessagingContext, input: EnqueueManyInput): Promise<EnqueueOutcome[]> {
+  const { db } = ctx
+  const { tenantId, items } = input
+  if (items.length > maxBulkItems) throw new Error(`enqueueMany takes at most ${maxBulkItems} items`)
+  const out: (EnqueueOutcome | undefined)[] = new Array(items.length)
+  const refuse = (i: number, err: unknown) => {
+    if (!(err instanceof WahubError)) throw err
+    out[i] = { ok: false, error: err }
+  }
+
+  // Shape and keys. A key repeated inside the call: the later items share the first's fate.
+  const types: (MessageType | undefined)[] = new Array(items.length)
+  const hashes: string[] = new Array(items.length)
+  const firstWithKey = new Map<string, number>()
+  const sameKeyAs = new Map<number, number>()
+  for (const [i, item] of items.entries()) {
+    try {
+      types[i] = checkSendRequest(item.request)
+    } catch (err) {
+      refuse(i, err)
+      continue
+    }
+    const key = item.idempotencyKey
+    if (key === undefined) continue
+    hashes[i] = requestHash(item.request)
+    const first = firstWithKey.get(key)
+    if (first === undefined) firstWithKey.set(key, i)
+    else sameKeyAs.set(i, first)
+  }
+  const keyed = new Map([...firstWithKey].map(([key, i]) => [key, hashes[i]]))
+  const priors = keyed.size ? await findAnswers(db, tenantId, keyed) : new Map()
+  for (const [key, i] of firstWithKey) {
+    const prior = priors.get(key)
+    if (prior instanceof WahubError) refuse(i, prior)
+    else if (prior)
+      out[i] = { ok: true, answer: { ...(prior as StoredAnswer & { body: QueuedMessage }), replayed: true } }
+  }
+
+  // The checks, each lookup once per call.
+  const look = await bulkLookups(ctx, tenantId, items, (i) => out[i] !== undefined || sameKeyAs.has(i), types)
+  const checked: (Checked | undefined)[] = new Array(items.length)
+  for (const [i, item] of items.entries()) {
+    const type = types[i]
+    if (out[i] || sameKeyAs.has(i) || !type) continue
+    try {
+      checked[i] = await checkOne(ctx, tenantId, item.request, type, look)
+    } catch (err) {
+      refuse(i, err)
+    }
+  }
+
+  const now = Date.now()
+  let pending = checked.flatMap((c, i) => (c ? [i] : []))
+  for (let round = 0; pending.length > 0; round++) {
+    try {
+      await writeMany(ctx, input, pending, checked as Checked[], hashes, now, out)
+      break
+    } catch (err) {
+      if (!(err instanceof AlreadyAnswered) || round >= 3) throw err
+      // Another request stored some of these keys first: theirs is the answer; the rest again.
+      const lost = new Map(err.keys.map((k) => [k, hashes[firstWithKey.get(k) as number]]))
+      const found = await findAnswers(db, tenantId, lost)
+      for (const key of err.keys) {
+        const i = firstWithKey.get(key) as number
+        const prior = found.get(key)
+        if (prior instanceof WahubError) refuse(i, prior)
+        else if (prior)
+          out[i] = {
+            ok: true,
+            answer: { ...(prior as StoredAnswer & { body: QueuedMessage }), replayed: true },
+          }
+        else throw err
+      }
+      pending = pending.filter((i) => !out[i])
+    }
+  }
+  for (const [i, first] of sameKeyAs) {
+    const was = out[first]
+    if (!out[i] && hashes[i] !== hashes[first]) {
+      out[i] = {
+        ok: false,
+        error: new WahubError(
+          'idempotency_key_reused',
+          `Idempotency-Key "${items[i].idempotencyKey}" is used by message ${first} of this call with a different body.`,
+          { key: items[i].idempotencyKey, firstUsedAt: now },
+        ),
+      }
+    } else if (!out[i] && was) out[i] = was.ok ? { ok: true, answer: { ...was.answer, replayed: true } } : was
+  }
+  if (pending.length > 0) ctx.nudge?.()
+  const templateIds = new Set(
+    pending.flatMap((i) => (checked[i]?.templateId ? [checked[i]!.templateId!] : [])),
+  )
+  for (const templateId of templateIds)
+    await noteTemplateUsed(db, templateId, now).catch((err) =>
+      ctx.log.warn({ err, templateId }, 'template last use not recorded'),
+    )
+  return out as EnqueueOutcome[]
+}
+
+/** The one transaction of a bulk call; throws AlreadyAnswered (rolled back) when keys were taken meanwhile. */
+async function writeMany(
+  ctx: MessagingContext,
+  input: EnqueueManyInput,
+  pending: readonly number[],
+  checked: readonly Checked[],
+  hashes: readonly string[],
+  now: number,
+  out: (EnqueueOutcome | undefined)[],
+): Promise<void> {
+  const { tenantId, items } = input
+  const answers = new Map<number, QueueResult>()
+  await retryOnDeadlock(
+    () =>
+      ctx.db.transaction().execute(async (trx) => {
+        answers.clear()
+        if (ctx.caps)
+          await lockSubjects(
+            trx,
+            ctx.caps,
+            pending.map((i) => customerSubject(checked[i].recipient)),
+          )
+        const contacts = await ensureContacts(
+          trx,
+          tenantId,
+          pending.map((i) => contactKeyOf(checked[i].recipient)),
+          now,
+        )
+        const contactOf = (i: number) =>
+          contacts.get(contactKeyString(contactKeyOf(checked[i].recipient))) as string
+        const conversations = new Map<string, Map<string, string>>()
+        for (const numberRowId of new Set(pending.map((i) => checked[i].sender.numberRowId))) {
+          const ofNumber = pending.filter((i) => checked[i].sender.numberRowId === numberRowId)
+          conversations.set(
+            numberRowId,
+            await ensureConversations(trx, tenantId, numberRowId, ofNumber.map(contactOf), now),
+          )
+        }
+        const conversationOf = (i: number) =>
+          conversations.get(checked[i].sender.numberRowId)?.get(contactOf(i)) as string
+        const ids = await insertOutboundMany(
+          trx,
+          pending.map((i) => ({
+            tenantId,
+            conversationId: conversationOf(i),
+            numberRowId: checked[i].sender.numberRowId,
+            contactId: contactOf(i),
+            type: checked[i].type,
+            body: checked[i].body,
+            contextWamid: checked[i].contextWamid,
+            source: input.source.source,
+            createdBy: input.source.createdBy,
+          })),
+          now,
+        )
+        await enqueueJobs(
+          trx,
+          'message.send',
+          pending.map((i, n) => ({
+            payload: { messageId: ids[n] },
+            options: {
+              lane: sendLane(checked[i].sender.numberRowId, checked[i].to),
+              maxAttempts: sendMaxAttempts,
+              runAt: now,
+            },
+          })),
+        )
+        // The threads show them at once (the last message of a conversation is its preview).
+        const previews = new Map<string, string>()
+        for (const i of pending) previews.set(conversationOf(i), previewOf(checked[i].body))
+        await touchConversationsOutbound(trx, now, previews)
+        const keys: { key: string; hash: string; answer: StoredAnswer }[] = []
+        for (const [n, i] of pending.entries()) {
+          const c = checked[i]
+          const body: QueuedMessage = {
+            id: ids[n],
+            status: 'queued',
+            from: c.sender.phoneNumberId,
+            to: c.to,
+            type: c.type,
+            createdAt: now,
+          }
+          answers.set(i, { statusCode: 202, body, replayed: false })
+          const key = items[i].idempotencyKey
+          if (key !== undefined) keys.push({ key, hash: hashes[i], answer: { statusCode: 202, body } })
+        }
+        const lost = keys.length ? await storeAnswers(trx, tenantId, keys, now) : []
+        if (lost.length > 0) throw new AlreadyAnswered(lost)
+        await input.within?.(
+          trx,
+          pending.map((i, n) => ({ index: i, id: ids[n] })),
+        )
+      }),
+    (err) => ctx.log.warn({ err }, 'bulk send transaction retried after a deadlock'),
+  )
+  for (const [i, answer] of answers) out[i] = { ok: true, answer }
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { runWahub } from '../helpers/cli.ts'
 import { testDbKind } from '../helpers/db.ts'
@@ -121,5 +124,62 @@ describe(`wahub send (${testDbKind})`, () => {
     const res = await wahub('--to', lucia, '--text', 'x', '--template', 'y')
     assert.equal(res.code, 2)
     assert.match(res.stderr, /either --text or --template/)
+  })
+
+  test('--file queues every line in bulk; a refused line is printed with its line and field; exit 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-send-file-'))
+    const file = path.join(dir, 'messages.ndjson')
+    const hello = (to: string) => ({
+      from: w.pnid,
+      to,
+      type: 'template',
+      template: { name: 'hello_world', language: 'en_US' },
+    })
+    fs.writeFileSync(
+      file,
+      [
+        JSON.stringify({ ...hello('34600000101'), idempotency_key: 'file-1' }),
+        JSON.stringify(hello('34600000102')),
+        '',
+        JSON.stringify({ from: w.pnid, type: 'text', text: { body: 'sin destinatario' } }),
+        'not json',
+      ].join('\n'),
+    )
+    try {
+      const res = await wahub('--file', file)
+      assert.equal(res.code, 1, `two lines are refused: ${res.stdout}${res.stderr}`)
+      assert.match(
+        res.stdout,
+        /line 4: error \(validation_failed\) in to/,
+        'the missing recipient names line 4 and `to`',
+      )
+      assert.match(res.stdout, /line 5: error \(invalid_json\)/)
+      assert.match(res.stdout, /Queued 2 of 4 messages \(2 refused\)/)
+      const queued = await w.h.db.db
+        .selectFrom('messages as m')
+        .innerJoin('contacts as c', 'c.id', 'm.contact_id')
+        .select(['c.wa_id', 'm.source'])
+        .where('c.wa_id', 'in', ['34600000101', '34600000102'])
+        .execute()
+      assert.equal(queued.length, 2, 'both good lines are queued')
+      assert.ok(
+        queued.every((q) => q.source === 'cli'),
+        'queued as the CLI',
+      )
+
+      const again = await wahub('--file', file, '--json')
+      const lines = again.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { line: number; ok: boolean; replayed?: boolean })
+      assert.deepEqual(
+        lines.map((l) => l.line),
+        [1, 2, 4, 5],
+        'one JSON result per non-empty line',
+      )
+      assert.equal(lines[0].replayed, true, 'the keyed line is not queued twice')
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -24,47 +24,16 @@ import {
 } from '../../presenters/message.ts'
 import { commonErrors, ErrorSchema, IdParams, Nullable } from '../../presenters/schema-helpers.ts'
 import { routes } from '../plugin.ts'
+import { sendAny, sendingTenant, sendSourceOf } from './sending-tenant.ts'
 
 // The send API (SPEC §6): queue a message (202, or 422 with a code and a fix before Meta is
 // asked), read one with its history, retry an unknown one deliberately, mark a received one
 // read, upload media, and manage the callback secret. The tenant is the caller's (auth.ts).
 
 const send = { access: { scope: 'send' } } as const
-// Operators (admin users of the dashboard, operator keys) may send too: for them the tenant is
-// the one the `from` number is assigned to (a tenant's key always acts for its own tenant).
-const sendAny = { access: { scope: 'send', tenant: 'any' } } as const
-
-async function sendingTenant(db: Db, req: FastifyRequest, from: string | undefined): Promise<string> {
-  const principal = principalOf(req)
-  if (principal.tenantId !== null) return principal.tenantId
-  if (!from) {
-    throw new WahubError(
-      'bad_request',
-      'An operator sending a message must say `from`: the number to send from.',
-    )
-  }
-  const number = await getNumber(db, from)
-  if (!number.tenantId) {
-    throw new WahubError(
-      'number_not_allowed',
-      `Phone number ${number.phoneNumberId} is not assigned to a tenant, so its messages belong to nobody.`,
-      { from },
-      `Assign it first: \`wahub tenant update --name NAME --number ${number.phoneNumberId}\`.`,
-    )
-  }
-  return number.tenantId
-}
 const read = { access: { scope: 'read' } } as const
 const tags = ['messages']
 const maxWaitSeconds = 30
-
-function createdBy(req: FastifyRequest): string {
-  return actorOfRequest(req)
-}
-
-function sourceOf(req: FastifyRequest): 'api' | 'dashboard' {
-  return principalOf(req).kind === 'user' ? 'dashboard' : 'api'
-}
 
 export const messageRoutes = routes(async (app, deps) => {
   const { db } = deps.handle
@@ -75,6 +44,7 @@ export const messageRoutes = routes(async (app, deps) => {
     config: deps.config,
     log: deps.log.child({ component: 'send' }),
     nudge: deps.sending?.nudge,
+    caps: deps.handle.caps,
   }
   // Multipart only for the upload route's plugin scope (STYLE: parsers stay encapsulated).
   await app.register(multipart, { limits: { fileSize: maxUploadBytes + 1, files: 1, fields: 10 } })
@@ -111,7 +81,7 @@ export const messageRoutes = routes(async (app, deps) => {
         tenantId,
         request: req.body,
         idempotencyKey: key === undefined ? undefined : checkKey(String(key)),
-        source: { source: sourceOf(req), createdBy: createdBy(req) },
+        source: sendSourceOf(req),
       })
       if (result.replayed) reply.header('idempotent-replayed', 'true')
       const wait = req.query.wait ?? 0

@@ -1,4 +1,5 @@
-// Turns the schema validator's errors into Wahub's `{ field, problem }` details, one per real
+// Turns a schema validator's errors (Fastify's Ajv, or TypeBox's Value.Errors for callers without
+// Fastify: the CLI, bulk sends) into Wahub's `{ field, problem }` details, one per real
 // problem. A union of literals (`type: "sticker2"`) fails every branch: the validator reports
 // one `must be equal to constant` per allowed value plus an `anyOf` summary; a person needs one
 // line naming the allowed values. An unknown property is reported at its parent's path with the
@@ -51,6 +52,12 @@ export function validationProblems(issues: readonly ValidationIssue[]): FieldPro
     }
     if (v.keyword === 'required' && typeof v.params?.missingProperty === 'string') {
       add({ field: join(field, v.params.missingProperty), problem: 'is required' })
+      continue
+    }
+    // TypeBox's own checker (Value.Errors) names every missing property at once.
+    if (v.keyword === 'required' && Array.isArray(v.params?.requiredProperties)) {
+      for (const name of v.params.requiredProperties)
+        add({ field: join(field, String(name)), problem: 'is required' })
       continue
     }
     add({ field, problem: v.message ?? 'is not valid' })
