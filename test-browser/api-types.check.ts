@@ -5,10 +5,15 @@
 
 import type { Static } from 'typebox'
 import type { DoctorReport as ServerDoctorReport } from '../src/diagnostics/types.ts'
+import type { presentActivity } from '../src/http/presenters/activity.ts'
+import type { presentAgent } from '../src/http/presenters/agent.ts'
 import type { presentApiKey } from '../src/http/presenters/api-key.ts'
 import type { presentAddApp, presentApp } from '../src/http/presenters/app.ts'
+import type { presentCannedReply } from '../src/http/presenters/canned-reply.ts'
+import type { presentContact } from '../src/http/presenters/contact.ts'
 import type { ConversationView } from '../src/http/presenters/conversation.ts'
 import type { MessageView } from '../src/http/presenters/message.ts'
+import type { presentNotification } from '../src/http/presenters/notification.ts'
 import type { presentNumber } from '../src/http/presenters/number.ts'
 import type { presentTemplate } from '../src/http/presenters/template.ts'
 import type { presentTenant } from '../src/http/presenters/tenant.ts'
@@ -33,6 +38,11 @@ export type ServerShapesFitTheDashboard = [
   Fits<ReturnType<typeof presentWaba>, Web.Waba>,
   Fits<ReturnType<typeof presentTemplate>, Web.Template>,
   Fits<ReturnType<typeof presentWebhookStatus>, Web.WebhookStatus>,
+  Fits<ReturnType<typeof presentActivity>, Web.Activity>,
+  Fits<ReturnType<typeof presentAgent>, Web.Agent>,
+  Fits<ReturnType<typeof presentNotification>, Web.AppNotification>,
+  Fits<ReturnType<typeof presentCannedReply>, Web.CannedReply>,
+  Fits<ReturnType<typeof presentContact>, Web.Contact>,
   Fits<ServerDoctorReport, Web.DoctorReport>,
   Fits<Static<typeof Analytics.SummaryAnswer>, Web.AnalyticsSummary>,
   Fits<Static<typeof Analytics.TimeseriesAnswer>, Web.AnalyticsSeries>,

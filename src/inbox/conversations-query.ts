@@ -41,6 +41,8 @@ export type Conversation = {
   lastInboundAt: number | null
   window: { open: boolean; closesAt: number | null }
   labels: Label[]
+  /** False once the business number left the conversation's tenant: the thread is read-only. */
+  numberInTenant: boolean
 }
 
 function baseQuery(db: Db) {
@@ -54,6 +56,7 @@ function baseQuery(db: Db) {
       'c.phone_number_id as number_id',
       'p.phone_number_id',
       'p.display_phone_number',
+      'p.tenant_id as number_tenant_id',
       'c.contact_id',
       'ct.wa_id',
       'ct.user_id',
@@ -92,6 +95,7 @@ function toConversation(row: Row, now: number, labels: Label[] = []): Conversati
     lastInboundAt: row.last_inbound_at,
     window: { open: closesAt !== null && now < closesAt, closesAt },
     labels,
+    numberInTenant: row.number_tenant_id === row.tenant_id,
   }
 }
 

@@ -45,13 +45,84 @@ export type Conversation = {
   phoneNumberId: string
   displayPhoneNumber: string | null
   contact: { id: string; waId: string | null; userId: string | null; name: string | null }
-  status: 'open' | 'pending' | 'resolved'
+  status: ConversationStatus
+  assigneeUserId: string | null
   unreadCount: number
   lastMessageAt: Millis | null
   lastMessagePreview: string | null
   lastInboundAt: Millis | null
   window: { open: boolean; closesAt: Millis | null }
+  labels: Label[]
+  /** False once the business number left the tenant: read-only. */
+  numberInTenant: boolean
 }
+
+export type ConversationStatus = 'open' | 'pending' | 'resolved'
+
+// The team inbox (docs/TEAM-INBOX.md).
+export type Label = { id: string; name: string; color: string }
+
+export type Agent = {
+  id: string
+  email: string
+  presence: 'available' | 'away'
+  lastAssignedAt: Millis | null
+}
+
+/** A line of a conversation's activity: a status change, an assignment, labels, a private note. */
+export type Activity = {
+  id: string
+  conversationId: string
+  kind: 'status' | 'assigned' | 'note' | 'labels'
+  actor: string
+  actorUserId: string | null
+  body: string | null
+  data: Record<string, unknown>
+  createdAt: Millis
+}
+
+export type AppNotification = {
+  id: string
+  kind: 'mention'
+  conversationId: string
+  activityId: string | null
+  noteBody: string | null
+  byUserId: string | null
+  readAt: Millis | null
+  createdAt: Millis
+}
+
+export type CannedReply = {
+  id: string
+  shortcut: string
+  body: string
+  rendered?: string
+  createdAt: Millis
+  updatedAt: Millis
+}
+
+export type Contact = {
+  id: string
+  tenantId: string
+  name: string | null
+  profileName: string | null
+  waId: string | null
+  userId: string | null
+  attributes: Record<string, string>
+  blockedAt: Millis | null
+  numberHistory: { oldWaId: string; newWaId: string; at: Millis }[]
+  conversations: {
+    id: string
+    numberId: string
+    displayPhoneNumber: string | null
+    status: string
+    assigneeUserId: string | null
+    lastMessageAt: Millis | null
+    lastMessagePreview: string | null
+  }[]
+}
+
+export type BlockResult = { numberId: string; phoneNumberId: string; ok: boolean; error: string | null }
 
 export type User = {
   id: string

@@ -91,6 +91,7 @@ export async function api<T>(
 
 export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, { signal })
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {})
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body)
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body)
 export const del = <T>(path: string) => api<T>('DELETE', path)
 

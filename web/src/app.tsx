@@ -12,6 +12,7 @@ import { EventsPage } from './events/events-page.tsx'
 import { GolivePage } from './golive/golive-page.tsx'
 import { TokenAlerts } from './golive/token-alerts.tsx'
 import { i18n } from './i18n/index.ts'
+import { HeaderTools } from './inbox/header-tools.tsx'
 import { InboxPage } from './inbox/inbox-page.tsx'
 import { LiveProvider, useLiveState } from './live.tsx'
 import { Link, navigate, usePath } from './router.tsx'
@@ -160,6 +161,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
           </ul>
         </nav>
         <div className="account">
+          <HeaderTools user={props.user} />
           <span
             className={`live-dot live-${live}`}
             role="status"

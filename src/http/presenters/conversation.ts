@@ -35,6 +35,10 @@ export const ConversationSchema = Type.Object({
     closesAt: Nullable(Millis),
   }),
   labels: Type.Array(LabelSchema),
+  numberInTenant: Type.Boolean({
+    description:
+      'False once the business number was moved to another tenant or unassigned: the conversation stays readable but nothing can be sent from it',
+  }),
 })
 
 export type ConversationView = ReturnType<typeof presentConversation>
@@ -55,5 +59,6 @@ export function presentConversation(c: Conversation) {
     lastInboundAt: c.lastInboundAt,
     window: { open: c.window.open, closesAt: c.window.closesAt },
     labels: c.labels.map((l) => ({ id: l.id, name: l.name, color: l.color })),
+    numberInTenant: c.numberInTenant,
   }
 }

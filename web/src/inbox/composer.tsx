@@ -1,16 +1,21 @@
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react'
 import { Trans, useTranslation } from 'react-i18next'
 import { ApiError, post } from '../api.ts'
-import type { Conversation } from '../api-types.ts'
+import type { Agent, Conversation, User } from '../api-types.ts'
 import { formatBytes, formatCountdown } from '../format.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useNow } from '../ui/hooks.ts'
 import { useAction } from '../ui/server-state.ts'
+import { CannedRepliesDialog } from './canned-replies-dialog.tsx'
+import { NoteComposer } from './note-composer.tsx'
+import { SuggestionList, useSuggestions } from './suggestions.tsx'
 import { TemplatePicker } from './template-picker.tsx'
+import { useCannedSuggestions } from './use-canned.ts'
 
 // The composer knows the 24-hour rule: free-form text and attachments while the customer-service
 // window is open (with the time left), an approved template once it has closed. Sends go through
 // POST /api/v1/messages in Meta's shapes; a refusal (422) is shown with the server's fix.
+// `/shortcut` suggests the tenant's canned replies; the Note mode writes a private note instead.
 
 type Queued = { id: string; status: string }
 
@@ -21,7 +26,56 @@ function mediaKind(mime: string): 'image' | 'video' | 'audio' | 'document' {
   return 'document'
 }
 
-export function Composer(props: { conversation: Conversation; onSent: (id: string) => void }) {
+export function Composer(props: {
+  conversation: Conversation
+  user: User
+  agents: Agent[]
+  onSent: (id: string) => void
+  onNoted: () => Promise<void>
+}) {
+  const { t } = useTranslation('inbox')
+  const [mode, setMode] = useState<'reply' | 'note'>('reply')
+  const [managing, setManaging] = useState(false)
+  const modes: { key: 'reply' | 'note'; label: string }[] = [
+    { key: 'reply', label: t('composer.modeReply') },
+    { key: 'note', label: t('composer.modeNote') },
+  ]
+  return (
+    <section className={`composer mode-${mode}`} aria-label={t('composer.label')}>
+      <div className="composer-modes">
+        {modes.map((m) => (
+          <button
+            key={m.key}
+            type="button"
+            className={`mode${mode === m.key ? ' on' : ''}`}
+            aria-pressed={mode === m.key}
+            onClick={() => setMode(m.key)}
+          >
+            {m.label}
+          </button>
+        ))}
+        <button type="button" className="link-button manage-canned" onClick={() => setManaging(true)}>
+          {t('canned.manage')}
+        </button>
+      </div>
+      {mode === 'note' ? (
+        <NoteComposer
+          conversation={props.conversation}
+          user={props.user}
+          agents={props.agents}
+          onNoted={props.onNoted}
+        />
+      ) : (
+        <ReplyComposer conversation={props.conversation} onSent={props.onSent} />
+      )}
+      {managing ? (
+        <CannedRepliesDialog tenantId={props.conversation.tenantId} onClose={() => setManaging(false)} />
+      ) : null}
+    </section>
+  )
+}
+
+function ReplyComposer(props: { conversation: Conversation; onSent: (id: string) => void }) {
   const { t } = useTranslation('inbox')
   const { conversation } = props
   const ids = useId()
@@ -32,6 +86,9 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
   const sending = action.busy !== null
   const [forceTemplate, setForceTemplate] = useState(false)
   const fileInput = useRef<HTMLInputElement>(null)
+  const box = useRef<HTMLTextAreaElement>(null)
+  const canned = useCannedSuggestions(conversation, text, setText, box)
+  const suggestions = useSuggestions(canned.items.length, canned.pick, canned.close)
 
   const closesAt = conversation.window.closesAt
   const left = closesAt ? closesAt - now : 0
@@ -79,6 +136,7 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (suggestions.onKeyDown(e)) return
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault()
       void sendFree()
@@ -86,7 +144,7 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
   }
 
   return (
-    <section className="composer" aria-label={t('composer.label')}>
+    <>
       <ErrorBox error={action.error} title={t('composer.notSent')} onDismiss={action.reset} />
       {windowOpen ? (
         <form onSubmit={sendFree} className="free-form">
@@ -139,16 +197,39 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
             <label htmlFor={`${ids}-text`} className="visually-hidden">
               {file ? t('composer.caption') : t('composer.message')}
             </label>
-            <textarea
-              id={`${ids}-text`}
-              rows={2}
-              value={text}
-              placeholder={file ? t('composer.captionPlaceholder') : t('composer.placeholder')}
-              onChange={(e) => setText(e.target.value)}
-              onKeyDown={onKeyDown}
-              aria-describedby={`${ids}-window`}
-              maxLength={4096}
-            />
+            <div className="suggest-wrap">
+              <SuggestionList
+                id={`${ids}-canned`}
+                label={t('canned.suggestions')}
+                items={canned.items.map((r) => ({
+                  id: r.id,
+                  label: `/${r.shortcut}`,
+                  detail: r.rendered ?? r.body,
+                }))}
+                active={suggestions.active}
+                onPick={canned.pick}
+              />
+              <textarea
+                ref={box}
+                id={`${ids}-text`}
+                rows={2}
+                value={text}
+                placeholder={file ? t('composer.captionPlaceholder') : t('composer.placeholder')}
+                onChange={(e) => {
+                  setText(e.target.value)
+                  canned.onInput(e.target)
+                }}
+                onSelect={(e) => canned.onInput(e.currentTarget)}
+                onKeyDown={onKeyDown}
+                aria-describedby={`${ids}-window`}
+                aria-autocomplete="list"
+                aria-controls={canned.items.length ? `${ids}-canned` : undefined}
+                aria-activedescendant={
+                  canned.items.length ? `${ids}-canned-${suggestions.active}` : undefined
+                }
+                maxLength={4096}
+              />
+            </div>
             <button type="submit" disabled={sending || (!text.trim() && !file)}>
               {sending ? t('composer.sending') : t('composer.send')}
             </button>
@@ -161,6 +242,6 @@ export function Composer(props: { conversation: Conversation; onSent: (id: strin
           onSend={(template) => send({ type: 'template', template })}
         />
       )}
-    </section>
+    </>
   )
 }

@@ -1,18 +1,23 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get, qs } from '../api.ts'
-import type { Conversation, Tenant } from '../api-types.ts'
-import { contactLabel, contactNumber, formatCountdown, formatTime, initials } from '../format.ts'
+import type { Conversation, Tenant, User } from '../api-types.ts'
+import { contactLabel, contactNumber, formatCountdown, formatTime } from '../format.ts'
 import { useLive } from '../live.tsx'
 import { Link } from '../router.tsx'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useDebounced, useNow } from '../ui/hooks.ts'
+import { Avatar } from './avatar.tsx'
+import { ConversationBadges } from './conversation-badges.tsx'
+import { Highlighted } from './highlighted.tsx'
+import { type Filters, isFiltered } from './list-filters.tsx'
+import { agentName, conversationEvents, useAgents } from './team.ts'
 
-// The conversation list: search by name or number, filters (open, unread, window open), most
-// recent activity first, unread counts and the window state; live: refreshed when a message
-// arrives or a status changes; more pages as you scroll.
+// The conversation list: search by name or number, filters (whose, status, label, number,
+// unread, window open), most recent activity first, each row's status, assignee, labels, unread
+// count and window; live: refreshed when a message arrives, a status changes or a teammate
+// assigns, resolves or labels; more pages as you scroll.
 
-export type Filters = { q: string; open: boolean; unread: boolean; windowOpen: boolean; tenantId: string }
 type Page = { conversations: Conversation[]; nextCursor: string | null }
 
 export const conversationReadEvent = 'wahub:conversation-read'
@@ -21,9 +26,11 @@ export function ConversationList(props: {
   filters: Filters
   selectedId: string | null
   tenants: Map<string, Tenant> | null
+  user: User
 }) {
   const { t } = useTranslation('inbox')
   const { filters } = props
+  const team = useAgents(props.user.role === 'agent' ? props.user.tenantId : filters.tenantId || null)
   const [items, setItems] = useState<Conversation[]>([])
   const [cursor, setCursor] = useState<string | null>(null)
   const [loading, setLoading] = useState(true)
@@ -35,7 +42,10 @@ export function ConversationList(props: {
     (extra: { cursor?: string | null; limit: number }) =>
       `/api/v1/conversations${qs({
         q: filters.q.trim() || undefined,
-        status: filters.open ? 'open' : undefined,
+        status: filters.status || undefined,
+        assignee: filters.assignee || undefined,
+        label: filters.label || undefined,
+        number_id: filters.numberId || undefined,
         unread: filters.unread ? true : undefined,
         window: filters.windowOpen ? 'open' : undefined,
         tenant_id: filters.tenantId || undefined,
@@ -88,7 +98,7 @@ export function ConversationList(props: {
   const shown = useRef(0)
   shown.current = items.length
   const refresh = useDebounced(() => void loadFirst(Math.min(200, Math.max(30, shown.current))), 250)
-  useLive(refresh, ['message.received', 'message.status'])
+  useLive(refresh, ['message.received', 'message.status', ...conversationEvents])
 
   useEffect(() => {
     const onRead = (e: Event) => {
@@ -116,11 +126,7 @@ export function ConversationList(props: {
       <ErrorBox error={error} title={t('list.loadFailed')} />
       {loading && items.length === 0 ? <p className="empty">{t('list.loading')}</p> : null}
       {!loading && items.length === 0 && !error ? (
-        <p className="empty">
-          {filters.q || filters.open || filters.unread || filters.windowOpen
-            ? t('list.noMatch')
-            : t('list.empty')}
-        </p>
+        <p className="empty">{isFiltered(filters) ? t('list.noMatch') : t('list.empty')}</p>
       ) : null}
       <ul aria-label={t('list.label')} className="conversations">
         {items.map((c) => {
@@ -135,9 +141,7 @@ export function ConversationList(props: {
                 aria-current={c.id === props.selectedId ? 'true' : undefined}
                 data-conversation-id={c.id}
               >
-                <span className="avatar" aria-hidden="true">
-                  {initials(label)}
-                </span>
+                <Avatar contact={c.contact} />
                 <span className="conversation-main">
                   <span className="conversation-top">
                     <span className="conversation-name">{label}</span>
@@ -158,7 +162,9 @@ export function ConversationList(props: {
                     ) : null}
                   </span>
                   <span className="conversation-bottom">
-                    <span className="conversation-preview">{c.lastMessagePreview ?? ''}</span>
+                    <span className="conversation-preview">
+                      <Highlighted text={snippetOf(c)} query={filters.q} />
+                    </span>
                     {c.unreadCount > 0 ? (
                       <span className="unread-badge">
                         {c.unreadCount}
@@ -169,6 +175,16 @@ export function ConversationList(props: {
                   <span className={`window-badge ${open ? 'open' : 'closed'}`}>
                     {open ? t('list.windowOpen', { left: formatCountdown(left) }) : t('list.windowClosed')}
                   </span>
+                  <ConversationBadges
+                    conversation={c}
+                    assignee={
+                      c.assigneeUserId
+                        ? c.assigneeUserId === props.user.id
+                          ? t('list.you')
+                          : agentName(team.byId.get(c.assigneeUserId)?.email ?? '…')
+                        : null
+                    }
+                  />
                 </span>
               </Link>
             </li>
@@ -184,4 +200,10 @@ export function ConversationList(props: {
       ) : null}
     </div>
   )
+}
+
+/** The search's matching text when the API gives one (full-text search), else the last message. */
+function snippetOf(c: Conversation): string {
+  const snippet = (c as Conversation & { snippet?: unknown }).snippet
+  return typeof snippet === 'string' && snippet ? snippet : (c.lastMessagePreview ?? '')
 }

@@ -4,6 +4,7 @@ import { mapLink, number } from '../format.ts'
 import { Linkified } from './linkified.tsx'
 import { MediaBlock } from './media-block.tsx'
 import { list, type Obj, obj, str } from './message-content.ts'
+import { SentTemplate } from './sent-template.tsx'
 
 // The body of one message, by type: text, media, location, contacts, interactive, template,
 // reaction, order, unsupported.
@@ -167,7 +168,7 @@ export function Body(props: { message: Message }) {
         </p>
       )
     case 'template':
-      return <Template template={typed} />
+      return <SentTemplate sent={typed} fallback={<Template template={typed} />} />
     case 'reaction':
       return (
         <p className="text">

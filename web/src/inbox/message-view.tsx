@@ -3,6 +3,7 @@ import type { Message } from '../api-types.ts'
 import { formatTime } from '../format.ts'
 import { Body } from './message-body.tsx'
 import { obj, str, summary } from './message-content.ts'
+import { RetryButton } from './retry-button.tsx'
 import { StatusTick } from './status-tick.tsx'
 
 // One message of a thread, every type Meta delivers or Wahub sends: the bubble (quote, ad
@@ -13,6 +14,8 @@ export function MessageView(props: {
   quoted: Message | undefined | null
   contactName: string
   onQuoteClick: (m: Message) => void
+  /** Given when the thread can send: a Retry button on failed and unknown sends. */
+  onRetried?: () => Promise<void>
 }) {
   const { t } = useTranslation('inbox')
   const { message, quoted } = props
@@ -85,6 +88,9 @@ export function MessageView(props: {
               </li>
             ))}
         </ul>
+      ) : null}
+      {outbound && props.onRetried && (message.status === 'failed' || message.status === 'unknown') ? (
+        <RetryButton message={message} onRetried={props.onRetried} />
       ) : null}
       {message.direction === 'in' && message.error && message.type !== 'unsupported' ? (
         <p className="muted small">

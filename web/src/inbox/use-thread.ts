@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { get, post, qs } from '../api.ts'
-import type { Conversation, Message } from '../api-types.ts'
+import type { Activity, Conversation, Message } from '../api-types.ts'
 import { openedKind, useLive } from '../live.tsx'
 import { useDebounced } from '../ui/hooks.ts'
 import { conversationReadEvent } from './conversation-list.tsx'
+import { conversationEvents } from './team.ts'
 
 // A conversation's server state: the conversation and its messages oldest to newest, older pages
 // on demand, new messages and status changes live (SSE), polling only while something changes
@@ -26,6 +27,8 @@ function merge(old: Message[], fresh: Message[]): Message[] {
 export type ThreadState = {
   conversation: Conversation | undefined
   messages: Message[]
+  /** The newest activity lines (status, assignment, labels, notes), oldest first. */
+  activity: Activity[]
   /** Whether older messages exist (a cursor to them). */
   hasOlder: boolean
   loadingOlder: boolean
@@ -36,7 +39,11 @@ export type ThreadState = {
   loadOlder: (beforePrepend?: () => void) => Promise<void>
   /** After our own send: the newest messages and the conversation again. */
   reloadAfterSend: () => Promise<void>
+  /** After our own change (status, assignee, labels, a note): the conversation and its activity. */
+  reloadActivity: () => Promise<void>
 }
+
+const activityPage = 200
 
 export function useThread(conversationId: string): ThreadState {
   const [conversation, setConversation] = useState<Conversation>()
@@ -45,6 +52,7 @@ export function useThread(conversationId: string): ThreadState {
   const [loadingOlder, setLoadingOlder] = useState(false)
   const [error, setError] = useState<unknown>()
   const [loaded, setLoaded] = useState(false)
+  const [activity, setActivity] = useState<Activity[]>([])
   const base = `/api/v1/conversations/${encodeURIComponent(conversationId)}`
 
   const loadConversation = useCallback(async () => {
@@ -62,6 +70,11 @@ export function useThread(conversationId: string): ThreadState {
     }
   }, [base, conversationId])
 
+  const loadActivity = useCallback(async () => {
+    const page = await get<{ activity: Activity[] }>(`${base}/activity${qs({ limit: activityPage })}`)
+    setActivity([...page.activity].reverse())
+  }, [base])
+
   const loadNewest = useCallback(async () => {
     const page = await get<Page>(`${base}/messages${qs({ limit: pageSize })}`)
     setMessages((old) => merge(old, page.messages))
@@ -76,11 +89,13 @@ export function useThread(conversationId: string): ThreadState {
     setOlder(null)
     setLoaded(false)
     setError(undefined)
+    setActivity([])
     ;(async () => {
       try {
         const [c, page] = await Promise.all([
           get<Conversation>(base),
           get<Page>(`${base}/messages${qs({ limit: pageSize })}`),
+          loadActivity(),
         ])
         if (cancelled) return
         setConversation(c)
@@ -95,7 +110,7 @@ export function useThread(conversationId: string): ThreadState {
     return () => {
       cancelled = true
     }
-  }, [base, markRead])
+  }, [base, markRead, loadActivity])
 
   const loadOlder = useCallback(
     async (beforePrepend?: () => void) => {
@@ -125,6 +140,18 @@ export function useThread(conversationId: string): ThreadState {
       setError(err)
     }
   }, 150)
+  const refreshActivity = useDebounced(async () => {
+    try {
+      await Promise.all([loadConversation(), loadActivity()])
+    } catch (err) {
+      setError(err)
+    }
+  }, 100)
+  useLive((event) => {
+    const p = event.payload ?? {}
+    if (event.kind === openedKind) refreshActivity()
+    if (conversationEvents.includes(event.kind) && p.conversationId === conversationId) refreshActivity()
+  }, conversationEvents)
   useLive(
     (event) => {
       const p = event.payload ?? {}
@@ -155,9 +182,18 @@ export function useThread(conversationId: string): ThreadState {
     }
   }, [loadNewest, loadConversation])
 
+  const reloadActivity = useCallback(async () => {
+    try {
+      await Promise.all([loadConversation(), loadActivity()])
+    } catch (err) {
+      setError(err)
+    }
+  }, [loadConversation, loadActivity])
+
   return {
     conversation,
     messages,
+    activity,
     hasOlder: older !== null,
     loadingOlder,
     loaded,
@@ -165,5 +201,6 @@ export function useThread(conversationId: string): ThreadState {
     dismissError: () => setError(undefined),
     loadOlder,
     reloadAfterSend,
+    reloadActivity,
   }
 }
