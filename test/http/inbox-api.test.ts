@@ -214,4 +214,31 @@ describe(`inbox read API (${testDbKind})`, () => {
       403,
     )
   })
+
+  test('a conversation whose number moved to another tenant stays readable with numberInTenant false', async () => {
+    sends({ type: 'text', text: { body: 'Antes del cambio' } })
+    const id = await waitFor('the conversation', async () => {
+      const body = await get<{ conversations: (Conversation & { phoneNumberId: string })[] }>(
+        '/api/v1/conversations',
+      )
+      return body.conversations.find((c) => c.phoneNumberId === seed.acme.phoneNumberId)?.id
+    })
+    const move = async (tenantId: string, body: Obj) => {
+      const res = await h.api('PATCH', `/api/v1/admin/tenants/${tenantId}`, { key: h.adminKey, body })
+      assert.equal(res.status, 200, res.text)
+    }
+    await move(seed.acme.id, { removeNumbers: [seed.acme.phoneNumberId] })
+    await move(seed.globex.id, { numbers: [seed.acme.phoneNumberId, seed.globex.phoneNumberId] })
+    const moved = await get<{ numberInTenant: boolean; tenantId: string }>(`/api/v1/conversations/${id}`)
+    assert.equal(moved.tenantId, seed.acme.id, 'the conversation stays with acme')
+    assert.equal(
+      moved.numberInTenant,
+      false,
+      'acme can no longer send from that number: the inbox is read-only',
+    )
+    await move(seed.globex.id, { removeNumbers: [seed.acme.phoneNumberId] })
+    await move(seed.acme.id, { numbers: [seed.acme.phoneNumberId] })
+    const back = await get<{ numberInTenant: boolean }>(`/api/v1/conversations/${id}`)
+    assert.equal(back.numberInTenant, true, 'once the number is back, replies are possible again')
+  })
 })
