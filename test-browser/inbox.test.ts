@@ -76,7 +76,7 @@ describe(`dashboard: the inbox (${testDbKind})`, () => {
     await row.locator('.unread-badge', { hasText: '1' }).waitFor()
     await row.getByText('Window open').waitFor()
     await row.click()
-    await page.getByRole('heading', { name: 'Lucía García' }).waitFor()
+    await page.getByRole('heading', { name: 'Lucía García', level: 1 }).waitFor()
     await page.getByRole('log', { name: 'Messages' }).getByText('Hola, ¿tenéis pan sin gluten?').waitFor()
     // Opening it marks it read (badge gone, server count 0).
     await row.locator('.unread-badge').waitFor({ state: 'detached' })
@@ -349,7 +349,7 @@ describe(`dashboard: the inbox (${testDbKind})`, () => {
     }
     await tabTo(/^a\.conversation.*Lucía García/)
     await page.keyboard.press('Enter')
-    await page.getByRole('heading', { name: 'Lucía García' }).waitFor()
+    await page.getByRole('heading', { name: 'Lucía García', level: 1 }).waitFor()
     await tabTo(/^textarea/)
     await page.keyboard.type('Typed without a mouse')
     await page.keyboard.press('Enter')

@@ -1,6 +1,6 @@
 // `npm run screenshots`: the dashboard's screenshots in docs/screenshots/ (linked from the README
 // and docs/DASHBOARD.md) — inbox, thread, template picker, channel doctor, templates, the template
-// editor and analytics at desktop and phone width (the template picker in Spanish too) — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
+// editor, analytics and the team inbox (labels, notes, contact panel, canned replies; in Spanish and Thai) at desktop and phone width (the template picker in Spanish too) — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
@@ -211,6 +211,8 @@ async function main() {
     await es.getByLabel('Enlace del botón “Track order”').fill('1042')
     await shoot(es, 'template-picker-es-desktop')
 
+    await teamInbox(d, ids)
+
     // Analytics, after the other pictures (its sends would change them): templates to customers
     // in a few countries, then the page over the last 7 days.
     await campaign(d)
@@ -229,6 +231,96 @@ async function main() {
     }
   } finally {
     await d.close()
+  }
+}
+
+/** The team inbox (issue 16): labels, an assignment, a note with a mention, a canned reply. */
+async function teamInbox(d: Dashboard, ids: { lucia: string; sheena: string; ursula: string }) {
+  const key = d.seed.acme.key
+  const call = async (method: string, url: string, body: unknown) => {
+    const res = await d.h.api(method, url, { key, body })
+    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${res.text}`)
+    return res.body as { id: string }
+  }
+  const pablo = await createUser(d.h, {
+    email: 'pablo@acme.example',
+    role: 'agent',
+    tenantId: d.seed.acme.id,
+    password: 'agent password 123',
+  })
+  const agents = (await d.h.api('GET', '/api/v1/agents', { key })).body as {
+    agents: { id: string; email: string }[]
+  }
+  const maria = agents.agents.find((a) => a.email === 'maria@acme.example')?.id as string
+  await call('POST', '/api/v1/labels', { name: 'VIP', color: '#8e24aa' })
+  await call('POST', '/api/v1/labels', { name: 'Pedido', color: '#fb8c00' })
+  await call('POST', '/api/v1/labels', { name: 'Factura', color: '#1e88e5' })
+  await call('POST', '/api/v1/canned-replies', {
+    shortcut: 'horario',
+    body: '¡Hola {{contact.first_name}}! Abrimos de lunes a sábado de 8:00 a 20:00.',
+  })
+  await call('POST', '/api/v1/canned-replies', {
+    shortcut: 'hours',
+    body: 'Hi {{contact.first_name}}, we are open Monday to Saturday, 8 am to 8 pm.',
+  })
+  await call('PUT', `/api/v1/conversations/${ids.lucia}/labels`, { labels: ['VIP', 'Pedido'] })
+  await call('PUT', `/api/v1/conversations/${ids.ursula}/labels`, { labels: ['Factura'] })
+  await call('POST', `/api/v1/conversations/${ids.ursula}/assignee`, { assignee: pablo.id })
+  await call('POST', `/api/v1/conversations/${ids.ursula}/status`, { status: 'pending' })
+  await call('POST', `/api/v1/conversations/${ids.lucia}/assignee`, { assignee: maria })
+  const contact = (
+    await d.h.db.db
+      .selectFrom('conversations')
+      .select('contact_id')
+      .where('id', '=', ids.lucia)
+      .executeTakeFirstOrThrow()
+  ).contact_id
+  await call('PATCH', `/api/v1/contacts/${contact}`, {
+    attributes: {
+      plan: 'Cliente frecuente',
+      ciudad: 'Madrid',
+      notes: 'Sin gluten. Prefiere recoger el sábado.',
+    },
+  })
+  // Pablo writes a note to María from his own session (a note's author is an agent).
+  const page = await d.newPage(desktop)
+  await page.request.post('/api/v1/auth/login', {
+    data: { email: 'pablo@acme.example', password: 'agent password 123' },
+  })
+  const me = (await (await page.request.get('/api/v1/auth/me')).json()) as { csrfToken: string }
+  const note = await page.request.post(`/api/v1/conversations/${ids.lucia}/notes`, {
+    headers: { 'x-csrf-token': me.csrfToken },
+    data: { body: '@maria la tarta sin gluten necesita 48 h: confírmale el sábado por la tarde.' },
+  })
+  if (note.status() !== 201) throw new Error(`note: ${note.status()} ${await note.text()}`)
+
+  for (const [size, viewport, locale] of [
+    ['desktop', desktop, 'es-ES'],
+    ['phone', phone, 'es-ES'],
+    ['th-desktop', desktop, 'th-TH'],
+  ] as const) {
+    const maria = await d.newPage(viewport, { locale })
+    await maria.request.post('/api/v1/auth/login', {
+      data: { email: 'maria@acme.example', password: 'agent password 123' },
+    })
+    await maria.goto(`/inbox/${ids.lucia}`)
+    await maria.locator('li.activity.note').waitFor()
+    await maria.locator('.live-dot.live-live').waitFor()
+    if (size === 'phone') {
+      await shoot(maria, 'team-thread-phone')
+      await maria.goto('/inbox')
+      await maria.locator('a.conversation').first().waitFor()
+      await shoot(maria, 'team-inbox-phone')
+      continue
+    }
+    await maria.locator('.contact-panel h2').waitFor()
+    await shoot(maria, size === 'desktop' ? 'team-inbox-desktop' : 'team-inbox-th-desktop')
+    if (size !== 'desktop') continue
+    // The composer: / suggests the canned replies, filled in for Lucía.
+    const box = maria.locator('.composer textarea')
+    await box.pressSequentially('/h')
+    await maria.getByRole('option').first().waitFor()
+    await shoot(maria, 'team-thread-desktop')
   }
 }
 
