@@ -369,4 +369,40 @@ async function campaign(d: Dashboard) {
   await d.h.wahub.rollups?.foldNow()
 }
 
-await main()
+/**
+ * The go-live guide (issue 21) on a connected number with three of the seeds' problems: a
+ * temporary token, the app in development mode, a WABA-level override elsewhere.
+ */
+async function goliveScreenshots() {
+  const d = await startDashboard()
+  try {
+    const control = d.h.emulator.control
+    const { token } = control.addToken({ type: 'USER', expires_in: 86400 }) as { token: string }
+    await d.h.api('PUT', `/api/v1/admin/wabas/${d.seed.wabaRowId}/token`, {
+      key: d.h.adminKey,
+      body: { token, acceptTemporary: true },
+    })
+    control.updateApp({ mode: 'development' })
+    control.updateWaba(d.h.emulator.seed.wabaId, {
+      override_callback_uri: 'https://old-vendor.example/webhooks',
+    })
+    await createUser(d.h, { email: 'ops@example.com', role: 'admin', password: 'admin password 123' })
+    for (const [size, viewport] of [
+      ['desktop', desktop],
+      ['phone', phone],
+    ] as const) {
+      const page = await d.newPage(viewport)
+      await signInToInbox(page, 'ops@example.com', 'admin password 123')
+      await page.goto(`/golive?number=${d.seed.acme.phoneNumberId}`)
+      await page.locator('li[data-step="token.permanent"][data-state="failing"]').waitFor()
+      await page.setViewportSize({ width: viewport.width, height: size === 'phone' ? 4200 : 2600 })
+      await shoot(page, `golive-${size}`)
+    }
+  } finally {
+    await d.close()
+  }
+}
+
+// WAHUB_SCREENSHOTS=golive retakes only the go-live pictures.
+if (process.env.WAHUB_SCREENSHOTS !== 'golive') await main()
+await goliveScreenshots()

@@ -202,7 +202,7 @@ function tokenPermanent(f: GoliveFacts): GoliveStep {
     return step(
       'token.permanent',
       'failing',
-      `${c.seen.replace(/\.$/, '')}: a temporary token (expires at ${at(expiresAt)}). A live number must not stop when it expires.`,
+      `${c.seen} A live number must not run on a token that expires.`,
       `Generate a System User token (never expires) in the place named, with whatsapp_business_messaging and whatsapp_business_management on this WABA, and swap it in: \`wahub waba add --waba-id ${f.waba?.wabaId} --token <new token>\` (checked with Meta before it replaces the old one).`,
       base,
     )
