@@ -15,6 +15,7 @@ import { pricesCommand } from './prices.ts'
 import { secretsCommand } from './secrets.ts'
 import { sendCommand } from './send.ts'
 import { serveCommand } from './serve.ts'
+import { subscriptionCommand } from './subscription.ts'
 import { templatesCommand } from './templates.ts'
 import { tenantCommand } from './tenant.ts'
 import { userCommand } from './user.ts'
@@ -46,6 +47,7 @@ export const commands: readonly CliCommand[] = [
   tenantCommand,
   labelCommand,
   cannedCommand,
+  subscriptionCommand,
   apikeyCommand,
   userCommand,
   phoneCommand,

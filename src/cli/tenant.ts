@@ -1,12 +1,6 @@
 import { getChannelSettings, setGlobalWhatsapp } from '../channels/channel-settings.ts'
-import {
-  addTenant,
-  listTenants,
-  removeTenant,
-  type Tenant,
-  type TenantInput,
-  updateTenant,
-} from '../channels/tenants.ts'
+import { listTenants, removeTenant, type Tenant, type TenantInput } from '../channels/tenants.ts'
+import { addTenantWithCallback, updateTenantWithCallback } from '../delivery/tenant-callback.ts'
 import { cliActor, type Flags, parseFlags, runAdmin, subcommand, table } from './admin-io.ts'
 import { type CliCommand, UsageError } from './command.ts'
 
@@ -67,13 +61,13 @@ wahub tenant whatsapp on|off [--json]
       case 'add': {
         const f = parseFlags(rest, tenantFlags)
         const input = { ...inputFrom(f), name: f.required('name') }
-        return runAdmin(io, f.json, (s) => addTenant(s.db, input, cliActor), describe)
+        return runAdmin(io, f.json, (s) => addTenantWithCallback(s.db, input, cliActor), describe)
       }
       case 'update': {
         const f = parseFlags(rest, tenantFlags)
         const name = f.required('name')
         const input = { ...inputFrom(f), name: f.value('rename') }
-        return runAdmin(io, f.json, (s) => updateTenant(s.db, name, input, cliActor), describe)
+        return runAdmin(io, f.json, (s) => updateTenantWithCallback(s.db, name, input, cliActor), describe)
       }
       case 'list': {
         const f = parseFlags(rest, {})

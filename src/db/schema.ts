@@ -340,6 +340,50 @@ export type CallbackCursorTable = {
   updated_at: Millis
 }
 
+export type WebhookSubscriptionsTable = {
+  id: string
+  tenant_id: string
+  url: string
+  description: string | null
+  events: Json // ["message.*", "template.status"…]
+  secret_enc: string | null
+  legacy: Defaulted<Flag> // the tenant's callback URL (also signed X-Wahub-Signature-256)
+  enabled: Defaulted<Flag>
+  disabled_reason: string | null
+  failing_since: Millis | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type WebhookDeliveriesTable = {
+  id: string
+  subscription_id: string
+  tenant_id: string
+  event_id: number
+  event_kind: string
+  status: string // pending | delivered | failed
+  attempts: Defaulted<number>
+  last_error: string | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type WebhookAttemptsTable = {
+  id: string
+  subscription_id: string
+  tenant_id: string
+  delivery_id: string | null
+  event_id: number | null
+  event_kind: string
+  webhook_id: string
+  http_status: number | null
+  ok: Flag
+  latency_ms: number
+  response_excerpt: string | null
+  error: string | null
+  at: Millis
+}
+
 export type PriceTablesTable = {
   id: string
   effective_from: string // YYYY-MM-DD (UTC)
@@ -539,6 +583,9 @@ export type Database = {
   rate_lanes: RateLanesTable
   template_sync_marks: TemplateSyncMarksTable
   callback_cursor: CallbackCursorTable
+  webhook_subscriptions: WebhookSubscriptionsTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
   price_tables: PriceTablesTable
   message_costs: MessageCostsTable
   analytics_hourly: AnalyticsHourlyTable

@@ -1,30 +1,29 @@
-import { createHmac } from 'node:crypto'
-import type { Vault } from '../channels/vault.ts'
 import type { Db } from '../db/connect.ts'
-import { listEventsAfter } from '../events/events-repo.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
-import type { JobHandler } from '../jobs/types.ts'
 import type { Logger } from '../log.ts'
-import { endpointsOf, endpointTarget, tenantEndpointId } from './endpoints.ts'
+import { openDelivery } from './delivery-log.ts'
+import { endpointsFor } from './endpoints.ts'
 
 // Every outcome forwarded to the tenant's callback URL (SPEC §6), and inbound messages and
 // statuses too: everything a tenant should hear about is already an `events` row (written in
 // the same transaction as the change). A pump on every instance moves a shared cursor over the
 // events table with compare-and-set (one instance wins each round) and enqueues one
-// `callback.deliver` job per event and endpoint of its tenant (endpoints.ts: today the tenant's
-// callback URL); the job POSTs it, signed, and the runner retries failures with exponential
-// backoff (about 9 hours in all), each endpoint on its own.
+// `callback.deliver` job per event and endpoint of its tenant (endpoints.ts: its webhook
+// subscriptions whose filter takes the event), with its `webhook_deliveries` row; the job
+// (deliver-job.ts) POSTs it, signed, and retries failures over more than 24 hours, each
+// endpoint on its own. Jobs of one conversation and endpoint share a lane, so a later event of
+// a conversation waits until the earlier one is delivered or given up (decision 0066).
 //
 // PostgreSQL hands out serial ids at insert but commits in any order, so an id may become
 // visible after a larger one was forwarded. Skipped ids are remembered (`pending`) and
 // forwarded when they appear; after a minute they are taken for rolled back and forgotten.
 
-export const callbackMaxAttempts = 15
 const cursorName = 'events'
 const pendingTtlMs = 60_000
 const batchSize = 500
 
 type Pending = { id: number; seenAt: number }
+type Obj = Record<string, unknown>
 
 export async function pumpCallbacks(db: Db, now = Date.now()): Promise<number> {
   const cursor = await db
@@ -55,7 +54,7 @@ export async function pumpCallbacks(db: Db, now = Date.now()): Promise<number> {
   const pending = JSON.parse(cursor.pending) as Pending[]
   const rows = await db
     .selectFrom('events')
-    .select(['id', 'tenant_id'])
+    .select(['id', 'tenant_id', 'kind', 'payload'])
     .where('id', '>', last)
     .orderBy('id')
     .limit(batchSize)
@@ -64,7 +63,7 @@ export async function pumpCallbacks(db: Db, now = Date.now()): Promise<number> {
     pending.length > 0
       ? await db
           .selectFrom('events')
-          .select(['id', 'tenant_id'])
+          .select(['id', 'tenant_id', 'kind', 'payload'])
           .where(
             'id',
             'in',
@@ -81,13 +80,19 @@ export async function pumpCallbacks(db: Db, now = Date.now()): Promise<number> {
   }
   if (rows.length === 0 && nextPending.length === pending.length && late.length === 0) return 0
 
-  const events = [...rows, ...late]
-  const endpoints = await endpointsOf(
-    db,
-    events.flatMap((e) => (e.tenant_id === null ? [] : [e.tenant_id])),
-  )
+  const events = [...rows, ...late].map((e) => ({
+    id: Number(e.id),
+    tenantId: e.tenant_id,
+    kind: e.kind,
+    payload: JSON.parse(e.payload) as Obj,
+  }))
+  const endpoints = await endpointsFor(db, events)
   const deliver = events.flatMap((e) =>
-    (endpoints.get(e.tenant_id ?? '') ?? []).map((endpoint) => ({ endpoint, eventId: Number(e.id) })),
+    (endpoints.get(e.id) ?? []).map((endpoint) => ({ endpoint, event: e })),
+  )
+  const conversations = await conversationsOf(
+    db,
+    deliver.map((d) => d.event),
   )
   return db.transaction().execute(async (trx) => {
     const moved = await trx
@@ -102,16 +107,72 @@ export async function pumpCallbacks(db: Db, now = Date.now()): Promise<number> {
       .where('version', '=', cursor.version)
       .executeTakeFirst()
     if (Number(moved.numUpdatedRows) !== 1) return 0 // another instance forwarded this round
-    for (const { endpoint, eventId } of deliver) {
-      await enqueueJob(
-        trx,
-        'callback.deliver',
-        { tenantId: endpoint.tenantId, endpointId: endpoint.id, eventId },
-        { maxAttempts: callbackMaxAttempts },
-      )
+    for (const { endpoint, event } of deliver) {
+      await queueDelivery(trx, {
+        tenantId: endpoint.tenantId,
+        subscriptionId: endpoint.id,
+        eventId: event.id,
+        eventKind: event.kind,
+        conversationId: conversations.get(event.id) ?? null,
+      })
     }
     return deliver.length
   })
+}
+
+/** The attempts of one delivery (decision 0066): at once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h later: 27.6 h. */
+export const retryDelaysMs = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]
+export const deliveryAttempts = retryDelaysMs.length + 1
+
+/** One event to one subscription: its delivery row and its job, in the caller's transaction. */
+export async function queueDelivery(
+  db: Db,
+  d: {
+    tenantId: string
+    subscriptionId: string
+    eventId: number
+    eventKind: string
+    conversationId: string | null
+  },
+): Promise<void> {
+  await openDelivery(db, d)
+  await enqueueJob(
+    db,
+    'callback.deliver',
+    { tenantId: d.tenantId, endpointId: d.subscriptionId, eventId: d.eventId },
+    {
+      // One more than the schedule: deliver-job.ts gives up itself after the last attempt.
+      maxAttempts: deliveryAttempts + 1,
+      lane: d.conversationId ? `hook:${d.subscriptionId}:${d.conversationId}` : null,
+    },
+  )
+}
+
+/** The conversation each event is about: named in its payload, or its message's. */
+export async function conversationsOf(
+  db: Db,
+  events: readonly { id: number; payload: Obj }[],
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>()
+  const byMessage = new Map<string, number[]>()
+  for (const e of events) {
+    const c = e.payload?.conversationId
+    const m = e.payload?.messageId
+    if (typeof c === 'string') out.set(e.id, c)
+    else if (typeof m === 'string') byMessage.set(m, [...(byMessage.get(m) ?? []), e.id])
+  }
+  if (byMessage.size > 0) {
+    const rows = await db
+      .selectFrom('messages')
+      .select(['id', 'conversation_id'])
+      .where('id', 'in', [...byMessage.keys()])
+      .execute()
+    for (const r of rows) {
+      if (!r.conversation_id) continue
+      for (const id of byMessage.get(r.id) ?? []) out.set(id, r.conversation_id)
+    }
+  }
+  return out
 }
 
 /** Runs the pump every `intervalMs` until stopped; `onQueued` wakes the local workers. */
@@ -144,106 +205,5 @@ export function startCallbackPump(
       clearInterval(timer)
       await running
     },
-  }
-}
-
-type Obj = Record<string, unknown>
-
-/** What the tenant receives about a message: a snapshot of it as it is now. */
-async function messageSnapshot(db: Db, tenantId: string, messageId: string): Promise<Obj | null> {
-  const row = await db
-    .selectFrom('messages as m')
-    .innerJoin('phone_numbers as p', 'p.id', 'm.phone_number_id')
-    .select([
-      'm.id',
-      'm.conversation_id',
-      'm.direction',
-      'm.type',
-      'm.status',
-      'm.wamid',
-      'm.content',
-      'm.error_code',
-      'm.error_title',
-      'm.error_details',
-      'm.error_explanation',
-      'm.created_at',
-      'p.phone_number_id',
-    ])
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.id', '=', messageId)
-    .executeTakeFirst()
-  if (!row) return null
-  const content = JSON.parse(row.content) as Obj
-  const out = row.direction === 'out'
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    direction: row.direction,
-    type: row.type,
-    status: row.status,
-    wamid: row.wamid,
-    from: out ? row.phone_number_id : (content.from ?? null),
-    to: out ? (content.to ?? content.recipient ?? null) : row.phone_number_id,
-    ...(out ? {} : { content }),
-    error:
-      row.error_code === null && row.error_title === null
-        ? null
-        : {
-            code: row.error_code,
-            title: row.error_title,
-            details: row.error_details,
-            explanation: row.error_explanation,
-          },
-    createdAt: row.created_at,
-  }
-}
-
-export function signCallback(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
-}
-
-export function createCallbackDeliverJob(deps: {
-  db: Db
-  vault: Vault
-  timeoutMs?: number
-}): JobHandler<'callback.deliver'> {
-  const { db, vault } = deps
-  // Jobs queued before endpoints had ids name only the tenant: its one endpoint.
-  return async ({ tenantId, endpointId = tenantEndpointId, eventId }, { log }) => {
-    const target = await endpointTarget(db, vault, { id: endpointId, tenantId })
-    if (!target) return undefined // the endpoint was removed meanwhile
-    const [event] = await listEventsAfter(db, { tenantId, afterId: eventId - 1, limit: 1 })
-    if (!event || event.id !== eventId) return undefined
-    const payload = event.payload as Obj
-    const messageId = typeof payload?.messageId === 'string' ? payload.messageId : undefined
-    const body = JSON.stringify({
-      id: eventId,
-      type: event.kind,
-      createdAt: event.createdAt,
-      data: payload,
-      ...(messageId ? { message: await messageSnapshot(db, tenantId, messageId) } : {}),
-    })
-    const res = await fetch(target.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'wahub-callbacks',
-        'x-wahub-event-id': String(eventId),
-        'x-wahub-signature-256': signCallback(target.secret, body),
-      },
-      body,
-      signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
-    })
-    await res.body?.cancel().catch(() => {})
-    const host = new URL(target.url).host
-    if (!res.ok) {
-      log.warn(
-        { tenantId, endpointId, eventId, kind: event.kind, host, status: res.status },
-        'callback failed',
-      )
-      throw new Error(`the callback URL (${host}) answered HTTP ${res.status}`)
-    }
-    log.debug({ tenantId, endpointId, eventId, kind: event.kind, host }, 'callback delivered')
-    return undefined
   }
 }

@@ -28,6 +28,7 @@ import {
   publicUrlCheck,
   signaturesCheck,
 } from './checks/setup.ts'
+import { subscriptionsCheck } from './checks/subscriptions.ts'
 import {
   arrivingCheck,
   failuresCheck,
@@ -49,6 +50,7 @@ import {
   type Scope,
   sendFailures,
   templatesOf,
+  troubledSubscriptions,
   unroutedEvents,
   unsettledSends,
   type WabaRow,
@@ -304,6 +306,7 @@ async function trafficChecks(
   if (!channel) checks.push(backlogCheck(await webhookBacklog(ctx.db), now))
   if (!channel) checks.push(wrongAppCheck(await wrongAppGroups(ctx.db)))
   if (!channel) checks.push(mediaStoreCheck(await probeMediaStore(ctx)))
+  if (!channel) checks.push(subscriptionsCheck(await troubledSubscriptions(ctx.db), now))
 
   if (!scope.unknownChannel) {
     const since = now - 24 * hourMs

@@ -345,3 +345,36 @@ export async function appOwners(db: Db): Promise<Map<string, { wabaId: string; o
   }
   return out
 }
+
+export type SubscriptionFact = {
+  id: string
+  tenantName: string | null
+  url: string
+  enabled: boolean
+  disabledReason: string | null
+  failingSince: number | null
+}
+
+/** Webhook subscriptions that are failing or were disabled by Wahub (delivery/ owns the table). */
+export async function troubledSubscriptions(db: Db): Promise<SubscriptionFact[]> {
+  const rows = await db
+    .selectFrom('webhook_subscriptions as s')
+    .leftJoin('tenants as t', 't.id', 's.tenant_id')
+    .select(['s.id', 't.name', 's.url', 's.enabled', 's.disabled_reason', 's.failing_since'])
+    .where((eb) =>
+      eb.or([
+        eb('s.failing_since', 'is not', null),
+        eb.and([eb('s.enabled', '=', 0), eb('s.disabled_reason', '!=', 'disabled by the tenant')]),
+      ]),
+    )
+    .orderBy('s.id')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    tenantName: r.name,
+    url: r.url,
+    enabled: r.enabled === 1,
+    disabledReason: r.disabled_reason,
+    failingSince: r.failing_since === null ? null : Number(r.failing_since),
+  }))
+}

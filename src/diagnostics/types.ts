@@ -24,6 +24,7 @@ export const checkTitles = {
   'webhooks.wrong_app': 'Webhooks signed by the app that owns the number',
   'sends.failures': 'Send failures (24 h)',
   'media.storage': 'Media storage writable',
+  'webhook.subscriptions': 'Webhook subscriptions delivering',
 } as const
 
 export type CheckId = keyof typeof checkTitles

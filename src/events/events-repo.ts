@@ -4,22 +4,28 @@ import type { Db } from '../db/connect.ts'
 // quality dropped). They feed the dashboard's live updates and the Events list, and tenants'
 // callbacks; being rows in the shared database, every instance sees them (SPEC §2 scale-out).
 
-export type EventKind =
-  | 'message.received'
-  | 'message.status'
-  | 'template.status'
-  | 'template.quality'
-  | 'template.category'
-  | 'number.quality'
-  | 'number.name'
-  | 'token.expiring'
-  | 'account.update'
-  | 'webhook.field'
-  | 'webhook.unrouted'
-  | 'conversation.status'
-  | 'conversation.assigned'
-  | 'conversation.note'
-  | 'conversation.labels'
+/** Every kind of domain event, in one list (delivery/ derives what a subscription may filter on). */
+export const eventKinds = [
+  'message.received',
+  'message.status',
+  'template.status',
+  'template.quality',
+  'template.category',
+  'number.quality',
+  'number.name',
+  'token.expiring',
+  'account.update',
+  'webhook.field',
+  'webhook.unrouted',
+  'conversation.status',
+  'conversation.assigned',
+  'conversation.note',
+  'conversation.labels',
+  'subscription.disabled',
+  'widget.message',
+] as const
+
+export type EventKind = (typeof eventKinds)[number]
 
 export async function recordEvent(
   db: Db,

@@ -42,6 +42,7 @@ import { sessionRoutes } from './routes/session/session.ts'
 import { adminTemplateAuthoringRoutes, templatePreviewRoutes } from './routes/templates/authoring.ts'
 import { templateRoutes } from './routes/templates/templates.ts'
 import { tenantRoutes } from './routes/tenant/tenant.ts'
+import { webhookSubscriptionRoutes } from './routes/webhook-subscriptions/routes.ts'
 import { createWebhookFastPath, webhookRoutes } from './routes/webhooks/webhooks.ts'
 import { createGuardedServer } from './slow-clients.ts'
 
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(templatePreviewRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(adminTemplateAuthoringRoutes, { ...deps, prefix: '/api/v1/admin' })
   await app.register(analyticsRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(webhookSubscriptionRoutes, { ...deps, prefix: '/api/v1' })
   // The dashboard answers every GET no other route matches (its pages) with the app.
   await app.register(dashboardRoutes)
   return app

@@ -241,6 +241,10 @@ describe(`callbacks to the tenant's URL (${testDbKind})`, () => {
     )
     assert.ok(queued.length > 0, 'the failing callbacks were seen waiting as jobs')
     for (const p of queued)
-      assert.equal(p.endpointId, 'tenant', 'each job names its endpoint: the tenant’s own')
+      assert.equal(
+        p.endpointId,
+        `whs_cb_${w.seed.acme.id}`,
+        'each job names its endpoint: the subscription the callback URL became',
+      )
   })
 })

@@ -157,6 +157,7 @@ describe(`tenant isolation over every /api/v1 route (${testDbKind})`, () => {
     for (const [method, url, body] of [
       ['POST', '/api/v1/labels', { name: 'acme-vip', color: '#aa0000' }],
       ['POST', '/api/v1/canned-replies', { shortcut: 'acmehours', body: 'Hi {{contact.name}}' }],
+      ['POST', '/api/v1/webhook-subscriptions', { url: 'http://127.0.0.1:9/acme-hook', events: ['*'] }],
       ['PUT', `/api/v1/conversations/${acmeConversation.id}/labels`, { labels: ['acme-vip'] }],
       ['POST', `/api/v1/conversations/${acmeConversation.id}/notes`, { body: 'acme secret note @mentioned' }],
       ['POST', `/api/v1/conversations/${acmeConversation.id}/assignee`, { assignee: acmeAgent.user.id }],

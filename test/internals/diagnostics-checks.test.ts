@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { mediaStoreCheck } from '../../src/diagnostics/checks/media-store.ts'
 import { namesCheck, numberView, qualityCheck, registeredCheck } from '../../src/diagnostics/checks/number.ts'
+import { subscriptionsCheck } from '../../src/diagnostics/checks/subscriptions.ts'
 import { tokenCheck } from '../../src/diagnostics/checks/waba.ts'
 import type { NumberRow, WabaRow } from '../../src/diagnostics/facts-repo.ts'
 import { renderReport } from '../../src/diagnostics/render-text.ts'
@@ -179,5 +180,33 @@ describe('media.storage: can media be stored where WAHUB_MEDIA_URL says', () => 
     assert.equal(c.status, 'fail')
     assert.match(c.seen, /NoSuchBucket/)
     assert.match(c.fix ?? '', /bucket exists, WAHUB_MEDIA_URL .* AWS_ACCESS_KEY_ID/)
+  })
+})
+
+describe('webhook.subscriptions: are tenants receiving their events', () => {
+  const sub = {
+    id: 'whs_1',
+    tenantName: 'acme',
+    url: 'https://hooks.example.com/x',
+    enabled: true,
+    disabledReason: null,
+  }
+  test('a subscription failing for less than an hour passes', () => {
+    const c = subscriptionsCheck([{ ...sub, failingSince: 1_000 }], 1_000 + 59 * 60_000)
+    assert.equal(c.status, 'pass', c.seen)
+  })
+  test('a subscription failing for an hour warns, naming it and the host', () => {
+    const c = subscriptionsCheck([{ ...sub, failingSince: 1_000 }], 1_000 + 61 * 60_000)
+    assert.equal(c.status, 'warn')
+    assert.match(c.seen, /whs_1 \(hooks\.example\.com, tenant acme\)/)
+    assert.match(String(c.fix), /wahub subscription redeliver/)
+  })
+  test('a subscription Wahub disabled warns with the reason', () => {
+    const c = subscriptionsCheck(
+      [{ ...sub, enabled: false, disabledReason: 'event 9 failed 8 times', failingSince: 1 }],
+      2,
+    )
+    assert.equal(c.status, 'warn')
+    assert.match(c.seen, /disabled: event 9 failed 8 times/)
   })
 })

@@ -1,11 +1,6 @@
 import { Type } from 'typebox'
-import {
-  addTenant,
-  getTenant,
-  listTenants,
-  removeTenant,
-  updateTenant,
-} from '../../../../channels/tenants.ts'
+import { getTenant, listTenants, removeTenant } from '../../../../channels/tenants.ts'
+import { addTenantWithCallback, updateTenantWithCallback } from '../../../../delivery/tenant-callback.ts'
 import { actorOfRequest } from '../../../auth.ts'
 import { IdParams, Nullable } from '../../../presenters/schema-helpers.ts'
 import { presentTenant, TenantSchema } from '../../../presenters/tenant.ts'
@@ -53,7 +48,7 @@ export const adminTenantRoutes = routes(async (app, { handle: { db } }) => {
       response: { 201: TenantSchema },
     }),
     async (req, reply) =>
-      reply.code(201).send(presentTenant(await addTenant(db, req.body, actorOfRequest(req)))),
+      reply.code(201).send(presentTenant(await addTenantWithCallback(db, req.body, actorOfRequest(req)))),
   )
 
   app.get('/tenants/:id', admin.byId('One tenant', TenantSchema), async (req) =>
@@ -75,7 +70,8 @@ export const adminTenantRoutes = routes(async (app, { handle: { db } }) => {
       ),
       response: { 200: TenantSchema },
     }),
-    async (req) => presentTenant(await updateTenant(db, req.params.id, req.body, actorOfRequest(req))),
+    async (req) =>
+      presentTenant(await updateTenantWithCallback(db, req.params.id, req.body, actorOfRequest(req))),
   )
 
   removeRoute(
