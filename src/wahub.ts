@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { registerDbGauges } from './analytics/prometheus.ts'
 import { type RollupPump, startRollupPump } from './analytics/rollup-pump.ts'
+import { createCampaignRunJob } from './campaigns/runner.ts'
 import { numbersRefreshJob, scheduleNumbersRefresh } from './channels/numbers-refresh-job.ts'
 import { createVault, loadVaultKeys, type Vault } from './channels/vault.ts'
 import { checkVaultKey } from './channels/vault-check.ts'
@@ -72,6 +73,8 @@ export type StartOptions = {
   handle?: DbHandle
   /** `wahub serve`: create the first admin and the Sandbox (SPEC §3) when they are due. */
   firstRun?: boolean | { sandbox?: Omit<Parameters<typeof startSandbox>[1], 'address'> }
+  /** For tests: the clock campaigns read (the messaging-limit window) and how long their runner may sleep. */
+  campaignClock?: { now: () => number; recheckMs?: number }
 }
 
 /** Counts each callback delivery attempt for /metrics (the job itself is delivery/'s). */
@@ -159,6 +162,13 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       'quality.watch': qualityWatchJob({ db, vault, graph, config }),
       'templates.sync': templatesSyncJob({ db, vault, graph, config }),
       'callback.deliver': countedCallbacks(createCallbackDeliverJob({ db, vault }), metrics),
+      'campaign.run': createCampaignRunJob({
+        handle,
+        log: log.child({ component: 'campaigns' }),
+        nudge: () => sendWorker?.nudge(),
+        now: options.campaignClock?.now,
+        recheckMs: options.campaignClock?.recheckMs,
+      }),
     }
     const jobRunner = createJobRunner({
       handle,

@@ -1,58 +1,21 @@
-// An inbound message that asks the business to stop messaging (decision 0047): the whole text of
-// a text message, a quick-reply button or an interactive reply, once lowercased and stripped of
-// punctuation, is one of these words — the English keywords carriers and Meta's own marketing
-// opt-out button use ("Stop promotions"), and their usual forms in the dashboard's languages.
-// A sentence that merely contains "stop" is not an opt-out. Until the suppression list exists
-// (issue 18), this is what the `opt_outs` figure counts.
+import type { Db } from '../db/connect.ts'
 
-const stopWords = new Set([
-  'stop',
-  'stop all',
-  'stop promotions',
-  'unsubscribe',
-  'opt out',
-  'optout',
-  // es
-  'baja',
-  'darme de baja',
-  'detener promociones',
-  // pt-BR
-  'parar',
-  'sair',
-  'parar promoções',
-  'descadastrar',
-  // th
-  'หยุด',
-  'หยุดโปรโมชัน',
-  'ยกเลิกรับข่าวสาร',
-])
+// Opt-outs (decision 0047, made exact by issue 18): an inbound message counts as an opt-out when
+// it put its sender on the tenant's suppression list (campaigns/suppressions.ts: the tenant's
+// keywords per language, Meta's "Stop promotions" quick reply). The list records the message
+// that did it, in the same transaction that stored the message, so the fold sees both. A second
+// STOP from a contact already listed is not a second opt-out. A report reader: only SELECTs.
 
-type Obj = Record<string, unknown>
-
-function replyText(type: string, content: Obj): string | undefined {
-  if (type === 'text') return (content.text as Obj | undefined)?.body as string | undefined
-  if (type === 'button') return (content.button as Obj | undefined)?.text as string | undefined
-  if (type === 'interactive') {
-    const i = (content.interactive ?? {}) as Obj
-    return ((i.button_reply ?? i.list_reply) as Obj | undefined)?.title as string | undefined
+/** The ids among `messageIds` (inbound) that opted their sender out. */
+export async function optOutMessages(db: Db, messageIds: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>()
+  for (let i = 0; i < messageIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('suppressions')
+      .select('message_id')
+      .where('message_id', 'in', messageIds.slice(i, i + 500))
+      .execute()
+    for (const r of rows) if (r.message_id) out.add(r.message_id)
   }
-  return undefined
-}
-
-export function isOptOut(type: string, content: string): boolean {
-  if (type !== 'text' && type !== 'button' && type !== 'interactive') return false
-  let parsed: Obj
-  try {
-    parsed = JSON.parse(content) as Obj
-  } catch {
-    return false
-  }
-  const text = replyText(type, parsed)
-  if (typeof text !== 'string' || text.length > 40) return false
-  const normal = text
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-  return stopWords.has(normal)
+  return out
 }

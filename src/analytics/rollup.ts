@@ -12,7 +12,7 @@ import {
 } from './contribution.ts'
 import { applyDailyDeltas, dailyDeltas } from './daily.ts'
 import { countryOf } from './market.ts'
-import { isOptOut } from './opt-out.ts'
+import { optOutMessages } from './opt-out.ts'
 import { estimateCost, type PriceTable, rateCategory } from './price-table.ts'
 import { firstResponseTimes, measureResolutions } from './responses.ts'
 import { rankVolumes } from './volume.ts'
@@ -323,6 +323,10 @@ async function foldPage(
   if (page.length === 0) return { last: undefined, count: 0 }
   const costs = await recordCosts(tx, page, tables)
   const replied = await repliedTemplates(tx, page)
+  const optedOut = await optOutMessages(
+    tx,
+    page.filter((m) => m.direction === 'in').map((m) => m.id),
+  )
   const before = await tx
     .selectFrom('analytics_folded')
     .selectAll()
@@ -359,7 +363,7 @@ async function foldPage(
       repliesToTemplate: m.context_wamid ? replied.get(`${m.phone_number_id}:${m.context_wamid}`) : undefined,
       costMicros: costs.has(m.id) ? costs.get(m.id) : undefined,
       firstResponseMs: firstResponseOf(m, previous.get(m.id), firstResponses),
-      optOut: m.direction === 'in' && isOptOut(m.type, m.content),
+      optOut: m.direction === 'in' && optedOut.has(m.id),
     })
     const bucket = encodeKey(key)
     const encoded = encodeCounts(counts)

@@ -1,6 +1,7 @@
 import { analyticsCommand } from './analytics.ts'
 import { apikeyCommand } from './apikey.ts'
 import { appCommand } from './app.ts'
+import { campaignCommand } from './campaign.ts'
 import { cannedCommand } from './canned.ts'
 import { type CliCommand, type CliIo, exitCodes, UsageError } from './command.ts'
 import { configCommand } from './config.ts'
@@ -46,6 +47,7 @@ export const commands: readonly CliCommand[] = [
   numberCommand,
   tenantCommand,
   labelCommand,
+  campaignCommand,
   cannedCommand,
   subscriptionCommand,
   apikeyCommand,

@@ -11,6 +11,7 @@ import * as analytics from './migrations/0011-analytics.ts'
 import * as templateLastUsed from './migrations/0017-template-last-used.ts'
 import * as analyticsDaily from './migrations/0019-analytics-daily.ts'
 import * as eventsNotify from './migrations/0020-events-notify.ts'
+import * as campaigns from './migrations/0025-campaigns.ts'
 import * as webhookSubscriptions from './migrations/0028-webhook-subscriptions.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
@@ -31,6 +32,7 @@ const migrations: Record<string, WahubMigration> = {
   '0019-analytics-daily': analyticsDaily,
   '0020-events-notify': eventsNotify,
   '0028-webhook-subscriptions': webhookSubscriptions,
+  '0025-campaigns': campaigns,
 }
 
 /** Every migration's name, in the order the list gives them (what a fresh database applies). */

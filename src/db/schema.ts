@@ -557,6 +557,83 @@ export type ContactNumberChangesTable = {
   at: Millis
 }
 
+// Campaigns (migration 0025).
+export type SuppressionsTable = {
+  tenant_id: string
+  wa_id: string
+  source: string
+  detail: string | null
+  message_id: string | null
+  created_at: Millis
+}
+
+export type SuppressionSettingsTable = {
+  tenant_id: string
+  keywords: Json
+  updated_at: Millis
+}
+
+export type AudiencesTable = {
+  id: string
+  tenant_id: string
+  name: string
+  source: 'csv' | 'filter' | 'inline'
+  size: number
+  rejected: number
+  duplicates: number
+  errors: Json
+  columns: Json
+  created_at: Millis
+}
+
+export type AudienceMembersTable = {
+  audience_id: string
+  row: number
+  contact_id: string
+  wa_id: string
+  attributes: Json
+}
+
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed'
+
+export type CampaignsTable = {
+  id: string
+  tenant_id: string
+  name: string
+  audience_id: string
+  phone_number_id: string
+  template_name: string
+  template_language: string
+  parameters: Json
+  status: CampaignStatus
+  reason: string | null
+  paused_by: string | null
+  quality_guard: 'RED' | 'YELLOW'
+  start_at: Millis | null
+  time_zone: string
+  quiet_hours: string | null
+  rate_mps: number | null
+  pace_at: Millis | null
+  resume_at: Millis | null
+  launched_at: Millis | null
+  finished_at: Millis | null
+  created_by: string | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export type CampaignRecipientsTable = {
+  campaign_id: string
+  seq: number
+  contact_id: string
+  wa_id: string
+  params: Json
+  state: 'pending' | 'queued' | 'skipped' | 'cancelled'
+  reason: string | null
+  message_id: string | null
+  queued_at: Millis | null
+}
+
 export type Database = {
   meta_apps: MetaAppsTable
   wabas: WabasTable
@@ -601,4 +678,10 @@ export type Database = {
   conversation_labels: ConversationLabelsTable
   canned_replies: CannedRepliesTable
   contact_number_changes: ContactNumberChangesTable
+  suppressions: SuppressionsTable
+  suppression_settings: SuppressionSettingsTable
+  audiences: AudiencesTable
+  audience_members: AudienceMembersTable
+  campaigns: CampaignsTable
+  campaign_recipients: CampaignRecipientsTable
 }

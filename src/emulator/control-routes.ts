@@ -47,6 +47,9 @@ export async function controlRoutes(app: FastifyInstance, { control }: { control
       typeof b.level === 'string' ? b.level : undefined,
     )
   })
+  app.post('/numbers/:id/messaging-limit', async (req) =>
+    control.setMessagingLimit((req.params as Id).id, String(body(req.body).tier ?? '')),
+  )
   app.post('/numbers/:id/quality', async (req) =>
     control.setQuality((req.params as Id).id, String(body(req.body).quality_rating ?? '')),
   )

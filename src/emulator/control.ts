@@ -133,6 +133,34 @@ export function createControl(ctx: EmulatorContext) {
       }
     },
 
+    /**
+     * The number's messaging limit (TIER_250, TIER_1K, TIER_2K, TIER_10K, TIER_100K,
+     * TIER_UNLIMITED): read back by Graph and announced with phone_number_quality_update.
+     */
+    setMessagingLimit: (id: string, tier: string): JsonObject => {
+      const n = numberOf(ctx, id)
+      const next = oneOf(tier, 'messaging_limit_tier', [
+        'TIER_50',
+        'TIER_250',
+        'TIER_1K',
+        'TIER_2K',
+        'TIER_10K',
+        'TIER_100K',
+        'TIER_UNLIMITED',
+      ] as const)
+      const before = n.messagingLimitTier
+      n.messagingLimitTier = next
+      if (next !== before) {
+        ctx.webhooks.emit({
+          wabaId: n.wabaId,
+          field: 'phone_number_quality_update',
+          // Not UPGRADE/DOWNGRADE: those legacy events also carried a quality change (FACTS §1.7).
+          value: qualityValue(n, 'MESSAGING_LIMIT_UPDATE'),
+        })
+      }
+      return { id: n.id, messaging_limit_tier: next }
+    },
+
     /** New quality rating; sends phone_number_quality_update (legacy UPGRADE / DOWNGRADE events). */
     setQuality: (id: string, rating: string): JsonObject => {
       const n = numberOf(ctx, id)

@@ -23,6 +23,10 @@ export const eventKinds = [
   'conversation.labels',
   'subscription.disabled',
   'widget.message',
+  'contact.opted_out',
+  'campaign.status',
+  'campaign.paused',
+  'campaign.progress',
 ] as const
 
 export type EventKind = (typeof eventKinds)[number]

@@ -26,6 +26,8 @@ import { installNulGuard } from './nul-guard.ts'
 import { adminRoutes } from './routes/admin/index.ts'
 import { agentRoutes } from './routes/agents/routes.ts'
 import { analyticsRoutes } from './routes/analytics/index.ts'
+import { audienceRoutes } from './routes/audiences/routes.ts'
+import { campaignRoutes } from './routes/campaigns/routes.ts'
 import { cannedReplyRoutes } from './routes/canned-replies/routes.ts'
 import { contactRoutes } from './routes/contacts/routes.ts'
 import { conversationRoutes } from './routes/conversations/conversations.ts'
@@ -39,6 +41,7 @@ import { messageBatchRoutes } from './routes/messages/batch.ts'
 import { messageRoutes } from './routes/messages/messages.ts'
 import { notificationRoutes } from './routes/notifications/routes.ts'
 import { sessionRoutes } from './routes/session/session.ts'
+import { suppressionRoutes } from './routes/suppressions/routes.ts'
 import { adminTemplateAuthoringRoutes, templatePreviewRoutes } from './routes/templates/authoring.ts'
 import { templateRoutes } from './routes/templates/templates.ts'
 import { tenantRoutes } from './routes/tenant/tenant.ts'
@@ -167,6 +170,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminTemplateAuthoringRoutes, { ...deps, prefix: '/api/v1/admin' })
   await app.register(analyticsRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(webhookSubscriptionRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(suppressionRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(audienceRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(campaignRoutes, { ...deps, prefix: '/api/v1' })
   // The dashboard answers every GET no other route matches (its pages) with the app.
   await app.register(dashboardRoutes)
   return app

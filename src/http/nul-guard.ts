@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { WahubError } from '../errors.ts'
 
@@ -11,6 +12,7 @@ import { WahubError } from '../errors.ts'
 export function findNul(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path || '(body)' : undefined
   if (value instanceof Uint8Array) return undefined // raw bodies (webhooks, uploads) are bytes
+  if (value instanceof Readable) return undefined // a streamed body (a CSV import) checks its own cells
   if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) {
       const found = findNul(v, path ? `${path}.${i}` : String(i))

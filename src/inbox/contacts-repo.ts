@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
 
@@ -188,6 +189,82 @@ export async function ensureContacts(
     for (const r of rows) {
       if (r.wa_id !== null) ids.set(`wa:${r.wa_id}`, r.id)
       if (r.user_id !== null) ids.set(`user:${r.user_id}`, r.id)
+    }
+  }
+  return ids
+}
+
+/**
+ * Many contacts by wa_id at once (a campaign audience's import: statements per 500 rows, not per
+ * contact). New ones are created; `attributes` are merged into each contact's custom attributes
+ * (contact-panel.ts), a column of the import overwriting the attribute of the same name. Returns
+ * each wa_id's contact id.
+ */
+export async function upsertContactsByWaId(
+  db: Db,
+  dialect: 'sqlite' | 'postgres',
+  tenantId: string,
+  rows: readonly { waId: string; attributes: Record<string, string> }[],
+  now = Date.now(),
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>()
+  const merge =
+    dialect === 'postgres'
+      ? sql<string>`(coalesce(contacts.attributes, '{}')::jsonb || excluded.attributes::jsonb)::text`
+      : sql<string>`json_patch(coalesce(contacts.attributes, '{}'), excluded.attributes)`
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500)
+    const withAttributes = chunk.filter((r) => Object.keys(r.attributes).length > 0)
+    const plain = chunk.filter((r) => Object.keys(r.attributes).length === 0)
+    if (withAttributes.length > 0) {
+      const out = await db
+        .insertInto('contacts')
+        .values(
+          withAttributes.map((r) => ({
+            id: newId('ct', now),
+            tenant_id: tenantId,
+            wa_id: r.waId,
+            user_id: null,
+            profile_name: null,
+            attributes: JSON.stringify(r.attributes),
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'wa_id']).doUpdateSet({ attributes: merge, updated_at: now }),
+        )
+        .returning(['id', 'wa_id'])
+        .execute()
+      for (const r of out) ids.set(r.wa_id as string, r.id)
+    }
+    if (plain.length > 0) {
+      await db
+        .insertInto('contacts')
+        .values(
+          plain.map((r) => ({
+            id: newId('ct', now),
+            tenant_id: tenantId,
+            wa_id: r.waId,
+            user_id: null,
+            profile_name: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['tenant_id', 'wa_id']).doNothing())
+        .execute()
+      const found = await db
+        .selectFrom('contacts')
+        .select(['id', 'wa_id'])
+        .where('tenant_id', '=', tenantId)
+        .where(
+          'wa_id',
+          'in',
+          plain.map((r) => r.waId),
+        )
+        .execute()
+      for (const r of found) ids.set(r.wa_id as string, r.id)
     }
   }
   return ids

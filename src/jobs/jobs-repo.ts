@@ -61,6 +61,40 @@ export async function enqueueJobs<K extends JobKind>(
   }
 }
 
+/**
+ * One job per lane for work that reschedules itself (a campaign's runner): brings the lane's
+ * waiting job forward to `runAt` when it has one, else queues one. A job running right now
+ * (locked) is left alone and a new one queued behind it (the lane runs them one at a time).
+ */
+export async function scheduleLaneJob<K extends JobKind>(
+  db: Db,
+  kind: K,
+  payload: JobPayloads[K],
+  lane: string,
+  runAt: number,
+  options: { maxAttempts?: number } = {},
+): Promise<void> {
+  const waiting = await db
+    .selectFrom('jobs')
+    .select(['id', 'run_at'])
+    .where('lane', '=', lane)
+    .where('kind', '=', kind)
+    .where('locked_by', 'is', null)
+    .where('failed_at', 'is', null)
+    .executeTakeFirst()
+  if (waiting) {
+    if (Number(waiting.run_at) > runAt)
+      await db
+        .updateTable('jobs')
+        .set({ run_at: runAt })
+        .where('id', '=', waiting.id)
+        .where('locked_by', 'is', null)
+        .execute()
+    return
+  }
+  await enqueueJob(db, kind, payload, { lane, runAt, maxAttempts: options.maxAttempts })
+}
+
 /** Kinds whose payload may be empty: the ones that can recur. */
 export type RecurringJobKind = {
   [K in JobKind]: Record<string, never> extends JobPayloads[K] ? K : never

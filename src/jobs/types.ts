@@ -22,6 +22,8 @@ export type JobPayloads = {
   'quality.watch': Record<string, never>
   /** Every WABA's templates read from Graph (hourly), or one WABA's (`wabaId`: its row id, on add). */
   'templates.sync': { wabaId?: string }
+  /** A campaign's runner (campaigns/runner.ts): queues its next recipients, then runs again. */
+  'campaign.run': { campaignId: string }
   /** Used by the jobs tests and `wahub doctor` self-check; does nothing. */
   'system.noop': { note?: string }
 }

@@ -1,3 +1,4 @@
+import { noteInboundReply } from '../campaigns/suppressions.ts'
 import { applyNumberField } from '../channels/number-updates.ts'
 import {
   knownPhoneNumberIds,
@@ -299,6 +300,15 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
       )
       if (result.kind === 'skipped') ctx.malformed.push(result.reason)
       else if (result.kind === 'stored' && result.inserted) {
+        // A STOP-like reply puts the sender on the tenant's suppression list (campaigns/).
+        const from = (item.contact as Obj | undefined)?.wa_id ?? (item.message as Obj).from
+        await noteInboundReply(db, {
+          tenantId: routed.tenantId,
+          waId: typeof from === 'string' && from !== '' ? from : null,
+          messageId: result.messageId,
+          message: item.message as Obj,
+          at,
+        })
         ctx.logs.push({
           level: 'info',
           fields: {

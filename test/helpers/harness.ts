@@ -22,6 +22,8 @@ export type HarnessOptions = {
   logLevel?: LogLevel
   /** Start the job workers (default true). */
   workers?: boolean
+  /** The clock campaigns read (tests roll the messaging-limit window with it). */
+  campaignClock?: { now: () => number; recheckMs?: number }
 }
 
 export type Harness = {
@@ -117,7 +119,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       WAHUB_PUBLIC_URL: `http://127.0.0.1:${port}`,
       ...options.env,
     })
-    wahub = await startWahub(config, { log, handle: db, workers: options.workers })
+    wahub = await startWahub(config, {
+      log,
+      handle: db,
+      workers: options.workers,
+      campaignClock: options.campaignClock,
+    })
     const url = wahub.url.replace('localhost', '127.0.0.1')
     // Through the control API, as a user of a separately running emulator would.
     const set = await fetch(`${emulator.url}/_emulator/webhook`, {

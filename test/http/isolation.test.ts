@@ -162,10 +162,36 @@ describe(`tenant isolation over every /api/v1 route (${testDbKind})`, () => {
       ['POST', `/api/v1/conversations/${acmeConversation.id}/notes`, { body: 'acme secret note @mentioned' }],
       ['POST', `/api/v1/conversations/${acmeConversation.id}/assignee`, { assignee: acmeAgent.user.id }],
       ['POST', `/api/v1/conversations/${acmeConversation.id}/status`, { status: 'pending' }],
+      ['POST', '/api/v1/suppressions', { phones: ['+34611999001'] }],
+      [
+        'POST',
+        '/api/v1/audiences',
+        { name: 'acme audience', recipients: [{ phone: '+34611999002', attributes: { name: 'Ana' } }] },
+      ],
     ] as const) {
       const res = await h.api(method, url, { headers: acmeKey, body })
       assert.ok(res.status < 300, `acme's setup ${method} ${url}: ${res.status} ${res.text}`)
     }
+
+    // And a campaign (a draft) on that audience.
+    const acmeAudience = await h.db.db
+      .selectFrom('audiences')
+      .select('id')
+      .where('tenant_id', '=', seed.acme.id)
+      .executeTakeFirstOrThrow()
+    const campaign = await h.api('POST', '/api/v1/campaigns', {
+      headers: acmeKey,
+      body: {
+        name: 'acme campaign',
+        audienceId: acmeAudience.id,
+        template: { name: 'appointment_reminder', language: 'en_US' },
+        parameters: [
+          { name: 'customer_name', attribute: 'name' },
+          { name: 'date', text: 'Friday' },
+        ],
+      },
+    })
+    assert.equal(campaign.status, 201, `acme's campaign: ${campaign.text}`)
 
     const ids = new Set<string>([seed.acme.id, seed.acme.keyId, seed.acme.numberId, seed.acme.phoneNumberId])
     const db = h.db.db

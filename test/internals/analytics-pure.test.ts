@@ -2,35 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { counterNames, encodeKey, zeroCounts } from '../../src/analytics/contribution.ts'
 import { dailyDeltas, pairDimension } from '../../src/analytics/daily.ts'
-import { isOptOut } from '../../src/analytics/opt-out.ts'
 
-// The pure parts of the analytics fold: which inbound replies are opt-outs (decision 0047), and
-// what one hourly bucket adds to the daily rollups (decision 0046).
-
-const text = (body: string) => JSON.stringify({ type: 'text', text: { body } })
-
-test('an opt-out is a reply that is only a stop word, in the dashboard languages or as Meta’s button', () => {
-  for (const word of ['STOP', ' stop! ', 'Unsubscribe', 'BAJA', 'Parar', 'sair.', 'หยุด']) {
-    assert.equal(isOptOut('text', text(word)), true, word)
-  }
-  assert.equal(
-    isOptOut('button', JSON.stringify({ button: { text: 'Stop promotions', payload: 'x' } })),
-    true,
-  )
-  assert.equal(
-    isOptOut('interactive', JSON.stringify({ interactive: { button_reply: { id: 'b', title: 'STOP' } } })),
-    true,
-  )
-  for (const sentence of ['please stop the noise', 'stop by the shop tomorrow?', 'cancelar pedido', '']) {
-    assert.equal(isOptOut('text', text(sentence)), false, sentence)
-  }
-  assert.equal(
-    isOptOut('image', JSON.stringify({ image: { caption: 'STOP' } })),
-    false,
-    'only replies with text',
-  )
-  assert.equal(isOptOut('text', 'not json'), false)
-})
+// The pure parts of the analytics fold: what one hourly bucket adds to the daily rollups
+// (decision 0046). Which replies are opt-outs: test/internals/campaigns-pure.test.ts.
 
 test('one hourly bucket adds the same counts to its day’s totals, each value, and each filter × value pair', () => {
   const hour = Date.UTC(2026, 0, 5, 13)

@@ -19,6 +19,7 @@ const layers: string[][] = [
   ['channels', 'events'],
   ['inbox', 'templates', 'accounts'],
   ['delivery', 'messaging'],
+  ['campaigns'],
   ['webhooks'],
   ['sandbox', 'diagnostics', 'analytics'],
   ['http', 'cli', 'wahub.ts'],
