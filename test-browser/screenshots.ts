@@ -242,7 +242,7 @@ async function teamInbox(d: Dashboard, ids: { lucia: string; sheena: string; urs
     if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${res.text}`)
     return res.body as { id: string }
   }
-  const pablo = await createUser(d.h, {
+  await createUser(d.h, {
     email: 'pablo@acme.example',
     role: 'agent',
     tenantId: d.seed.acme.id,
@@ -263,11 +263,6 @@ async function teamInbox(d: Dashboard, ids: { lucia: string; sheena: string; urs
     shortcut: 'hours',
     body: 'Hi {{contact.first_name}}, we are open Monday to Saturday, 8 am to 8 pm.',
   })
-  await call('PUT', `/api/v1/conversations/${ids.lucia}/labels`, { labels: ['VIP', 'Pedido'] })
-  await call('PUT', `/api/v1/conversations/${ids.ursula}/labels`, { labels: ['Factura'] })
-  await call('POST', `/api/v1/conversations/${ids.ursula}/assignee`, { assignee: pablo.id })
-  await call('POST', `/api/v1/conversations/${ids.ursula}/status`, { status: 'pending' })
-  await call('POST', `/api/v1/conversations/${ids.lucia}/assignee`, { assignee: maria })
   const contact = (
     await d.h.db.db
       .selectFrom('conversations')
@@ -282,17 +277,24 @@ async function teamInbox(d: Dashboard, ids: { lucia: string; sheena: string; urs
       notes: 'Sin gluten. Prefiere recoger el sábado.',
     },
   })
-  // Pablo writes a note to María from his own session (a note's author is an agent).
+  // Pablo works from his own session: the activity lines name him.
   const page = await d.newPage(desktop)
   await page.request.post('/api/v1/auth/login', {
     data: { email: 'pablo@acme.example', password: 'agent password 123' },
   })
   const me = (await (await page.request.get('/api/v1/auth/me')).json()) as { csrfToken: string }
-  const note = await page.request.post(`/api/v1/conversations/${ids.lucia}/notes`, {
-    headers: { 'x-csrf-token': me.csrfToken },
-    data: { body: '@maria la tarta sin gluten necesita 48 h: confírmale el sábado por la tarde.' },
+  const asPablo = async (method: 'POST' | 'PUT', url: string, data: unknown) => {
+    const res = await page.request.fetch(url, { method, headers: { 'x-csrf-token': me.csrfToken }, data })
+    if (res.status() >= 300) throw new Error(`${method} ${url}: ${res.status()} ${await res.text()}`)
+  }
+  await asPablo('PUT', `/api/v1/conversations/${ids.lucia}/labels`, { labels: ['VIP', 'Pedido'] })
+  await asPablo('PUT', `/api/v1/conversations/${ids.ursula}/labels`, { labels: ['Factura'] })
+  await asPablo('POST', `/api/v1/conversations/${ids.ursula}/assignee`, { assignee: 'me' })
+  await asPablo('POST', `/api/v1/conversations/${ids.ursula}/status`, { status: 'pending' })
+  await asPablo('POST', `/api/v1/conversations/${ids.lucia}/assignee`, { assignee: maria })
+  await asPablo('POST', `/api/v1/conversations/${ids.lucia}/notes`, {
+    body: '@maria la tarta sin gluten necesita 48 h: confírmale el sábado por la tarde.',
   })
-  if (note.status() !== 201) throw new Error(`note: ${note.status()} ${await note.text()}`)
 
   for (const [size, viewport, locale] of [
     ['desktop', desktop, 'es-ES'],
@@ -319,7 +321,7 @@ async function teamInbox(d: Dashboard, ids: { lucia: string; sheena: string; urs
     // The composer: / suggests the canned replies, filled in for Lucía.
     const box = maria.locator('.composer textarea')
     await box.pressSequentially('/h')
-    await maria.getByRole('option').first().waitFor()
+    await maria.getByRole('listbox').getByRole('option').first().waitFor()
     await shoot(maria, 'team-thread-desktop')
   }
 }

@@ -47,7 +47,6 @@ const password = 'agent password 123'
 
 describe(`dashboard: the team inbox (${testDbKind})`, () => {
   let d: Dashboard
-  let ana: { id: string }
   let ben: { id: string }
   let acmeNumber: string
 
@@ -82,7 +81,7 @@ describe(`dashboard: the team inbox (${testDbKind})`, () => {
   before(async () => {
     d = await startDashboard()
     acmeNumber = d.seed.acme.phoneNumberId
-    ana = await createUser(d.h, {
+    await createUser(d.h, {
       email: 'ana@acme.example',
       role: 'agent',
       tenantId: d.seed.acme.id,
@@ -129,7 +128,7 @@ describe(`dashboard: the team inbox (${testDbKind})`, () => {
       await a.goto(`/inbox/${id}`)
       await a.getByRole('heading', { name, level: 1 }).waitFor()
       await a.getByLabel(t('actions.assignee')).selectOption(ben.id)
-      await a.getByText(t('activity.assigned', { who: t('activity.you'), to: 'ben' })).waitFor()
+      await a.getByText(t('activity.assigned', { who: 'ana', to: 'ben' })).waitFor()
       // Live in Ben's list: the row says it is his.
       const row = b.locator('a.conversation', { hasText: name })
       await row.getByText(t('list.assignedTo', { name: t('list.you') })).waitFor()

@@ -10,15 +10,13 @@ import { agentName } from './team.ts'
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [])
 const text = (v: unknown): string => (typeof v === 'string' ? v : '')
 
-export function ActivityLine(props: { activity: Activity; agents: Map<string, Agent>; meId: string }) {
+export function ActivityLine(props: { activity: Activity; agents: Map<string, Agent> }) {
   const { t } = useTranslation('inbox')
   const a = props.activity
+  // Names, also for oneself: "ana resolved…" reads right in every language, where a "You" subject
+  // would need its own verb forms in Spanish and Portuguese.
   const nameOf = (id: string | null | undefined) =>
-    !id
-      ? t('activity.nobody')
-      : id === props.meId
-        ? t('activity.you')
-        : agentName(props.agents.get(id)?.email ?? t('activity.someone'))
+    !id ? t('activity.nobody') : agentName(props.agents.get(id)?.email ?? t('activity.someone'))
   const who =
     a.actor === 'system'
       ? t('activity.wahub')

@@ -47,7 +47,7 @@ function PresenceToggle(props: { user: User }) {
     >
       <span className="presence-dot" aria-hidden="true" />
       <span className="visually-hidden">{t('presence.label')} </span>
-      {available ? t('presence.available') : t('presence.away')}
+      <span className="presence-text">{available ? t('presence.available') : t('presence.away')}</span>
     </button>
   )
 }
@@ -65,8 +65,7 @@ function AlertsToggle(props: { user: User }) {
       title={alerts.state === 'denied' ? t('alerts.denied') : t('alerts.title2')}
       onClick={() => void alerts.toggle()}
     >
-      <span aria-hidden="true">{alerts.state === 'on' ? '🔔' : '🔕'}</span>{' '}
-      <span className="alerts-label">{t('alerts.label')}</span>
+      <BellIcon slashed={alerts.state !== 'on'} /> <span className="alerts-label">{t('alerts.label')}</span>
     </button>
   )
 }
@@ -119,7 +118,7 @@ function Bell(props: { user: User }) {
         aria-controls={`${ids}-list`}
         onClick={() => setOpen(!open)}
       >
-        <span aria-hidden="true">🔔</span>
+        <BellIcon />
         <span className="visually-hidden">{t('bell.label')}</span>
         {unread > 0 ? (
           <span className="bell-count" data-testid="bell-count">
@@ -160,5 +159,21 @@ function Bell(props: { user: User }) {
         </section>
       ) : null}
     </div>
+  )
+}
+
+/** A bell (no emoji: not every desktop has an emoji font), struck through when off. */
+function BellIcon(props: { slashed?: boolean }) {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" className="icon bell-icon">
+      <path
+        d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15zM10 20a2 2 0 0 0 4 0"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinejoin="round"
+      />
+      {props.slashed ? <path d="M4 4l16 16" stroke="currentColor" strokeWidth="1.8" /> : null}
+    </svg>
   )
 }

@@ -64,7 +64,7 @@ export function NoteComposer(props: {
     <form className="note-form" onSubmit={submit}>
       <ErrorBox error={action.error} title={t('note.notSaved')} onDismiss={action.reset} />
       <p className="note-hint" id={`${ids}-hint`}>
-        <span aria-hidden="true">🔒</span> {t('note.hint')}
+        {t('note.hint')}
       </p>
       <div className="composer-row">
         <label htmlFor={`${ids}-text`} className="visually-hidden">

@@ -30,9 +30,12 @@ export function Thread(props: { conversationId: string; user: User; tenants: Map
   const tenantId = conversation?.tenantId ?? null
   const team = useAgents(tenantId)
   const { labels } = useLabels(tenantId)
-  const [panel, setPanel] = useState(() => localStorage.getItem(contactPanelKey) !== 'closed')
+  // Beside the thread on a wide screen (open unless closed before); over it on a narrower one, so
+  // there only when asked for.
+  const wide = () => window.matchMedia('(min-width: 1101px)').matches
+  const [panel, setPanel] = useState(() => wide() && localStorage.getItem(contactPanelKey) !== 'closed')
   const togglePanel = () => {
-    localStorage.setItem(contactPanelKey, panel ? 'closed' : 'open')
+    if (wide()) localStorage.setItem(contactPanelKey, panel ? 'closed' : 'open')
     setPanel(!panel)
   }
   const scroller = useRef<HTMLDivElement>(null)
@@ -225,7 +228,7 @@ export function Thread(props: { conversationId: string; user: User; tenants: Map
                           onRetried={canSend ? thread.reloadAfterSend : undefined}
                         />
                       ) : item.activity ? (
-                        <ActivityLine activity={item.activity} agents={team.byId} meId={props.user.id} />
+                        <ActivityLine activity={item.activity} agents={team.byId} />
                       ) : null}
                     </Fragment>
                   )
