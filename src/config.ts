@@ -16,6 +16,8 @@ export type Config = Readonly<{
   publicUrl: string | undefined
   graphUrl: string
   graphVersion: string
+  /** Facebook Login for Business configuration id for Embedded Signup; null = tenants cannot self-connect. */
+  signupConfigId: string | null
   sandbox: boolean
   logLevel: LogLevel
   /** How long SIGTERM waits for requests and jobs to finish before releasing what is left. */
@@ -82,6 +84,12 @@ export const configVariables: readonly ConfigVariable[] = [
     name: 'WAHUB_GRAPH_VERSION',
     default: 'v23.0',
     description: 'Graph API version used when a WABA does not set its own, e.g. v23.0.',
+  },
+  {
+    name: 'WAHUB_SIGNUP_CONFIG_ID',
+    default: '',
+    description:
+      "Embedded Signup: the configuration id of Facebook Login for Business (App Dashboard > Facebook Login for Business > Configurations). Set, a tenant's users can connect their own number from the dashboard; empty = off.",
   },
   {
     name: 'WAHUB_SANDBOX',
@@ -209,6 +217,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     publicUrl: parseUrl(env, 'WAHUB_PUBLIC_URL', ['https:', 'http:'], 'https://wahub.example.com'),
     graphUrl: parseUrl(env, 'WAHUB_GRAPH_URL', ['https:', 'http:'], 'https://graph.facebook.com') as string,
     graphVersion,
+    signupConfigId: parseSignupConfigId(value(env, 'WAHUB_SIGNUP_CONFIG_ID')),
     sandbox: ['on', 'true', '1'].includes(sandbox),
     logLevel: logLevel as LogLevel,
     shutdownTimeoutMs: parseShutdownTimeout(env),
@@ -217,4 +226,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       (message) => new ConfigError(message),
     ),
   })
+}
+
+function parseSignupConfigId(raw: string): string | null {
+  if (raw === '') return null
+  if (!/^\d{5,25}$/.test(raw)) {
+    throw new ConfigError(
+      `WAHUB_SIGNUP_CONFIG_ID must be the numeric configuration id of Facebook Login for Business, got "${raw}".`,
+    )
+  }
+  return raw
 }

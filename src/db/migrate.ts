@@ -13,6 +13,7 @@ import * as analyticsDaily from './migrations/0019-analytics-daily.ts'
 import * as eventsNotify from './migrations/0020-events-notify.ts'
 import * as campaigns from './migrations/0025-campaigns.ts'
 import * as webhookSubscriptions from './migrations/0028-webhook-subscriptions.ts'
+import * as signupAttempts from './migrations/0031-signup-attempts.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
 // the type-checker and a missing file fails at import, not at run time. Append only. Features are
@@ -33,6 +34,7 @@ const migrations: Record<string, WahubMigration> = {
   '0020-events-notify': eventsNotify,
   '0028-webhook-subscriptions': webhookSubscriptions,
   '0025-campaigns': campaigns,
+  '0031-signup-attempts': signupAttempts,
 }
 
 /** Every migration's name, in the order the list gives them (what a fresh database applies). */

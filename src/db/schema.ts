@@ -634,7 +634,22 @@ export type CampaignRecipientsTable = {
   queued_at: Millis | null
 }
 
+/** Embedded Signup attempts (issue 21, migration 0031; owned by onboarding/). */
+export type SignupAttemptsTable = {
+  id: string
+  tenant_id: string
+  actor: string
+  status: string // running | failed | done
+  waba_id: string
+  phone_number_id: string
+  token_enc: string | null
+  steps: string
+  created_at: Millis
+  updated_at: Millis
+}
+
 export type Database = {
+  signup_attempts: SignupAttemptsTable
   meta_apps: MetaAppsTable
   wabas: WabasTable
   phone_numbers: PhoneNumbersTable

@@ -8,6 +8,7 @@ import Fastify, {
 import type { EmulatorContext } from './context.ts'
 import type { Control } from './control.ts'
 import { controlRoutes } from './control-routes.ts'
+import { oauthRoute, signupPageRoutes } from './embedded-signup.ts'
 import { chance } from './faults.ts'
 import { GraphError } from './graph-errors.ts'
 import { blockUserRoutes } from './graph-routes/block-users.ts'
@@ -112,6 +113,7 @@ async function graphPlugin(app: FastifyInstance, { ctx }: { ctx: EmulatorContext
   })
   for (const routes of [
     debugTokenRoute,
+    oauthRoute,
     messageRoutes,
     mediaRoutes,
     phoneNumberRoutes,
@@ -201,6 +203,7 @@ export async function buildEmulatorApp(ctx: EmulatorContext, control: Control): 
   })
 
   await app.register(controlRoutes, { prefix: '/_emulator', control })
+  await app.register(signupPageRoutes, { prefix: '/_emulator', ctx })
   await app.register(mediaDownloadRoute, { ctx })
   await app.register(graphPlugin, { prefix: '/:version', ctx })
   return app

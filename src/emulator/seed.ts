@@ -60,7 +60,7 @@ export function digitsOf(display: string): string {
   return display.replace(/\D/g, '')
 }
 
-function buildNumber(p: SeedPhoneNumber, wabaId: string, options: ResolvedOptions): PhoneNumber {
+export function buildNumber(p: SeedPhoneNumber, wabaId: string, options: ResolvedOptions): PhoneNumber {
   if (typeof p?.id !== 'string' || typeof p.display_phone_number !== 'string') {
     throw new Error('emulator seed: each phone number needs string "id" and "display_phone_number"')
   }

@@ -44,6 +44,7 @@ import { sessionRoutes } from './routes/session/session.ts'
 import { suppressionRoutes } from './routes/suppressions/routes.ts'
 import { adminTemplateAuthoringRoutes, templatePreviewRoutes } from './routes/templates/authoring.ts'
 import { templateRoutes } from './routes/templates/templates.ts'
+import { signupRoutes } from './routes/signup/signup.ts'
 import { tenantRoutes } from './routes/tenant/tenant.ts'
 import { webhookSubscriptionRoutes } from './routes/webhook-subscriptions/routes.ts'
 import { createWebhookFastPath, webhookRoutes } from './routes/webhooks/webhooks.ts'
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes, deps)
   await app.register(sessionRoutes, { ...deps, prefix: '/api/v1/auth' })
   await app.register(tenantRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(signupRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(conversationRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(conversationWorkflowRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(agentRoutes, { ...deps, prefix: '/api/v1' })

@@ -193,6 +193,22 @@ describe(`tenant isolation over every /api/v1 route (${testDbKind})`, () => {
     })
     assert.equal(campaign.status, 201, `acme's campaign: ${campaign.text}`)
 
+    // An Embedded Signup attempt of acme's (issue 21), as the signup route records one.
+    await h.db.db
+      .insertInto('signup_attempts')
+      .values({
+        id: 'su_isolation_acme_0001',
+        tenant_id: seed.acme.id,
+        actor: 'test',
+        status: 'failed',
+        waba_id: '100000000000009',
+        phone_number_id: '110000000000009',
+        token_enc: null,
+        steps: JSON.stringify({ exchange: { state: 'failed', at: Date.now() } }),
+        created_at: Date.now(),
+        updated_at: Date.now(),
+      })
+      .execute()
     const ids = new Set<string>([seed.acme.id, seed.acme.keyId, seed.acme.numberId, seed.acme.phoneNumberId])
     const db = h.db.db
     for (const table of await db.introspection.getTables()) {

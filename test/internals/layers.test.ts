@@ -21,7 +21,7 @@ const layers: string[][] = [
   ['delivery', 'messaging'],
   ['campaigns'],
   ['webhooks'],
-  ['sandbox', 'diagnostics', 'analytics'],
+  ['sandbox', 'diagnostics', 'analytics', 'onboarding'],
   ['http', 'cli', 'wahub.ts'],
 ]
 const beside: Record<string, string[]> = {

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { EmulatorContext } from './context.ts'
+import { GraphError } from './graph-errors.ts'
+import { newObjectId } from './ids.ts'
+import { graphParams } from './request-info.ts'
+import { buildNumber, buildTemplate } from './seed.ts'
+import type { Waba } from './types.ts'
+import { isObject } from './validate-helpers.ts'
+
+// Embedded Signup offline (issue 21): a stand-in for the popup Facebook Login for Business opens
+// (GET /_emulator/embedded-signup), where the "customer" names their business and number; the
+// emulator creates the WABA (with the default approved templates, the app not yet subscribed)
+// and the number (not registered), and hands the opener what Meta's popup does — a code (the
+// FB.login response) and the session info message {type: WA_EMBEDDED_SIGNUP, event: FINISH,
+// data: {waba_id, phone_number_id}} — then GET /{version}/oauth/access_token exchanges the code
+// for a business token of that WABA.
+
+type Pending = { wabaId: string; phoneNumberId: string; used: boolean }
+const codes = new WeakMap<EmulatorContext, Map<string, Pending>>()
+
+function codesOf(ctx: EmulatorContext): Map<string, Pending> {
+  let m = codes.get(ctx)
+  if (!m) {
+    m = new Map()
+    codes.set(ctx, m)
+  }
+  return m
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+function page(appName: string, configId: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Connect WhatsApp — emulator</title>
+<style>body{font:16px system-ui;margin:2rem;max-width:28rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.4rem}button{margin-top:1rem;padding:.5rem 1rem}</style></head>
+<body><h1>Connect WhatsApp</h1><p>Stand-in for Meta's Embedded Signup (Wahub emulator) — app ${escapeHtml(appName)}, configuration ${escapeHtml(configId)}.</p>
+<form id="f"><label for="b">Business name</label><input id="b" name="business" required value="My Business">
+<label for="n">WhatsApp phone number</label><input id="n" name="number" required value="+1 555-040-${String(Math.floor(Math.random() * 9000) + 1000)}">
+<label for="d">Display name</label><input id="d" name="display" required value="My Business">
+<button type="submit">Finish</button></form><p id="s" role="status"></p>
+<script>
+document.getElementById('f').addEventListener('submit', async (e) => {
+  e.preventDefault()
+  const body = { business: b.value, number: n.value, display: d.value }
+  const res = await fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const out = await res.json()
+  if (!res.ok) { s.textContent = out.error?.message || 'failed'; return }
+  const to = window.opener
+  if (to) {
+    to.postMessage(JSON.stringify({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: out.waba_id, phone_number_id: out.phone_number_id } }), '*')
+    to.postMessage(JSON.stringify({ type: 'WAHUB_EMULATOR_LOGIN', code: out.code }), '*')
+  }
+  s.textContent = 'Done: you can close this window.'
+  window.close()
+})
+</script></body></html>`
+}
+
+/** The stand-in page and its submit, under /_emulator. */
+export async function signupPageRoutes(app: FastifyInstance, { ctx }: { ctx: EmulatorContext }) {
+  app.get('/embedded-signup', async (req, reply) => {
+    const q = req.query as { config_id?: string }
+    return reply.type('text/html; charset=utf-8').send(page(ctx.state.app.name, q.config_id ?? '—'))
+  })
+  app.post('/embedded-signup', async (req) => {
+    const b = isObject(req.body) ? req.body : {}
+    const display =
+      typeof b.number === 'string' && /\d{6,}/.test(b.number.replace(/\D/g, '')) ? b.number : null
+    if (!display) throw new GraphError(100, 'Param number must be a phone number.')
+    const name = typeof b.display === 'string' && b.display.trim() ? b.display.trim() : 'My Business'
+    const first = [...ctx.state.wabas.values()][0]
+    const waba: Waba = {
+      id: newObjectId(),
+      name: typeof b.business === 'string' && b.business.trim() ? b.business.trim() : name,
+      currency: first?.currency ?? 'USD',
+      timezoneId: first?.timezoneId ?? '1',
+      namespace: `emulator_signup_${randomBytes(4).toString('hex')}`,
+      businessVerificationStatus: 'verified',
+      primaryFundingId: `fund_${randomBytes(3).toString('hex')}`,
+      subscriptions: new Map(),
+    }
+    ctx.state.wabas.set(waba.id, waba)
+    const number = buildNumber(
+      { id: newObjectId(), display_phone_number: display, verified_name: name, registered: false },
+      waba.id,
+      ctx.options,
+    )
+    ctx.state.numbers.set(number.id, number)
+    // The customer's WABA starts with the approved templates the first WABA has (hello_world…).
+    const now = Date.now()
+    for (const t of [...ctx.state.templates.values()]) {
+      if (t.wabaId !== first?.id || t.status !== 'APPROVED') continue
+      const copy = buildTemplate(
+        {
+          name: t.name,
+          language: t.language,
+          category: t.category,
+          parameter_format: t.parameterFormat,
+          components: t.components,
+        },
+        waba.id,
+        now,
+      )
+      ctx.state.templates.set(copy.id, copy)
+    }
+    const code = `AQ${randomBytes(24).toString('hex')}`
+    codesOf(ctx).set(code, { wabaId: waba.id, phoneNumberId: number.id, used: false })
+    return { code, waba_id: waba.id, phone_number_id: number.id }
+  })
+}
+
+/** GET /{version}/oauth/access_token?client_id&client_secret&code: the code → a business token. */
+export async function oauthRoute(app: FastifyInstance, { ctx }: { ctx: EmulatorContext }) {
+  app.get('/oauth/access_token', async (req) => {
+    const p = graphParams(req)
+    if (p.client_id !== ctx.state.app.id || p.client_secret !== ctx.state.app.secret) {
+      throw new GraphError(101, undefined, { message: 'Error validating client secret.', httpStatus: 400 })
+    }
+    const pending = typeof p.code === 'string' ? codesOf(ctx).get(p.code) : undefined
+    if (!pending)
+      throw new GraphError(100, undefined, { message: 'Invalid verification code format.', httpStatus: 400 })
+    if (pending.used) {
+      throw new GraphError(100, undefined, {
+        subcode: 36009,
+        message: 'This authorization code has been used.',
+        httpStatus: 400,
+      })
+    }
+    pending.used = true
+    const token = `EAAW${randomBytes(24).toString('hex')}`
+    const now = Math.floor(Date.now() / 1000)
+    ctx.state.tokens.set(token, {
+      token,
+      appId: ctx.state.app.id,
+      type: 'SYSTEM_USER',
+      userId: newObjectId(),
+      scopes: ['whatsapp_business_management', 'whatsapp_business_messaging', 'business_management'],
+      wabaIds: [pending.wabaId],
+      issuedAt: now,
+      expiresAt: 0,
+      revoked: false,
+    })
+    return { access_token: token, token_type: 'bearer' }
+  })
+}
