@@ -12,9 +12,9 @@ import { type Emulator, type EmulatorSeed, startEmulator } from '../src/emulator
 import type { GraphLedgerEntry } from '../src/emulator/ledger.ts'
 import { createLogger } from '../src/log.ts'
 import { parseSendRequest } from '../src/messaging/send-checks.ts'
-import { queueMessage } from '../src/messaging/send-service.ts'
+import { enqueueMany, maxBulkItems } from '../src/messaging/send-service.ts'
 import { seedChannel } from '../test/helpers/channel-fixture.ts'
-import { percentile, printTable, rssMb, startWahubServe, watchRss } from './lib.ts'
+import { machine, percentile, printTable, rssMb, startWahubServe, watchRss } from './lib.ts'
 
 // SPEC §11 sending: `wahub serve` (a child process) sends template messages to the emulator
 // (this process) whose numbers enforce Meta's throughput with a one-second token bucket and
@@ -25,8 +25,10 @@ import { percentile, printTable, rssMb, startWahubServe, watchRss } from './lib.
 //   BENCH_SECONDS=10 node bench/send.ts     shorter
 //   DATABASE_URL=postgres://… node bench/send.ts
 // Cases: a backlog drained at the 80 msg/s cap; at a 1,000 msg/s cap; 10 numbers at 80 msg/s
-// each in parallel; and the API offered 90% of an 80 msg/s cap (latency below the cap).
-// Diagnosis: BENCH_CASES=80,1000,10x80,api picks cases; BENCH_PROFILE=/dir writes the server's CPU
+// each in parallel (each backlog queued first through enqueueMany: "queued/s"); queueing through
+// the API, bulk and single (`queue`: BENCH_QUEUE_MESSAGES=20000 BENCH_QUEUE_PARALLEL=2
+// BENCH_QUEUE_SINGLE=2000); and the API offered 90% of an 80 msg/s cap (latency below the cap).
+// Diagnosis: BENCH_CASES=80,1000,10x80,queue,api picks cases; BENCH_PROFILE=/dir writes the server's CPU
 // profile there; BENCH_NODE_OPTIONS passes Node flags to the server; BENCH_RSS_TRACE=1 prints its
 // RSS every 2 s; BENCH_PG_SLOW_MS logs slower statements of the bench database (PostgreSQL).
 
@@ -163,20 +165,33 @@ function templateRequest(from: string) {
   })
 }
 
-/** Queues `count` messages round-robin over the numbers, before the server starts. */
+/**
+ * Queues `count` messages round-robin over the numbers, before the server starts, through
+ * enqueueMany (the function behind POST /api/v1/messages/batch) 1,000 at a time.
+ */
 async function preload(p: Prepared, emulator: Emulator, count: number, numbers: number): Promise<number> {
   const log = createLogger('error')
   const config = loadConfig({ ...p.env })
   const keys = loadVaultKeys(config)
-  const ctx = { db: p.handle.db, vault: createVault(keys.current), graph: createGraphClient(), config, log }
+  const ctx = {
+    db: p.handle.db,
+    vault: createVault(keys.current),
+    graph: createGraphClient(),
+    config,
+    log,
+    caps: p.handle.caps,
+  }
   void emulator
   const started = Date.now()
-  for (let i = 0; i < count; i++) {
-    await queueMessage(ctx, {
+  for (let i = 0; i < count; i += maxBulkItems) {
+    const n = Math.min(maxBulkItems, count - i)
+    const outcomes = await enqueueMany(ctx, {
       tenantId: p.tenantId,
-      request: templateRequest(pnids[i % numbers]),
+      items: Array.from({ length: n }, (_, j) => ({ request: templateRequest(pnids[(i + j) % numbers]) })),
       source: { source: 'api', createdBy: 'bench' },
     })
+    const refused = outcomes.find((o) => !o.ok)
+    if (refused && !refused.ok) throw new Error(`preload refused a message: ${refused.error.message}`)
   }
   return Date.now() - started
 }
@@ -279,6 +294,7 @@ async function drainCase(
       cap: `${cap}/s`,
       queued: count,
       'preload s': Math.round(preloadMs / 100) / 10,
+      'queued/s': Math.round(count / (preloadMs / 1000)),
       'sent/s': Math.round(m.rate * 10) / 10,
       '% of cap': Math.round((m.rate / cap) * 1000) / 10,
       'min 1-s': m.perSecondMin,
@@ -374,7 +390,108 @@ async function apiCase(
   }
 }
 
+/**
+ * Queueing through the API: POST /api/v1/messages/batch (1,000 template messages a call, new
+ * recipients, `BENCH_QUEUE_PARALLEL` calls at once) against a running `wahub serve` whose
+ * workers send meanwhile at the 80 msg/s cap; and, for comparison, single POST /api/v1/messages
+ * at the same parallelism × 16 for `BENCH_QUEUE_SINGLE` messages.
+ */
+async function queueCase(emulator: Emulator): Promise<Record<string, string | number>[]> {
+  const total = Number(process.env.BENCH_QUEUE_MESSAGES ?? 20_000)
+  const parallel = Number(process.env.BENCH_QUEUE_PARALLEL ?? 2)
+  const singles = Number(process.env.BENCH_QUEUE_SINGLE ?? 2000)
+  const p = await prepare(emulator, 80, 1)
+  try {
+    const server = await startWahubServe(p.env)
+    const rss = watchRss(server.pid)
+    const url = server.url.replace('localhost', '127.0.0.1')
+    const headers = { authorization: `Bearer ${p.apiKey}`, 'content-type': 'application/json' }
+    const body = () => ({
+      from: pnids[0],
+      to: recipient(),
+      type: 'template',
+      template: { name: 'hello_world', language: 'en_US' },
+    })
+    // Warm up: the template cache is synced by the first send.
+    const warm = await fetch(`${url}/api/v1/messages/batch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ messages: [body()] }),
+    })
+    if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}: ${await warm.text()}`)
+    const cpu0 = cpuMs(server.pid)
+    const calls: number[] = []
+    let next = 0
+    const started = performance.now()
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        while (next < total) {
+          const n = Math.min(maxBulkItems, total - next)
+          next += n
+          const t = performance.now()
+          const res = await fetch(`${url}/api/v1/messages/batch`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ messages: Array.from({ length: n }, body) }),
+          })
+          const answer = (await res.json()) as { queued: number; refused: number }
+          if (res.status !== 200 || answer.queued !== n)
+            throw new Error(`bulk call answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`)
+          calls.push(performance.now() - t)
+        }
+      }),
+    )
+    const bulkS = (performance.now() - started) / 1000
+    const cpu1 = cpuMs(server.pid)
+    const singleLat: number[] = []
+    let sent = 0
+    const t1 = performance.now()
+    await Promise.all(
+      Array.from({ length: parallel * 16 }, async () => {
+        while (sent < singles) {
+          sent++
+          const t = performance.now()
+          const res = await fetch(`${url}/api/v1/messages`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(body()),
+          })
+          await res.arrayBuffer()
+          if (res.status !== 202) throw new Error(`send answered ${res.status}`)
+          singleLat.push(performance.now() - t)
+        }
+      }),
+    )
+    const singleS = (performance.now() - t1) / 1000
+    const peak = rss.stop()
+    await server.stop()
+    return [
+      {
+        path: `POST /messages/batch (1,000 a call, ${parallel} at once)`,
+        messages: total,
+        'queued/s': Math.round(total / bulkS),
+        'call p50 ms': Math.round(percentile(calls, 50)),
+        'call p99 ms': Math.round(percentile(calls, 99)),
+        'server CPU ms/msg': Math.round(((cpu1 - cpu0) / total) * 1000) / 1000,
+        'RSS MB': peak,
+      },
+      {
+        path: `POST /messages (${parallel * 16} at once)`,
+        messages: singles,
+        'queued/s': Math.round(singles / singleS),
+        'call p50 ms': Math.round(percentile(singleLat, 50)),
+        'call p99 ms': Math.round(percentile(singleLat, 99)),
+        'server CPU ms/msg': '',
+        'RSS MB': peak,
+      },
+    ]
+  } finally {
+    await p.cleanup()
+  }
+}
+
 async function main() {
+  console.log(`machine: ${machine()}`)
   const emulator = await startEmulator({
     seed: seed(),
     throughput: 80,
@@ -392,6 +509,11 @@ async function main() {
       printTable(
         `Sending: backlog drained (${databaseUrl ? 'PostgreSQL' : 'SQLite'}, ${seconds} s steady window, ${os.cpus().length} CPUs)`,
         drainRows,
+      )
+    if (want('queue'))
+      printTable(
+        `Queueing through the API (${databaseUrl ? 'PostgreSQL' : 'SQLite'}, one instance, workers sending at 80/s meanwhile)`,
+        await queueCase(emulator),
       )
     if (want('api')) {
       const api = await apiCase(emulator, 'API at 90% of cap', 80, 0.9)

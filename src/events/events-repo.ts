@@ -47,6 +47,32 @@ export async function recordEvent(
     .execute()
 }
 
+/** recordEvent for several events in one statement (one NOTIFY on PostgreSQL). */
+export async function recordEvents(
+  db: Db,
+  events: readonly {
+    tenantId: string | null
+    kind: EventKind
+    subjectId?: string | null
+    payload: unknown
+  }[],
+): Promise<void> {
+  if (events.length === 0) return
+  const now = Date.now()
+  await db
+    .insertInto('events')
+    .values(
+      events.map((event) => ({
+        tenant_id: event.tenantId,
+        kind: event.kind,
+        subject_id: event.subjectId ?? null,
+        payload: JSON.stringify(event.payload),
+        created_at: now,
+      })),
+    )
+    .execute()
+}
+
 export type EventRow = {
   id: number
   tenantId: string | null

@@ -205,6 +205,38 @@ export async function completeJob(db: Db, jobId: number, workerId: string): Prom
 }
 
 /**
+ * completeJob for several jobs in one statement (a group commit), locking them in id order on
+ * PostgreSQL so it cannot deadlock with a lease renewal (renewLocks takes the same order).
+ */
+export async function completeJobs(
+  db: Db,
+  jobIds: readonly number[],
+  workerId: string,
+  caps?: DialectCapabilities,
+): Promise<number> {
+  if (jobIds.length === 0) return 0
+  const ids = [...jobIds].sort((a, b) => a - b)
+  const result = await db
+    .deleteFrom('jobs')
+    .where(
+      'id',
+      'in',
+      caps?.skipLocked
+        ? (eb) =>
+            eb
+              .selectFrom('jobs')
+              .select('id')
+              .where('id', 'in', ids)
+              .where('locked_by', '=', workerId)
+              .orderBy('id')
+              .forUpdate()
+        : (eb) => eb.selectFrom('jobs').select('id').where('id', 'in', ids).where('locked_by', '=', workerId),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/**
  * A failed attempt. With `retryAt` the job runs again then; without, it is kept as dead
  * (failed_at set) for inspection and replay, and no longer blocks its lane.
  */
@@ -247,10 +279,24 @@ export async function releaseJob(
 }
 
 /** A live worker extends the lease on the jobs it is running (see runner.ts). */
-export async function renewLocks(db: Db, workerId: string, now = Date.now()): Promise<number> {
+export async function renewLocks(
+  db: Db,
+  workerId: string,
+  now = Date.now(),
+  caps?: DialectCapabilities,
+): Promise<number> {
+  // On PostgreSQL the rows are locked in id order, like completeJobs: the two never deadlock.
   const result = await db
     .updateTable('jobs')
     .set({ locked_at: now })
+    .where(
+      'id',
+      'in',
+      caps?.skipLocked
+        ? (eb) =>
+            eb.selectFrom('jobs').select('id').where('locked_by', '=', workerId).orderBy('id').forUpdate()
+        : (eb) => eb.selectFrom('jobs').select('id').where('locked_by', '=', workerId),
+    )
     .where('locked_by', '=', workerId)
     .executeTakeFirst()
   return Number(result.numUpdatedRows)

@@ -118,7 +118,9 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
     }
     const lease = setInterval(() => {
       if (running.size > 0)
-        renewLocks(handle.db, workerId).catch((err) => log.error({ err }, 'job lease renewal failed'))
+        renewLocks(handle.db, workerId, Date.now(), handle.caps).catch((err) =>
+          log.error({ err }, 'job lease renewal failed'),
+        )
     }, lockTimeoutMs / 3)
     lease.unref()
     abort.signal.addEventListener('abort', () => clearInterval(lease), { once: true })

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
 import type { MessageRow } from '../inbox/messages-repo.ts'
@@ -239,6 +240,21 @@ export async function addTransitions(db: Db, list: readonly Transition[]): Promi
       }),
     )
     .execute()
+}
+
+/** markAccepted for a group in one statement: the ids that moved. */
+export async function markAcceptedMany(
+  db: Db,
+  list: readonly { id: string; wamid: string }[],
+  now = Date.now(),
+): Promise<Set<string>> {
+  if (list.length === 0) return new Set()
+  const values = sql.join(list.map((a) => sql`(${a.id}, ${a.wamid})`))
+  const { rows } = await sql<{ id: string }>`with v(id, wamid) as (values ${values})
+    update messages set status = 'sent', wamid = v.wamid, status_at = ${now}, updated_at = ${now}
+    from v where messages.id = v.id and messages.status in ('sending', 'unknown')
+    returning messages.id`.execute(db)
+  return new Set(rows.map((r) => r.id))
 }
 
 /** Meta accepted it (HTTP 200 with a wamid). */

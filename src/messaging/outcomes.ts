@@ -1,11 +1,11 @@
 import type { ExplainedMetaError } from '../cloud-api/error-catalogue.ts'
 import type { GraphError } from '../cloud-api/graph-client.ts'
 import type { Db } from '../db/connect.ts'
-import { recordEvent } from '../events/events-repo.ts'
+import { recordEvent, recordEvents } from '../events/events-repo.ts'
 import type { MessageRow } from '../inbox/messages-repo.ts'
 import { applyReaction } from '../inbox/reactions-repo.ts'
 import type { Logger } from '../log.ts'
-import { addTransition, addTransitions, markAccepted, markFailed, markUnknown } from './outbound-repo.ts'
+import { addTransition, addTransitions, markAcceptedMany, markFailed, markUnknown } from './outbound-repo.ts'
 import { adoptOrphanStatuses, applyEarlierStatuses } from './status.ts'
 
 // How a send ends, each in one transaction with its history row and the `message.status`
@@ -45,8 +45,12 @@ export type Accepted = { msg: MessageRow; metaPhoneNumberId: string; answer: Acc
  */
 export async function settleAcceptedMany(trx: Db, list: readonly Accepted[]): Promise<void> {
   const now = Date.now()
-  const moved: Accepted[] = []
-  for (const a of list) if (await markAccepted(trx, a.msg.id, a.answer.wamid, now)) moved.push(a)
+  const movedIds = await markAcceptedMany(
+    trx,
+    list.map((a) => ({ id: a.msg.id, wamid: a.answer.wamid })),
+    now,
+  )
+  const moved = list.filter((a) => movedIds.has(a.msg.id))
   if (moved.length === 0) return
   await addTransitions(
     trx,
@@ -65,7 +69,15 @@ export async function settleAcceptedMany(trx: Db, list: readonly Accepted[]): Pr
       },
     })),
   )
-  for (const { msg } of moved) await event(trx, msg, 'sent', null)
+  await recordEvents(
+    trx,
+    moved.map(({ msg }) => ({
+      tenantId: msg.tenant_id,
+      kind: 'message.status' as const,
+      subjectId: msg.id,
+      payload: { messageId: msg.id, status: 'sent', errorCode: null },
+    })),
+  )
   // Status webhooks can arrive before the wamid is stored: apply the ones already received.
   const early = await trx
     .selectFrom('message_status_events')

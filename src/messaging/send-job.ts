@@ -1,8 +1,10 @@
-import { numberTarget } from '../channels/graph-target.ts'
+import { type NumberTarget, numberTarget } from '../channels/graph-target.ts'
 import { GraphError, GraphTransportError } from '../cloud-api/graph-client.ts'
 import type { OutboundMessage } from '../cloud-api/message-types.ts'
 import type { Db } from '../db/connect.ts'
+import type { DialectCapabilities } from '../db/dialect.ts'
 import type { MessageRow } from '../inbox/messages-repo.ts'
+import { completeJobs } from '../jobs/jobs-repo.ts'
 import type { Job } from '../jobs/types.ts'
 import type { Logger } from '../log.ts'
 import type { MessagingContext } from './context.ts'
@@ -33,6 +35,8 @@ type Obj = Record<string, unknown>
 export type SendOutcome =
   /** Finished: delete the job. */
   | { kind: 'done' }
+  /** Finished, and the job already deleted with the outcome (one group commit). */
+  | { kind: 'completed' }
   /** Not an attempt (rate lane, pair limit, stopping): back to the queue after `delayMs`. */
   | { kind: 'release'; delayMs: number }
   /** A failed attempt that will be retried after `delayMs`. */
@@ -59,7 +63,12 @@ export type SenderDeps = {
   workerId: string
   /** Group commits in flight at once: 1 on SQLite (one writer), a few on PostgreSQL. */
   commitConcurrency?: number
+  /** The database's capabilities (job rows are locked in id order on PostgreSQL). */
+  caps?: DialectCapabilities
 }
+
+/** The Graph target of a number, read once per claimed batch of jobs (send-worker.ts). */
+export type TargetOf = (numberRowId: string) => Promise<NumberTarget>
 
 export type Sender = ReturnType<typeof createSender>
 
@@ -91,13 +100,19 @@ export function createSender(deps: SenderDeps) {
     },
     { concurrency },
   )
-  // After Meta accepted it: the wamid, history, event, earlier statuses. (The job is deleted
-  // right after, on its own: a multi-row delete here could deadlock on PostgreSQL with the
-  // worker's lease renewal, which locks the same job rows in another order.)
+  // After Meta accepted it: the wamid, history, event, earlier statuses and the job deleted, in
+  // one transaction for the group (the job rows locked in id order, as the worker's lease
+  // renewal locks them, so the two cannot deadlock on PostgreSQL).
   const afterAccepted = createGroupCommit(
     db,
-    async (trx, items: Accepted[]) => {
+    async (trx, items: (Accepted & { jobId: number })[]) => {
       await settleAcceptedMany(trx, items)
+      await completeJobs(
+        trx,
+        items.map((i) => i.jobId),
+        workerId,
+        deps.caps,
+      )
       return items.map(() => undefined)
     },
     { concurrency },
@@ -113,6 +128,7 @@ export function createSender(deps: SenderDeps) {
     msg: MessageRow | undefined,
     signal: AbortSignal,
     log: Logger,
+    targetOf: TargetOf = (numberRowId) => numberTarget(ctx, numberRowId),
   ): Promise<SendOutcome> {
     if (!msg) return { kind: 'done' } // removed with its tenant
     const attempt = job.attempts
@@ -133,7 +149,7 @@ export function createSender(deps: SenderDeps) {
     const recipient = String(body.to ?? body.recipient)
     const number = await lanes.takeNumber(msg.phone_number_id, signal)
     if (!number.ok) return { kind: 'release', delayMs: number.retryInMs }
-    const target = await numberTarget(ctx, msg.phone_number_id)
+    const target = await targetOf(msg.phone_number_id)
     const sendingAt = Date.now()
     const gate = await beforeSend.run({ msg, recipient, at: sendingAt })
     if (gate.pairWaitMs > 0) return { kind: 'release', delayMs: gate.pairWaitMs }
@@ -169,7 +185,7 @@ export function createSender(deps: SenderDeps) {
     // The wamid is the proof Meta has it: storing it is retried rather than lost.
     for (let i = 0; ; i++) {
       try {
-        await afterAccepted.run({ msg, metaPhoneNumberId: target.phoneNumberId, answer })
+        await afterAccepted.run({ msg, metaPhoneNumberId: target.phoneNumberId, answer, jobId: job.id })
         break
       } catch (err) {
         if (i >= 2) throw err
@@ -177,7 +193,7 @@ export function createSender(deps: SenderDeps) {
       }
     }
     if (gate.strikes > 0) await lanes.pairRecovered(msg.phone_number_id, recipient)
-    return { kind: 'done' }
+    return { kind: 'completed' }
   }
 
   async function failure(

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { type NumberTarget, numberTarget } from '../channels/graph-target.ts'
 import type { DbHandle } from '../db/connect.ts'
 import { claimJobs, completeJob, failJob, releaseJob, renewLocks } from '../jobs/jobs-repo.ts'
 import { backoffMs } from '../jobs/runner.ts'
@@ -7,7 +8,7 @@ import type { MessagingContext } from './context.ts'
 import { deleteExpiredKeys } from './idempotency.ts'
 import { adoptLateStatuses, settleGaveUp } from './outcomes.ts'
 import type { RateLanes } from './rate-lanes.ts'
-import { createSender, loadForJobs, type SendOutcome } from './send-job.ts'
+import { createSender, loadForJobs, type SendOutcome, type TargetOf } from './send-job.ts'
 
 // The send workers: `message.send` jobs, through the jobs table's own transitions
 // (jobs/jobs-repo.ts: claim with SKIP LOCKED, complete, fail, release, lease renewal), with a
@@ -54,6 +55,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     lanes: options.lanes,
     workerId,
     commitConcurrency: handle.caps.multiProcess ? 4 : 1,
+    caps: handle.caps,
   })
   const abort = new AbortController()
   const running = new Set<Promise<void>>()
@@ -67,6 +69,8 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       case 'done':
         await completeJob(db, job.id, workerId)
         return
+      case 'completed':
+        return
       case 'release':
         await releaseJob(db, job.id, workerId, Date.now() + outcome.delayMs)
         return
@@ -78,10 +82,14 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     }
   }
 
-  async function runOne(job: Job, msg: Parameters<typeof sender.sendOnce>[1]): Promise<void> {
+  async function runOne(
+    job: Job,
+    msg: Parameters<typeof sender.sendOnce>[1],
+    targetOf: TargetOf,
+  ): Promise<void> {
     let outcome: SendOutcome
     try {
-      outcome = await sender.sendOnce(job, msg, abort.signal, log)
+      outcome = await sender.sendOnce(job, msg, abort.signal, log, targetOf)
     } catch (err) {
       if (abort.signal.aborted) {
         await releaseJob(db, job.id, workerId).catch(() => {})
@@ -112,11 +120,24 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     const jobs = await claimJobs(db, handle.caps, { kinds: ['message.send'], workerId, limit, lockTimeoutMs })
     if (jobs.length === 0) return 0
     const messages = await loadForJobs(db, jobs)
+    // Each number's Graph target (its current token) read once for the batch, not per send.
+    const targets = new Map<string, Promise<NumberTarget>>()
+    const targetOf: TargetOf = (numberRowId) => {
+      let t = targets.get(numberRowId)
+      if (!t) {
+        t = numberTarget(ctx, numberRowId)
+        t.catch(() => {})
+        targets.set(numberRowId, t)
+      }
+      return t
+    }
     for (const job of jobs) {
-      const p = runOne(job, messages.get((job.payload as { messageId: string }).messageId)).finally(() => {
-        running.delete(p)
-        if (concurrency - running.size >= claimBatch) wake?.()
-      })
+      const p = runOne(job, messages.get((job.payload as { messageId: string }).messageId), targetOf).finally(
+        () => {
+          running.delete(p)
+          if (concurrency - running.size >= claimBatch) wake?.()
+        },
+      )
       running.add(p)
     }
     return jobs.length
@@ -125,7 +146,9 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   async function loopBody(): Promise<void> {
     const lease = setInterval(() => {
       if (running.size > 0)
-        renewLocks(db, workerId).catch((err) => log.error({ err }, 'job lease renewal failed'))
+        renewLocks(db, workerId, Date.now(), handle.caps).catch((err) =>
+          log.error({ err }, 'job lease renewal failed'),
+        )
     }, lockTimeoutMs / 3)
     lease.unref()
     // Housekeeping: idempotency keys are kept 24 hours.

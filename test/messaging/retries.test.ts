@@ -164,9 +164,16 @@ describe(`send retries, by the catalogue's retry class (${testDbKind})`, () => {
     await settled(w)
     // Meta caps the number at 5/s while Wahub believes 80/s: Meta's answer corrects it.
     w.h.emulator.control.setThroughput(w.pnid, 5)
-    const ids: string[] = []
-    for (let i = 0; i < 20; i++)
-      ids.push((await sendOk(w, hello(`3460000${String(200 + i).padStart(4, '0')}`))).id)
+    // Queued in one call, so they are due together whatever the machine's load (single sends
+    // queued slower than 5/s would never exceed Meta's cap).
+    const res = await w.h.api('POST', '/api/v1/messages/batch', {
+      key: w.key,
+      body: {
+        messages: Array.from({ length: 20 }, (_, i) => hello(`3460000${String(200 + i).padStart(4, '0')}`)),
+      },
+    })
+    assert.equal(res.status, 200, res.text)
+    const ids = (res.body as { results: { id: string }[] }).results.map((r) => r.id)
     for (const id of ids) await waitStatus(w, id, ['sent', 'delivered', 'read'], { timeoutMs: 30_000 })
     const throttled = graphSends(w, w.pnid).filter((e) => e.errorCode === 130429)
     assert.ok(throttled.length > 0, 'Meta did answer 130429')
