@@ -121,7 +121,8 @@ describe(`send retries, by the catalogue's retry class (${testDbKind})`, () => {
         history: { status: string; detail: { retryInMs?: number; code?: number } | null }[]
       }
       const step = d.history.find((h) => h.status === 'retrying')
-      return job && step && d.status === 'queued' ? { job, step } : undefined
+      // The job's failure (its new run_at) is written just after the message's `retrying` step.
+      return job?.last_error && step && d.status === 'queued' ? { job, step } : undefined
     })
     assert.equal(retrying.step.detail?.code, 131000)
     const delay = retrying.step.detail?.retryInMs as number
