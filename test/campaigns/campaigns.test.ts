@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { runCliHere } from '../helpers/cli.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { onboardSeed, startHarness } from '../helpers/harness.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -341,5 +345,40 @@ describe(`campaigns (${testDbKind})`, () => {
     })
     assert.equal(params.status, 422, params.text)
     assert.match(params.text, /template_params_mismatch/)
+  })
+
+  test('the CLI imports a CSV audience, adds to and exports the suppression list, lists and shows campaigns', async () => {
+    const env = {
+      WAHUB_DATA_DIR: w.h.db.dataDir,
+      WAHUB_GRAPH_URL: w.h.emulator.url,
+      ...(w.h.db.databaseUrl ? { DATABASE_URL: w.h.db.databaseUrl } : {}),
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-cli-csv-')), 'people.csv')
+    fs.writeFileSync(file, 'phone,name\n+34 611 777 001,Ana\n+34 611 777 002,Bea\nnot a phone,Caro\n')
+    const imported = await runCliHere(
+      ['campaign', 'import', '--tenant', 'acme', '--name', 'cli', '--file', file],
+      env,
+    )
+    assert.equal(imported.code, 0, imported.stdout + imported.stderr)
+    assert.match(imported.stdout, /2 recipients, 1 rows rejected/)
+    assert.match(imported.stdout, /line 4 phone/, 'the bad row is named by its line')
+    const suppressed = await runCliHere(
+      ['campaign', 'suppress', '--tenant', 'acme', '--phone', '+34 611 777 009'],
+      env,
+    )
+    assert.equal(suppressed.code, 0, suppressed.stdout + suppressed.stderr)
+    assert.match(suppressed.stdout, /1 added/)
+    const exported = await runCliHere(['campaign', 'suppressions', '--tenant', 'acme'], env)
+    assert.equal(exported.code, 0, exported.stderr)
+    assert.match(exported.stdout, /^wa_id,source,detail,created_at\n/)
+    assert.match(exported.stdout, /34611777009,cli,/)
+    const list = await runCliHere(['campaign', 'list', '--tenant', 'acme', '--json'], env)
+    assert.equal(list.code, 0, list.stderr)
+    const campaigns = (JSON.parse(list.stdout) as { campaigns: { id: string; status: string }[] }).campaigns
+    const completed = campaigns.find((c) => c.status === 'completed')
+    assert.ok(completed, `a completed campaign is listed: ${list.stdout}`)
+    const shown = await runCliHere(['campaign', 'show', '--tenant', 'acme', '--campaign', completed.id], env)
+    assert.equal(shown.code, 0, shown.stderr)
+    assert.match(shown.stdout, /completed/)
   })
 })
