@@ -241,6 +241,17 @@ describe(`dashboard: the team inbox (${testDbKind})`, () => {
     await panel.locator('.contact-attributes').getByText('gold').waitFor()
     await panel.getByText('This conversation').waitFor()
 
+    // Block, after a confirmation: Meta's answer per number.
+    await panel.getByRole('button', { name: 'Block', exact: true }).click()
+    const confirm = a.getByRole('dialog', { name: 'Block Diego Ramírez?' })
+    await confirm.getByRole('button', { name: 'Block', exact: true }).click()
+    await panel
+      .getByRole('status')
+      .getByText(/^Done on number/)
+      .waitFor()
+    await panel.getByText('Blocked', { exact: true }).waitFor()
+    await panel.getByRole('button', { name: 'Unblock' }).waitFor()
+
     const contactId = (
       await d.h.db.db
         .selectFrom('conversations')
@@ -256,6 +267,34 @@ describe(`dashboard: the team inbox (${testDbKind})`, () => {
       { notes: 'Prefers calls after 6 pm', plan: 'gold' },
       'notes and attributes are stored',
     )
+    await a.context().close()
+  })
+
+  test('labels: made in their dialog, ticked on a conversation as colour chips, and the list filtered by one', async () => {
+    customerWrites(sheena, 'Is my invoice ready?')
+    const id = await conversationOf(d.h, d.seed.acme.id, sheena)
+    const a = await agentPage('ana@acme.example', 'en-GB')
+    await a.goto(`/inbox/${id}`)
+    const picker = a.getByRole('button', { name: 'Labels', exact: true })
+    await picker.click()
+    await a.getByRole('button', { name: 'Manage labels…' }).click()
+    const dialog = a.getByRole('dialog', { name: 'Labels' })
+    await dialog.getByLabel('Name').fill('Invoice')
+    await dialog.getByRole('button', { name: 'Add label' }).click()
+    await dialog.locator('.label-chip', { hasText: 'Invoice' }).waitFor()
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await picker.click()
+    await a.getByRole('checkbox', { name: 'Invoice' }).click()
+    await a.locator('.thread-labels .label-chip', { hasText: 'Invoice' }).waitFor()
+    await a.getByText(/^ana added Invoice/).waitFor()
+    const row = a.locator('a.conversation', { hasText: 'Sheena Nelson' })
+    await row.locator('.label-chip', { hasText: 'Invoice' }).waitFor()
+
+    await a.getByLabel('Label', { exact: true }).selectOption({ label: 'Invoice' })
+    await waitFor('only the labelled conversation listed', async () => {
+      const names = await a.locator('a.conversation .conversation-name').allTextContents()
+      return names.length === 1 && names[0] === 'Sheena Nelson'
+    })
     await a.context().close()
   })
 
