@@ -14,6 +14,7 @@ import { createCallbackDeliverJob } from './delivery/deliver-job.ts'
 import { qualityWatchJob, scheduleQualityWatch } from './diagnostics/quality-watch.ts'
 import { buildApp } from './http/app.ts'
 import { createMediaDownloadJob } from './inbox/media-job.ts'
+import { searchBackfillJob } from './inbox/search-backfill.ts'
 import { releaseLocks } from './jobs/jobs-repo.ts'
 import { createJobRunner, type JobRunner } from './jobs/runner.ts'
 import type { JobHandler, JobHandlers } from './jobs/types.ts'
@@ -161,6 +162,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
       'quality.watch': qualityWatchJob({ db, vault, graph, config }),
       'templates.sync': templatesSyncJob({ db, vault, graph, config }),
+      'search.backfill': searchBackfillJob({ db }),
       'callback.deliver': countedCallbacks(createCallbackDeliverJob({ db, vault }), metrics),
       'campaign.run': createCampaignRunJob({
         handle,

@@ -11,6 +11,7 @@ import * as analytics from './migrations/0011-analytics.ts'
 import * as templateLastUsed from './migrations/0017-template-last-used.ts'
 import * as analyticsDaily from './migrations/0019-analytics-daily.ts'
 import * as eventsNotify from './migrations/0020-events-notify.ts'
+import * as search from './migrations/0023-search.ts'
 import * as campaigns from './migrations/0025-campaigns.ts'
 import * as webhookSubscriptions from './migrations/0028-webhook-subscriptions.ts'
 import * as signupAttempts from './migrations/0031-signup-attempts.ts'
@@ -32,8 +33,9 @@ const migrations: Record<string, WahubMigration> = {
   '0017-template-last-used': templateLastUsed,
   '0019-analytics-daily': analyticsDaily,
   '0020-events-notify': eventsNotify,
-  '0028-webhook-subscriptions': webhookSubscriptions,
+  '0023-search': search,
   '0025-campaigns': campaigns,
+  '0028-webhook-subscriptions': webhookSubscriptions,
   '0031-signup-attempts': signupAttempts,
 }
 

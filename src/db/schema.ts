@@ -139,6 +139,20 @@ export type ContactsTable = {
   updated_at: Millis
 }
 
+/** Full-text search of the inbox (0023): a message (`m:<id>`) or a contact (`c:<id>`). */
+export type SearchDocsTable = {
+  seq: Generated<number>
+  doc: string
+  tenant_id: string
+  contact_id: string
+  conversation_id: string | null
+  message_id: string | null
+  /** What a person reads (snippets are cut from it). */
+  text: string
+  /** Its words as inbox/search-text.ts makes them (what is indexed). */
+  body: string
+}
+
 /** SPEC §13: pending = waiting on the customer; an inbound message reopens (open). */
 export type ConversationStatus = 'open' | 'pending' | 'resolved'
 
@@ -660,6 +674,7 @@ export type Database = {
   api_keys: ApiKeysTable
   rate_counters: RateCountersTable
   contacts: ContactsTable
+  search_docs: SearchDocsTable
   conversations: ConversationsTable
   messages: MessagesTable
   message_status_events: MessageStatusEventsTable

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
+import { indexContact } from './search-repo.ts'
 
 // The contact panel (SPEC §13): who the customer is (the team's name for them, WhatsApp's
 // profile name, wa_id / business-scoped user id), their number history, custom attributes,
@@ -125,6 +126,7 @@ export async function updateContact(
     changes.attributes = JSON.stringify(attributes)
   }
   await db.updateTable('contacts').set(changes).where('id', '=', row.id).execute()
+  if (changes.name !== undefined) await indexContact(db, row.id)
   return getContactPanel(db, scope, id)
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
+import { indexContact } from './search-repo.ts'
 
 // Contacts are keyed per tenant by wa_id, or — for username users since 2026, who may arrive
 // without a phone number — by their business-scoped user id (SPEC §5 identity). Either key
@@ -52,6 +53,7 @@ export async function upsertContact(
     if (Object.keys(changes).length > 0) {
       changes.updated_at = now
       await db.updateTable('contacts').set(changes).where('id', '=', existing.id).execute()
+      await indexContact(db, existing.id)
     }
     return {
       id: existing.id,
@@ -75,7 +77,9 @@ export async function upsertContact(
     // Two workers may create the same contact at once; the loser reads the winner's row.
     .onConflict((oc) => oc.doNothing())
     .execute()
-  return (await findContact(db, tenantId, identity)) as ContactRow
+  const created = (await findContact(db, tenantId, identity)) as ContactRow
+  await indexContact(db, created.id)
+  return created
 }
 
 /**
@@ -131,6 +135,7 @@ export async function changeContactNumber(
     .set({ wa_id: newWaId, updated_at: now })
     .where('id', '=', contact.id)
     .execute()
+  await indexContact(db, contact.id)
 }
 
 /** A contact's one key: a phone number (wa_id) or a business-scoped user id. */

@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.ts'
 import type { ConversationStatus } from '../db/schema.ts'
 import { windowMs } from './conversations-repo.ts'
 import { type Label, labelsFor } from './labels-repo.ts'
+import { matchesFor, type SearchMatch, searchHits } from './search-repo.ts'
 
 // The inbox's read side: conversation lists with filters and a stable cursor, one conversation
 // with its contact and window. `tenantId: null` is an operator reading across tenants.
@@ -17,7 +18,7 @@ export type ConversationFilter = {
   label?: string
   unread?: boolean
   windowOpen?: boolean
-  /** Matches the contact's name, wa_id or user id (substring). */
+  /** Full-text search of message text and contact (search-repo.ts, decision 0057). */
   search?: string
   phoneNumberRowId?: string
   cursor?: string
@@ -43,6 +44,8 @@ export type Conversation = {
   labels: Label[]
   /** False once the business number left the conversation's tenant: the thread is read-only. */
   numberInTenant: boolean
+  /** With a search: why it was found (the newest matching message, or its contact). */
+  match?: SearchMatch
 }
 
 function baseQuery(db: Db) {
@@ -109,7 +112,7 @@ export function parseCursor(cursor: string | undefined): { at: number; id: strin
 export async function listConversations(
   db: Db,
   filter: ConversationFilter,
-): Promise<{ conversations: Conversation[]; nextCursor: string | null }> {
+): Promise<{ conversations: Conversation[]; nextCursor: string | null; searchCapped?: boolean }> {
   const now = filter.now ?? Date.now()
   let query = baseQuery(db)
   if (filter.tenantId) query = query.where('c.tenant_id', '=', filter.tenantId)
@@ -137,14 +140,16 @@ export async function listConversations(
     )
   }
   if (filter.phoneNumberRowId) query = query.where('c.phone_number_id', '=', filter.phoneNumberRowId)
-  if (filter.search) {
-    const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+  const hits = filter.search ? await searchHits(db, filter.tenantId, filter.search) : undefined
+  if (hits) {
+    const ids = [...hits.messages.keys()]
+    const contacts = [...hits.contacts]
+    if (ids.length === 0 && contacts.length === 0)
+      return { conversations: [], nextCursor: null, searchCapped: false }
     query = query.where((eb) =>
       eb.or([
-        eb('ct.profile_name', 'like', like),
-        eb('ct.name', 'like', like),
-        eb('ct.wa_id', 'like', like),
-        eb('ct.user_id', 'like', like),
+        ...(ids.length > 0 ? [eb('c.id', 'in', ids)] : []),
+        ...(contacts.length > 0 ? [eb('c.contact_id', 'in', contacts)] : []),
       ]),
     )
   }
@@ -170,9 +175,21 @@ export async function listConversations(
     db,
     page.map((r) => r.id),
   )
+  const matches = hits
+    ? await matchesFor(
+        db,
+        hits,
+        page.map((r) => ({ id: r.id, contactId: r.contact_id })),
+      )
+    : undefined
   return {
-    conversations: page.map((r) => toConversation(r, now, labels.get(r.id))),
+    conversations: page.map((r) => {
+      const conversation = toConversation(r, now, labels.get(r.id))
+      const match = matches?.get(r.id)
+      return match ? { ...conversation, match } : conversation
+    }),
     nextCursor: rows.length > filter.limit && last ? `${last.last_message_at ?? 0}:${last.id}` : null,
+    ...(hits ? { searchCapped: hits.capped } : {}),
   }
 }
 

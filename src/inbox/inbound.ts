@@ -10,6 +10,7 @@ import { createInboundMedia, mediaTypes } from './media-repo.ts'
 import { insertInbound } from './messages-repo.ts'
 import { previewOf } from './preview.ts'
 import { applyReaction, linkReactions } from './reactions-repo.ts'
+import { indexMessage } from './search-repo.ts'
 
 // Places one inbound message in its tenant's inbox: contact (by wa_id or business-scoped user
 // id), conversation and its 24-hour window, the message with its type-specific content and
@@ -99,6 +100,13 @@ export async function recordInbound(
     errorDetails: wireText(errors[0]?.error_data?.details),
   })
   if (!stored.inserted) return { kind: 'stored', messageId: stored.id, conversationId, inserted: false, type }
+  await indexMessage(db, {
+    id: stored.id,
+    tenantId: target.tenantId,
+    conversationId,
+    contactId: contact.id,
+    content: m,
+  })
 
   await touchConversation(db, conversationId, {
     at: input.at,

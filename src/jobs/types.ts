@@ -24,6 +24,11 @@ export type JobPayloads = {
   'templates.sync': { wabaId?: string }
   /** A campaign's runner (campaigns/runner.ts): queues its next recipients, then runs again. */
   'campaign.run': { campaignId: string }
+  /**
+   * Indexes for search what was stored before migration 0023 (inbox/search-backfill.ts): contacts,
+   * then messages in id order after `after`, a batch per run, queued again until none is left.
+   */
+  'search.backfill': { after?: string; contactsDone?: boolean }
   /** Used by the jobs tests and `wahub doctor` self-check; does nothing. */
   'system.noop': { note?: string }
 }

@@ -7,6 +7,7 @@ import {
   expectationOf,
   type SentComponent,
 } from '../templates/params.ts'
+import { renderTemplatePreview, sentValues } from '../templates/preview.ts'
 import type { StoredTemplate } from '../templates/templates-repo.ts'
 import type { MessagingContext } from './context.ts'
 import { findUploadedMedia, limitFor, type MediaKind, mimeFits } from './outbound-media.ts'
@@ -70,12 +71,15 @@ export function memoTemplateFinder(ctx: MessagingContext): TemplateFinder {
   }
 }
 
-/** The template's row id when the send is a template (for its "last used"). */
+/**
+ * For a template send: the template's row id (for its "last used") and its text as the customer
+ * will read it, rendered with the send's values (for the inbox's search).
+ */
 export async function checkTemplate(
   ctx: MessagingContext,
   input: PolicyInput,
   find: TemplateFinder = (waba, name, language) => templateForSend(ctx, waba, name, language),
-): Promise<string | undefined> {
+): Promise<{ id: string; text: string } | undefined> {
   const t = input.request.template
   if (input.type !== 'template' || !t) return undefined
   const language = templateLanguage(t)
@@ -89,7 +93,8 @@ export async function checkTemplate(
       { name: t.name, language, problems, expected: describeExpectation(expectation) },
     )
   }
-  return template.id
+  const values = sentValues((t.components ?? []) as unknown[])
+  return { id: template.id, text: renderTemplatePreview(template.components, values).text }
 }
 
 /** Every media reference of a request with the kind it is sent as. */

@@ -125,6 +125,8 @@ export type Checked = {
   body: Obj
   contextWamid: string | null
   templateId: string | undefined
+  /** A template's text as the customer reads it (the inbox's search indexes it). */
+  templateText: string | undefined
 }
 
 /** Every check of a send, in the order queueMessage promises; nothing written. */
@@ -143,12 +145,21 @@ export async function checkOne(
   const lastInboundAt = await look.lastInboundAt(sender.numberRowId, recipient)
   const policy = { tenantId, wabaRowId: sender.wabaRowId, type, request, lastInboundAt }
   await checkWindow(ctx, policy)
-  const templateId = await checkTemplate(ctx, policy, look.template)
+  const template = await checkTemplate(ctx, policy, look.template)
   await checkMedia(db, policy)
   const contextWamid = await wamidOf(db, tenantId, 'context.message_id', request.context?.message_id)
   const reactionWamid = await wamidOf(db, tenantId, 'reaction.message_id', request.reaction?.message_id)
   const body = metaBody(request, type, recipient, { contextWamid, reactionWamid })
-  return { type, sender, recipient, to, body, contextWamid, templateId }
+  return {
+    type,
+    sender,
+    recipient,
+    to,
+    body,
+    contextWamid,
+    templateId: template?.id,
+    templateText: template?.text,
+  }
 }
 
 export function contactKeyOf(recipient: Recipient): ContactKey {

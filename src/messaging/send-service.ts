@@ -9,6 +9,7 @@ import {
   touchConversationsOutbound,
 } from '../inbox/conversations-repo.ts'
 import { previewOf } from '../inbox/preview.ts'
+import { indexMessage, indexMessages } from '../inbox/search-repo.ts'
 import { enqueueJob, enqueueJobs } from '../jobs/jobs-repo.ts'
 import { noteTemplateUsed } from '../templates/templates-repo.ts'
 import type { MessagingContext, SendSource } from './context.ts'
@@ -83,7 +84,7 @@ export async function queueMessage(ctx: MessagingContext, input: QueueInput): Pr
     if (prior) return { ...(prior as StoredAnswer & { body: QueuedMessage }), replayed: true }
   }
 
-  const { sender, recipient, to, body, contextWamid, templateId } = await checkOne(
+  const { sender, recipient, to, body, contextWamid, templateId, templateText } = await checkOne(
     ctx,
     tenantId,
     request,
@@ -117,6 +118,14 @@ export async function queueMessage(ctx: MessagingContext, input: QueueInput): Pr
         },
         now,
       )
+      await indexMessage(trx, {
+        id,
+        tenantId,
+        conversationId,
+        contactId: contact.id,
+        content: body,
+        rendered: templateText,
+      })
       await enqueueJob(
         trx,
         'message.send',
@@ -345,6 +354,17 @@ async function writeMany(
             createdBy: input.source.createdBy,
           })),
           now,
+        )
+        await indexMessages(
+          trx,
+          pending.map((i, n) => ({
+            id: ids[n],
+            tenantId,
+            conversationId: conversationOf(i),
+            contactId: contactOf(i),
+            content: checked[i].body,
+            rendered: checked[i].templateText,
+          })),
         )
         await enqueueJobs(
           trx,

@@ -105,3 +105,30 @@ export function renderTemplatePreview(components: unknown[], values: PreviewValu
     .join('\n')
   return { header, body, footer, buttons, text }
 }
+
+/**
+ * A send's template components (Meta's `template.components`: parameters by position or by
+ * `parameter_name`) as preview values, so a sent template is rendered as the customer got it.
+ */
+export function sentValues(components: unknown[]): PreviewValues {
+  const out: Required<PreviewValues> = { header: {}, body: {}, buttons: {} }
+  for (const c of components) {
+    if (!isObj(c) || !Array.isArray(c.parameters)) continue
+    const type = String(c.type ?? '').toLowerCase()
+    const target = type === 'header' ? out.header : type === 'body' ? out.body : undefined
+    c.parameters.filter(isObj).forEach((p, i) => {
+      const kind = String(p.type ?? '')
+      const inner = isObj(p[kind]) ? (p[kind] as Obj) : undefined
+      const value =
+        typeof p.text === 'string'
+          ? p.text
+          : typeof inner?.fallback_value === 'string'
+            ? inner.fallback_value
+            : undefined
+      if (value === undefined) return
+      if (type === 'button') out.buttons[String(c.index ?? i)] = value
+      else if (target) target[typeof p.parameter_name === 'string' ? p.parameter_name : String(i + 1)] = value
+    })
+  }
+  return out
+}

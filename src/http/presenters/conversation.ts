@@ -39,6 +39,23 @@ export const ConversationSchema = Type.Object({
     description:
       'False once the business number was moved to another tenant or unassigned: the conversation stays readable but nothing can be sent from it',
   }),
+  match: Type.Optional(
+    Type.Object(
+      {
+        messageId: Nullable(
+          Type.String({ description: 'The newest matching message; null when the contact matched' }),
+        ),
+        snippet: Type.Array(
+          Type.Object({
+            text: Type.String({ description: 'Plain text: render it as text, never as HTML' }),
+            hit: Type.Boolean({ description: 'A searched word (highlight it)' }),
+          }),
+          { description: 'Up to 120 characters around the first hit, cut into plain and hit parts' },
+        ),
+      },
+      { description: 'With `q`: why the conversation was found' },
+    ),
+  ),
 })
 
 export type ConversationView = ReturnType<typeof presentConversation>
@@ -60,5 +77,13 @@ export function presentConversation(c: Conversation) {
     window: { open: c.window.open, closesAt: c.window.closesAt },
     labels: c.labels.map((l) => ({ id: l.id, name: l.name, color: l.color })),
     numberInTenant: c.numberInTenant,
+    ...(c.match
+      ? {
+          match: {
+            messageId: c.match.messageId,
+            snippet: c.match.snippet.map((p) => ({ text: p.text, hit: p.hit })),
+          },
+        }
+      : {}),
   }
 }

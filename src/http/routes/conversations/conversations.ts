@@ -60,7 +60,13 @@ export const conversationRoutes = routes(async (app, deps) => {
           ),
           unread: Type.Optional(Type.Boolean()),
           window: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
-          q: Type.Optional(Type.String({ maxLength: 100, description: 'Search by contact name or number' })),
+          q: Type.Optional(
+            Type.String({
+              maxLength: 100,
+              description:
+                "Full-text search of message text (captions, sent templates as rendered) and the contact's name and number: every word must match, each as the start of a word (a number also by any part). Each conversation found carries `match`.",
+            }),
+          ),
           label: Type.Optional(Type.String({ maxLength: 100, description: "A label's id or name" })),
           number_id: Type.Optional(Type.String()),
           tenant_id: Type.Optional(Type.String({ description: 'Operators only: one tenant' })),
@@ -71,6 +77,12 @@ export const conversationRoutes = routes(async (app, deps) => {
           200: Type.Object({
             conversations: Type.Array(ConversationSchema),
             nextCursor: Nullable(Type.String()),
+            searchCapped: Type.Optional(
+              Type.Boolean({
+                description:
+                  'With `q`: the words matched more than 2,000 messages and the list holds the conversations of the newest 2,000 (add a word to narrow it)',
+              }),
+            ),
           }),
           400: ErrorSchema,
           ...authErrors,
@@ -91,7 +103,11 @@ export const conversationRoutes = routes(async (app, deps) => {
         cursor: q.cursor,
         limit: q.limit ?? 50,
       })
-      return { conversations: page.conversations.map(presentConversation), nextCursor: page.nextCursor }
+      return {
+        conversations: page.conversations.map(presentConversation),
+        nextCursor: page.nextCursor,
+        ...(page.searchCapped === undefined ? {} : { searchCapped: page.searchCapped }),
+      }
     },
   )
 
