@@ -155,11 +155,10 @@ export async function listConversations(
   }
   const cursor = parseCursor(filter.cursor)
   if (cursor) {
+    // A row-value comparison, which both databases turn into one index range (an OR of the two
+    // conditions made SQLite walk the filter's rows from the newest: 60 ms at page 20).
     query = query.where((eb) =>
-      eb.or([
-        eb('c.last_message_at', '<', cursor.at),
-        eb.and([eb('c.last_message_at', '=', cursor.at), eb('c.id', '<', cursor.id)]),
-      ]),
+      eb(eb.refTuple('c.last_message_at', 'c.id'), '<', eb.tuple(cursor.at, cursor.id)),
     )
   }
   // Conversations without any message yet (none in practice) sort last via coalesce-free order:
@@ -214,4 +213,38 @@ export async function markConversationRead(db: Db, tenantId: string | null, id: 
   if (tenantId) query = query.where('tenant_id', '=', tenantId)
   const result = await query.executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+export type UnreadCounts = { all: number; mine: number; unassigned: number }
+
+/**
+ * Conversations with unread messages in a tenant (the inbox's badges): all of them, those
+ * assigned to `userId` (0 without one) and the unassigned ones. One pass over the partial index
+ * of unread conversations (migration 0004).
+ */
+export async function unreadCounts(db: Db, tenantId: string, userId: string | null): Promise<UnreadCounts> {
+  const row = await db
+    .selectFrom('conversations')
+    .select((eb) => [
+      eb.fn.countAll().as('all'),
+      eb.fn
+        .sum(
+          eb
+            .case()
+            .when('assignee_user_id', '=', userId ?? '')
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('mine'),
+      eb.fn.sum(eb.case().when('assignee_user_id', 'is', null).then(1).else(0).end()).as('unassigned'),
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('unread_count', '>', 0)
+    .executeTakeFirst()
+  return {
+    all: Number(row?.all ?? 0),
+    mine: Number(row?.mine ?? 0),
+    unassigned: Number(row?.unassigned ?? 0),
+  }
 }

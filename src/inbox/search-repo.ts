@@ -136,18 +136,12 @@ export async function searchHits(
   if (words.length === 0 && !digits) return undefined
   const hits: SearchHits = { words, digits, messages: new Map(), contacts: new Set(), capped: false }
   if (words.length > 0) {
-    const tenant = tenantId === null ? sql`` : sql`and d.tenant_id = ${tenantId}`
-    const postgres = db.getExecutor().adapter instanceof PostgresAdapter
-    const rows = postgres
-      ? await sql<Hit>`select d.seq, d.conversation_id, d.contact_id from search_docs d
-          where d.tsv @@ to_tsquery('simple', ${tsQuery(words)}) ${tenant}
-          order by d.seq desc limit ${searchHitCap + 1}`.execute(db)
-      : await sql<Hit>`select d.seq, d.conversation_id, d.contact_id from search_fts f
-          join search_docs d on d.seq = f.rowid
-          where search_fts match ${fts5Query(words)} ${tenant}
-          order by f.rowid desc limit ${searchHitCap + 1}`.execute(db)
-    hits.capped = rows.rows.length > searchHitCap
-    for (const r of rows.rows.slice(0, searchHitCap)) {
+    const found =
+      db.getExecutor().adapter instanceof PostgresAdapter
+        ? await pgHits(db, tenantId, tsQuery(words))
+        : await fts5Hits(db, tenantId, fts5Query(words))
+    hits.capped = found.capped
+    for (const r of found.rows) {
       if (r.conversation_id === null) hits.contacts.add(r.contact_id)
       else if (!hits.messages.has(r.conversation_id)) hits.messages.set(r.conversation_id, Number(r.seq))
     }
@@ -166,6 +160,62 @@ export async function searchHits(
 }
 
 type Hit = { seq: number | string; conversation_id: string | null; contact_id: string }
+type Found = { rows: Hit[]; capped: boolean }
+
+/** The newest documents (by seq) a common word is looked for in first on SQLite (decision 0057). */
+export const sqliteRecentWindow = 20_000
+const commonHits = 20
+
+// FTS5 gives a word's hits newest first (rowid order), but for a word in most messages it reads
+// the whole of its hit list to do so. The newest 20,000 documents are searched first (a rowid
+// range, which FTS5 seeks to); a word found there at least 20 times is common and those hits are
+// the answer (capped when older documents exist), otherwise every hit is read (a rare word).
+async function fts5Hits(db: Db, tenantId: string | null, match: string): Promise<Found> {
+  const tenant = tenantId === null ? sql`` : sql`and d.tenant_id = ${tenantId}`
+  const newest = await sql<{ seq: number | null }>`select max(seq) as seq from search_docs`.execute(db)
+  const from = Number(newest.rows[0]?.seq ?? 0) - sqliteRecentWindow
+  const search = (range: ReturnType<typeof sql>) =>
+    sql<Hit>`select d.seq, d.conversation_id, d.contact_id from search_fts f
+      join search_docs d on d.seq = f.rowid
+      where search_fts match ${match} ${range} ${tenant}
+      order by f.rowid desc limit ${searchHitCap + 1}`.execute(db)
+  if (from > 0) {
+    const { rows } = await search(sql`and f.rowid > ${from}`)
+    if (rows.length >= commonHits) return { rows: rows.slice(0, searchHitCap), capped: true }
+  }
+  const { rows } = await search(sql``)
+  return { rows: rows.slice(0, searchHitCap), capped: rows.length > searchHitCap }
+}
+
+/** The newest documents a common word is looked for in on PostgreSQL (decision 0057). */
+export const pgRecentWindow = 5000
+
+// PostgreSQL's GIN index gives a word's documents in no order, and its planner cannot tell a
+// common word from a rare one (a prefix query is estimated at a fixed share), so it walks the
+// newest rows for every word: fast for "hola", a scan of the whole table for a word nobody
+// wrote, while reading every hit of a common word through the index is as slow. Two steps
+// instead: the tenant's newest 5,000 documents are read first; a word found in at least 20 of
+// them is common, and its hits there are the answer (capped: the recent conversations that
+// mention it). Otherwise the word is rare (under 0.4% of documents) and every hit is read
+// through the GIN index (the plan forced: the planner would walk the table) and the newest
+// 2,000 kept.
+async function pgHits(db: Db, tenantId: string | null, query: string): Promise<Found> {
+  const tenant = tenantId === null ? sql`` : sql`where tenant_id = ${tenantId}`
+  const { rows: recent } = await sql<Hit>`select seq, conversation_id, contact_id from (
+      select seq, conversation_id, contact_id, tsv from search_docs ${tenant}
+      order by seq desc limit ${pgRecentWindow}) w
+    where tsv @@ to_tsquery('simple', ${query}) order by seq desc`.execute(db)
+  if (recent.length >= commonHits) return { rows: recent.slice(0, searchHitCap), capped: true }
+  return db.transaction().execute(async (trx) => {
+    await sql`set local enable_seqscan = off`.execute(trx)
+    await sql`set local enable_indexscan = off`.execute(trx)
+    const andTenant = tenantId === null ? sql`` : sql`and tenant_id = ${tenantId}`
+    const { rows } = await sql<Hit>`select seq, conversation_id, contact_id from search_docs
+      where tsv @@ to_tsquery('simple', ${query}) ${andTenant}
+      order by seq desc limit ${searchHitCap + 1}`.execute(trx)
+    return { rows: rows.slice(0, searchHitCap), capped: rows.length > searchHitCap }
+  })
+}
 
 /** Why a conversation is in the search results: the newest matching message, or its contact. */
 export type SearchMatch = { messageId: string | null; snippet: SnippetPart[] }
