@@ -241,6 +241,14 @@ export async function updateTenant(
   actor: Actor,
 ): Promise<Tenant> {
   checkCallbackUrl(input.callbackUrl)
+  if (input.numbers?.length === 0) {
+    // In a change, `numbers` adds (decision 0058): an empty list would silently do nothing.
+    throw new WahubError(
+      'validation_failed',
+      'numbers: an empty list changes nothing. In a change, numbers lists the numbers to add (the tenant keeps its others); to take numbers away list them in removeNumbers (CLI: --remove-number).',
+      [{ field: 'numbers', problem: 'empty: numbers adds numbers, it does not replace the list' }],
+    )
+  }
   const row = await findTenant(db, idOrName)
   if (input.name !== undefined && (await nameTaken(db, checkName(input.name), row.id))) {
     throw new WahubError('conflict', `A tenant named ${input.name} exists.`)

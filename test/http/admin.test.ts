@@ -72,6 +72,21 @@ describe(`the admin API (${testDbKind})`, () => {
     assert.equal((await h.api('GET', `/api/v1/admin/tenants/${id}`, admin())).status, 404)
   })
 
+  test('a change with numbers: [] is refused naming numbers, and the tenant keeps its numbers', async () => {
+    const before = (await h.api('GET', `/api/v1/admin/tenants/${seed.acme.id}`, admin())).body as Body
+    const res = await h.api('PATCH', `/api/v1/admin/tenants/${seed.acme.id}`, {
+      ...admin(),
+      body: { numbers: [] },
+    })
+    assert.equal(res.status, 400, `an empty numbers list must not answer 200 and change nothing: ${res.text}`)
+    const error = (res.body as { error: { code: string; message: string } }).error
+    assert.equal(error.code, 'validation_failed')
+    assert.match(error.message, /numbers/, 'the answer names the field')
+    assert.match(error.message, /removeNumbers/, 'the answer says how to take numbers away')
+    const after = (await h.api('GET', `/api/v1/admin/tenants/${seed.acme.id}`, admin())).body as Body
+    assert.deepEqual(after.numbers, before.numbers, 'the refused change changed nothing')
+  })
+
   test('bad input is a 400 naming the field', async () => {
     const res = await h.api('POST', '/api/v1/admin/tenants', { ...admin(), body: { name: '', surprise: 1 } })
     assert.equal(res.status, 400)

@@ -55,7 +55,11 @@ export type Conversation = {
   labels: Label[]
   /** False once the business number left the tenant: read-only. */
   numberInTenant: boolean
+  /** With a search (`q`): why it was found. Render snippet parts as text; mark the `hit` ones. */
+  match?: SearchMatch
 }
+
+export type SearchMatch = { messageId: string | null; snippet: { text: string; hit: boolean }[] }
 
 export type ConversationStatus = 'open' | 'pending' | 'resolved'
 

@@ -64,6 +64,13 @@ export const adminTenantRoutes = routes(async (app, { handle: { db } }) => {
         {
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           ...TenantFields,
+          numbers: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), {
+              description:
+                "Numbers to add (Meta's phone_number_id or Wahub's id); the tenant keeps its others. An empty list is refused (400 naming numbers): take numbers away with removeNumbers",
+              maxItems: 1000,
+            }),
+          ),
           removeNumbers: Type.Optional(NumberRefs),
         },
         { additionalProperties: false },
