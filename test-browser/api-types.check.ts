@@ -15,6 +15,7 @@ import type { ConversationView } from '../src/http/presenters/conversation.ts'
 import type { MessageView } from '../src/http/presenters/message.ts'
 import type { presentNotification } from '../src/http/presenters/notification.ts'
 import type { presentNumber } from '../src/http/presenters/number.ts'
+import type { presentSettings } from '../src/http/presenters/settings.ts'
 import type { presentTemplate } from '../src/http/presenters/template.ts'
 import type { presentTenant } from '../src/http/presenters/tenant.ts'
 import type { presentUser } from '../src/http/presenters/user.ts'
@@ -36,6 +37,7 @@ export type ServerShapesFitTheDashboard = [
   Fits<ReturnType<typeof presentApp>, Web.MetaApp>,
   Fits<ReturnType<typeof presentAddApp>, Web.AddAppResult>,
   Fits<ReturnType<typeof presentWaba>, Web.Waba>,
+  Fits<ReturnType<typeof presentSettings>, Web.ChannelSettings>,
   Fits<ReturnType<typeof presentTemplate>, Web.Template>,
   Fits<ReturnType<typeof presentWebhookStatus>, Web.WebhookStatus>,
   Fits<ReturnType<typeof presentActivity>, Web.Activity>,

@@ -38,13 +38,16 @@ wahub events replay (--unrouted | --id EVENT_ID…) [--json]
         (s) => listEvents(s.db, { outcome, limit }),
         (events) =>
           events.length === 0
-            ? 'No webhooks received yet.\n'
+            ? outcome
+              ? `No ${outcome} webhook among the stored ones.\n`
+              : 'No webhooks received yet.\n'
             : table([
-                ['id', 'received', 'outcome', 'phone_number_ids', 'reason'],
+                ['id', 'received', 'outcome', 'types', 'phone_number_ids', 'reason'],
                 ...events.map((e) => [
                   e.id,
                   new Date(e.receivedAt).toISOString(),
                   e.outcome,
+                  e.types.join(',') || '-',
                   e.phoneNumberIds.join(',') || '-',
                   e.outcomeReason ?? '',
                 ]),

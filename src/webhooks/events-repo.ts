@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
+import { parseWebhook } from './parse.ts'
 
 // The raw webhook events table (owned by webhooks/): every POST Meta made that passed the
 // signature check, byte for byte, with what became of it.
@@ -85,7 +86,31 @@ export async function setEventsProcessed(db: Db, ids: readonly string[]): Promis
     .execute()
 }
 
-export type EventSummary = Omit<StoredEvent, 'body'> & { size: number }
+export type EventSummary = Omit<StoredEvent, 'body'> & {
+  size: number
+  /** What the webhook carried: `message:<type>`, `status:<status>` or `field:<field>`, once each. */
+  types: string[]
+}
+
+/** The types and numbers a stored webhook carried, read from its body (any body: never throws). */
+export function summariseBody(body: Uint8Array): { types: string[]; phoneNumberIds: string[] } {
+  let payload: unknown
+  try {
+    payload = JSON.parse(Buffer.from(body).toString('utf8'))
+  } catch {
+    return { types: [], phoneNumberIds: [] }
+  }
+  const types = new Set<string>()
+  const numbers = new Set<string>()
+  for (const item of parseWebhook(payload)) {
+    if (item.kind === 'message') types.add(`message:${String(item.message.type ?? 'unknown')}`)
+    else if (item.kind === 'status') types.add(`status:${String(item.status.status ?? 'unknown')}`)
+    else if (item.kind === 'field') types.add(`field:${item.field}`)
+    else if (item.kind === 'value_errors') types.add('errors')
+    if ('phoneNumberId' in item && item.phoneNumberId) numbers.add(item.phoneNumberId)
+  }
+  return { types: [...types], phoneNumberIds: [...numbers] }
+}
 
 export async function listEvents(
   db: Db,
@@ -102,24 +127,31 @@ export async function listEvents(
       'phone_number_ids',
       'processed_at',
       'attempts',
-      (eb) => eb.fn('length', ['body']).as('size'),
+      'body',
     ])
     .orderBy('id', 'desc')
     .limit(Math.min(filter.limit ?? 50, 500))
   if (filter.outcome) query = query.where('outcome', '=', filter.outcome)
   if (filter.before) query = query.where('id', '<', filter.before)
   const rows = await query.execute()
-  return rows.map((row) => ({
-    id: row.id,
-    receivedAt: row.received_at,
-    metaAppRowId: row.meta_app_id,
-    outcome: row.outcome as WebhookOutcome,
-    outcomeReason: row.outcome_reason,
-    phoneNumberIds: row.phone_number_ids ? row.phone_number_ids.split(',') : [],
-    processedAt: row.processed_at,
-    attempts: row.attempts,
-    size: Number(row.size),
-  }))
+  return rows.map((row) => {
+    // Read from the body (at most 500 of them): processed events keep no numbers of their own,
+    // and events stored before this field existed get their types too.
+    const seen = summariseBody(row.body)
+    return {
+      id: row.id,
+      receivedAt: row.received_at,
+      metaAppRowId: row.meta_app_id,
+      outcome: row.outcome as WebhookOutcome,
+      outcomeReason: row.outcome_reason,
+      // Unrouted and wrong-app events name the numbers at fault; the others every number seen.
+      phoneNumberIds: row.phone_number_ids ? row.phone_number_ids.split(',') : seen.phoneNumberIds,
+      processedAt: row.processed_at,
+      attempts: row.attempts,
+      size: row.body.byteLength,
+      types: seen.types,
+    }
+  })
 }
 
 /**

@@ -169,6 +169,25 @@ export type Tenant = {
   callbackUrl: string | null
 }
 
+/** GET /api/v1/admin/settings: what applies to every tenant (seed 001). */
+export type ChannelSettings = {
+  defaultNumberId: string | null
+  defaultPhoneNumberId: string | null
+  whatsappEnabled: boolean
+}
+
+/** GET /api/v1/admin/audit: one admin action. */
+export type AuditEntry = {
+  id: string
+  at: Millis
+  actor: string
+  action: string
+  targetType: string | null
+  targetId: string | null
+  tenantId: string | null
+  details: Record<string, unknown> | null
+}
+
 export type ApiKey = {
   id: string
   tenantId: string | null
@@ -271,6 +290,8 @@ export type WebhookEvent = {
   processedAt: Millis | null
   attempts: number
   size: number
+  /** message:<type>, status:<status>, field:<field> or errors, once each. */
+  types: string[]
 }
 
 /** One finding of the doctor (GET /api/v1/admin/diagnostics): status, what was seen, the fix. */

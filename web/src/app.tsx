@@ -5,6 +5,7 @@ import { AnalyticsPage } from './analytics/analytics-page.tsx'
 import { ApiError, get, post, setCsrfToken, setSessionEndedHandler } from './api.ts'
 import { ApiKeysPage } from './api-keys/api-keys-page.tsx'
 import type { Session, User } from './api-types.ts'
+import { AuditPage } from './audit/audit-page.tsx'
 import { LoginPage } from './auth/login-page.tsx'
 import { PasswordPage } from './auth/password-page.tsx'
 import { ChannelsPage } from './channels/channels-page.tsx'
@@ -33,6 +34,7 @@ type Nav = {
     | 'nav.tenants'
     | 'nav.apiKeys'
     | 'nav.events'
+    | 'nav.audit'
   admin?: boolean
 }
 const nav: Nav[] = [
@@ -44,6 +46,7 @@ const nav: Nav[] = [
   { href: '/tenants', label: 'nav.tenants', admin: true },
   { href: '/api-keys', label: 'nav.apiKeys', admin: true },
   { href: '/events', label: 'nav.events', admin: true },
+  { href: '/audit', label: 'nav.audit', admin: true },
 ]
 
 export function App() {
@@ -135,6 +138,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   else if (section === '/tenants') page = <TenantsPage />
   else if (section === '/api-keys') page = <ApiKeysPage />
   else if (section === '/events') page = <EventsPage />
+  else if (section === '/audit') page = <AuditPage />
   else page = <Elsewhere reason="notFound" />
 
   return (

@@ -14,7 +14,7 @@ import { TableHead } from '../ui/table-head.tsx'
 // The raw webhooks Meta delivered, newest first, with what became of each; unrouted ones (a
 // number Wahub does not know, or not assigned to a tenant) can be replayed once fixed.
 
-const outcomes = ['', 'unrouted', 'failed', 'rejected', 'pending', 'processed']
+const outcomes = ['', 'unrouted', 'wrong_app', 'failed', 'rejected', 'pending', 'processed']
 
 export function EventsPage() {
   const { t } = useTranslation('events')
@@ -77,14 +77,14 @@ export function EventsPage() {
       <div className="table-wrap card">
         <table className="events-table">
           <TableHead
-            columns={[t('received'), t('outcome'), t('numbers'), t('size')]}
+            columns={[t('received'), t('type'), t('outcome'), t('numbers'), t('size')]}
             actions={t('actions')}
           />
           <tbody>
             {data?.length === 0 ? (
               <tr>
-                <td colSpan={5} className="muted">
-                  {t('none')}
+                <td colSpan={6} className="muted" data-empty>
+                  {outcome ? t('noneWithOutcome', { outcome: t(`outcomes.${outcome}`) }) : t('none')}
                 </td>
               </tr>
             ) : null}
@@ -103,6 +103,15 @@ export function EventsPage() {
       </div>
     </div>
   )
+}
+
+/** "message:text" → "Message · text"; "field:account_update" → "account_update". */
+const typeLabel = (t: (key: string, options?: Record<string, string>) => string) => (type: string) => {
+  const [kind, what = ''] = type.split(':')
+  if (kind === 'message') return t('types.message', { what })
+  if (kind === 'status') return t('types.status', { what: t(`statuses.${what}`, { defaultValue: what }) })
+  if (kind === 'errors') return t('types.errors')
+  return what || kind
 }
 
 function EventRow(props: {
@@ -126,6 +135,9 @@ function EventRow(props: {
     <>
       <tr data-event-id={e.id} data-outcome={e.outcome}>
         <td>{formatDateTime(e.receivedAt)}</td>
+        <td className="small" data-types>
+          {e.types.map(typeLabel(t)).join(', ') || '—'}
+        </td>
         <td>
           <span className={`status-pill ${cls}`}>
             {t(`outcomes.${e.outcome}`, { defaultValue: e.outcome })}
@@ -147,7 +159,7 @@ function EventRow(props: {
       </tr>
       {props.open ? (
         <tr>
-          <td colSpan={5}>
+          <td colSpan={6}>
             <pre className="json">{props.body}</pre>
           </td>
         </tr>

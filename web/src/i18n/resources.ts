@@ -1,5 +1,6 @@
 import enAnalytics from './en/analytics.json'
 import enApiKeys from './en/api-keys.json'
+import enAudit from './en/audit.json'
 import enAuth from './en/auth.json'
 import enChannels from './en/channels.json'
 import enCommon from './en/common.json'
@@ -11,6 +12,7 @@ import enTemplates from './en/templates.json'
 import enTenants from './en/tenants.json'
 import esAnalytics from './es/analytics.json'
 import esApiKeys from './es/api-keys.json'
+import esAudit from './es/audit.json'
 import esAuth from './es/auth.json'
 import esChannels from './es/channels.json'
 import esCommon from './es/common.json'
@@ -22,6 +24,7 @@ import esTemplates from './es/templates.json'
 import esTenants from './es/tenants.json'
 import ptAnalytics from './pt-BR/analytics.json'
 import ptApiKeys from './pt-BR/api-keys.json'
+import ptAudit from './pt-BR/audit.json'
 import ptAuth from './pt-BR/auth.json'
 import ptChannels from './pt-BR/channels.json'
 import ptCommon from './pt-BR/common.json'
@@ -33,6 +36,7 @@ import ptTemplates from './pt-BR/templates.json'
 import ptTenants from './pt-BR/tenants.json'
 import thAnalytics from './th/analytics.json'
 import thApiKeys from './th/api-keys.json'
+import thAudit from './th/audit.json'
 import thAuth from './th/auth.json'
 import thChannels from './th/channels.json'
 import thCommon from './th/common.json'
@@ -50,6 +54,7 @@ export const resources = {
   en: {
     analytics: enAnalytics,
     'api-keys': enApiKeys,
+    audit: enAudit,
     auth: enAuth,
     channels: enChannels,
     common: enCommon,
@@ -63,6 +68,7 @@ export const resources = {
   es: {
     analytics: esAnalytics,
     'api-keys': esApiKeys,
+    audit: esAudit,
     auth: esAuth,
     channels: esChannels,
     common: esCommon,
@@ -76,6 +82,7 @@ export const resources = {
   'pt-BR': {
     analytics: ptAnalytics,
     'api-keys': ptApiKeys,
+    audit: ptAudit,
     auth: ptAuth,
     channels: ptChannels,
     common: ptCommon,
@@ -89,6 +96,7 @@ export const resources = {
   th: {
     analytics: thAnalytics,
     'api-keys': thApiKeys,
+    audit: thAudit,
     auth: thAuth,
     channels: thChannels,
     common: thCommon,

@@ -22,7 +22,10 @@ const EventSchema = Type.Object({
   receivedAt: Millis,
   outcome: Type.String(),
   outcomeReason: Nullable(Type.String()),
-  phoneNumberIds: Type.Array(Type.String()),
+  phoneNumberIds: Type.Array(Type.String(), {
+    description:
+      "Meta's phone_number_ids: the ones at fault for unrouted and wrong_app events, else every one the webhook named",
+  }),
   processedAt: Nullable(Millis),
   attempts: Type.Integer(),
 })
@@ -44,7 +47,18 @@ export const adminEventRoutes = routes(async (app, deps) => {
         }),
         response: {
           200: Type.Object({
-            events: Type.Array(Type.Intersect([EventSchema, Type.Object({ size: Type.Integer() })])),
+            events: Type.Array(
+              Type.Intersect([
+                EventSchema,
+                Type.Object({
+                  size: Type.Integer(),
+                  types: Type.Array(Type.String(), {
+                    description:
+                      'What the webhook carried, once each: message:<type>, status:<status>, field:<field> (template, quality, account updates…) or errors',
+                  }),
+                }),
+              ]),
+            ),
           }),
           ...authErrors,
         },
