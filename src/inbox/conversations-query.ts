@@ -218,12 +218,16 @@ export async function markConversationRead(db: Db, tenantId: string | null, id: 
 export type UnreadCounts = { all: number; mine: number; unassigned: number }
 
 /**
- * Conversations with unread messages in a tenant (the inbox's badges): all of them, those
+ * Conversations with unread messages in a tenant (null: every tenant, an operator; the inbox's badges): all of them, those
  * assigned to `userId` (0 without one) and the unassigned ones. One pass over the partial index
  * of unread conversations (migration 0004).
  */
-export async function unreadCounts(db: Db, tenantId: string, userId: string | null): Promise<UnreadCounts> {
-  const row = await db
+export async function unreadCounts(
+  db: Db,
+  tenantId: string | null,
+  userId: string | null,
+): Promise<UnreadCounts> {
+  let query = db
     .selectFrom('conversations')
     .select((eb) => [
       eb.fn.countAll().as('all'),
@@ -239,9 +243,9 @@ export async function unreadCounts(db: Db, tenantId: string, userId: string | nu
         .as('mine'),
       eb.fn.sum(eb.case().when('assignee_user_id', 'is', null).then(1).else(0).end()).as('unassigned'),
     ])
-    .where('tenant_id', '=', tenantId)
     .where('unread_count', '>', 0)
-    .executeTakeFirst()
+  if (tenantId) query = query.where('tenant_id', '=', tenantId)
+  const row = await query.executeTakeFirst()
   return {
     all: Number(row?.all ?? 0),
     mine: Number(row?.mine ?? 0),

@@ -241,4 +241,24 @@ describe(`inbox read API (${testDbKind})`, () => {
     const back = await get<{ numberInTenant: boolean }>(`/api/v1/conversations/${id}`)
     assert.equal(back.numberInTenant, true, 'once the number is back, replies are possible again')
   })
+
+  test("unread counts: a tenant's conversations with unread messages, all and unassigned; none of another tenant's", async () => {
+    const unread = (
+      await get<{ conversations: Conversation[] }>('/api/v1/conversations?unread=true&limit=200')
+    ).conversations.length
+    const counts = await get<{ all: number; mine: number; unassigned: number }>(
+      '/api/v1/conversations/unread',
+    )
+    assert.equal(counts.all, unread, 'all = the conversations the unread filter lists')
+    assert.equal(counts.mine, 0, 'an API key has no conversations of its own')
+    assert.ok(counts.unassigned <= counts.all)
+    const theirs = await get<{ all: number }>('/api/v1/conversations/unread', seed.globex.key)
+    const globexUnread = (
+      await get<{ conversations: Conversation[] }>(
+        '/api/v1/conversations?unread=true&limit=200',
+        seed.globex.key,
+      )
+    ).conversations.length
+    assert.equal(theirs.all, globexUnread, "globex's count is globex's own")
+  })
 })

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { WahubError } from '../../../errors.ts'
-import { listConversations, markConversationRead } from '../../../inbox/conversations-query.ts'
+import { listConversations, markConversationRead, unreadCounts } from '../../../inbox/conversations-query.ts'
 import { getMedia, mediaForMessages } from '../../../inbox/media-repo.ts'
 import { listThread } from '../../../inbox/messages-repo.ts'
 import { reactionsFor } from '../../../inbox/reactions-repo.ts'
@@ -108,6 +108,36 @@ export const conversationRoutes = routes(async (app, deps) => {
         nextCursor: page.nextCursor,
         ...(page.searchCapped === undefined ? {} : { searchCapped: page.searchCapped }),
       }
+    },
+  )
+
+  app.get(
+    '/conversations/unread',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'How many conversations have unread messages: all, assigned to me, unassigned',
+        querystring: Type.Object({
+          tenant_id: Type.Optional(Type.String({ description: 'Operators only: one tenant' })),
+        }),
+        response: {
+          200: Type.Object({
+            all: Type.Integer(),
+            mine: Type.Integer({ description: 'Assigned to the signed-in agent (0 for an API key)' }),
+            unassigned: Type.Integer(),
+          }),
+          ...authErrors,
+        },
+      },
+    },
+    async (req) => {
+      const principal = principalOf(req)
+      return unreadCounts(
+        db,
+        readScopeOf(req, req.query.tenant_id),
+        principal.kind === 'user' ? principal.id : null,
+      )
     },
   )
 
