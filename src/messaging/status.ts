@@ -34,48 +34,92 @@ export type StatusResult = {
   changed: boolean
 }
 
-export async function applyStatus(
-  db: Db,
-  input: {
-    metaPhoneNumberId: string
-    numberRowId: string | null
-    status: MessageStatusUpdate
-    webhookEventId: string | null
-  },
-): Promise<StatusResult> {
-  const s = input.status
-  const at = metaTimeMs(s.timestamp) ?? Date.now()
-  const message = input.numberRowId
-    ? await db
-        .selectFrom('messages')
-        .select(['id', 'tenant_id', 'status'])
-        .where('phone_number_id', '=', input.numberRowId)
-        .where('wamid', '=', s.id)
-        .executeTakeFirst()
-    : undefined
-  const inserted = await db
-    .insertInto('message_status_events')
-    .values({
-      id: newId('st'),
-      phone_number_id: input.metaPhoneNumberId,
-      wamid: s.id,
-      status: s.status,
-      message_id: message?.id ?? null,
-      meta_timestamp: at,
-      recipient_id: s.recipient_id ?? s.recipient_user_id ?? null,
-      errors: s.errors ? JSON.stringify(s.errors) : null,
-      pricing: s.pricing ? JSON.stringify(s.pricing) : null,
-      conversation: s.conversation ? JSON.stringify(s.conversation) : null,
-      webhook_event_id: input.webhookEventId,
-      created_at: Date.now(),
-    })
-    .onConflict((oc) => oc.columns(['phone_number_id', 'wamid', 'status']).doNothing())
-    .executeTakeFirst()
-  const stored = Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1
-  if (!stored || !message)
-    return { stored, messageId: message?.id ?? null, tenantId: message?.tenant_id ?? null, changed: false }
-  const changed = await applyToMessage(db, message.id, message.status, s, at)
-  return { stored, messageId: message.id, tenantId: message.tenant_id, changed }
+/** One status webhook (applyStatuses of one). */
+export async function applyStatus(db: Db, input: StatusInput): Promise<StatusResult> {
+  const [result] = await applyStatuses(db, [input])
+  return result
+}
+
+export type StatusInput = {
+  metaPhoneNumberId: string
+  numberRowId: string | null
+  status: MessageStatusUpdate
+  webhookEventId: string | null
+}
+
+/**
+ * applyStatus for a batch of status webhooks (one processing job), in their order: their
+ * messages read in one statement, the statuses stored in one multi-row statement per 500, then
+ * one update per message that moved (each message's statuses applied in order, as one by one
+ * would). A status repeated within the batch is stored once, like a redelivery.
+ */
+export async function applyStatuses(db: Db, list: readonly StatusInput[]): Promise<StatusResult[]> {
+  if (list.length === 0) return []
+  const messages = new Map<string, { id: string; tenant_id: string; status: string }>()
+  const wamids = [...new Set(list.filter((i) => i.numberRowId).map((i) => i.status.id))]
+  for (let i = 0; i < wamids.length; i += 500) {
+    const rows = await db
+      .selectFrom('messages')
+      .select(['id', 'tenant_id', 'status', 'phone_number_id', 'wamid'])
+      .where('wamid', 'in', wamids.slice(i, i + 500))
+      .execute()
+    for (const r of rows) messages.set(`${r.phone_number_id}|${r.wamid}`, r)
+  }
+  const messageOf = (i: StatusInput) =>
+    i.numberRowId ? messages.get(`${i.numberRowId}|${i.status.id}`) : undefined
+  const keyOf = (phoneNumberId: string, wamid: string, status: string) =>
+    JSON.stringify([phoneNumberId, wamid, status])
+  const stored = new Set<string>()
+  const now = Date.now()
+  for (let i = 0; i < list.length; i += 500) {
+    const rows = await db
+      .insertInto('message_status_events')
+      .values(
+        list.slice(i, i + 500).map((input) => {
+          const s = input.status
+          return {
+            id: newId('st', now),
+            phone_number_id: input.metaPhoneNumberId,
+            wamid: s.id,
+            status: s.status,
+            message_id: messageOf(input)?.id ?? null,
+            meta_timestamp: metaTimeMs(s.timestamp) ?? now,
+            recipient_id: s.recipient_id ?? s.recipient_user_id ?? null,
+            errors: s.errors ? JSON.stringify(s.errors) : null,
+            pricing: s.pricing ? JSON.stringify(s.pricing) : null,
+            conversation: s.conversation ? JSON.stringify(s.conversation) : null,
+            webhook_event_id: input.webhookEventId,
+            created_at: now,
+          }
+        }),
+      )
+      .onConflict((oc) => oc.columns(['phone_number_id', 'wamid', 'status']).doNothing())
+      .returning(['phone_number_id', 'wamid', 'status'])
+      .execute()
+    for (const r of rows) stored.add(keyOf(r.phone_number_id, r.wamid, r.status))
+  }
+  const current = new Map([...messages.values()].map((m) => [m.id, m.status]))
+  const results: StatusResult[] = []
+  for (const input of list) {
+    const s = input.status
+    const key = keyOf(input.metaPhoneNumberId, s.id, s.status)
+    const isNew = stored.delete(key) // the first of a repeated status only
+    const message = messageOf(input)
+    if (!isNew || !message) {
+      results.push({
+        stored: isNew,
+        messageId: message?.id ?? null,
+        tenantId: message?.tenant_id ?? null,
+        changed: false,
+      })
+      continue
+    }
+    const at = metaTimeMs(s.timestamp) ?? now
+    const changed = await applyToMessage(db, message.id, current.get(message.id) as string, s, at)
+    if (changed) current.set(message.id, s.status)
+    results.push({ stored: true, messageId: message.id, tenantId: message.tenant_id, changed })
+  }
+  return results
 }
 
 async function applyToMessage(

@@ -12,11 +12,11 @@ import type { InboundMessage, MessageStatusUpdate } from '../cloud-api/webhook-t
 import type { Db } from '../db/connect.ts'
 import type { DialectCapabilities } from '../db/dialect.ts'
 import { lockSubjects, retryOnDeadlock } from '../db/ordered-locks.ts'
-import { recordEvent } from '../events/events-repo.ts'
+import { recordEvent, recordEvents } from '../events/events-repo.ts'
 import { recordInbound } from '../inbox/inbound.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
 import type { JobHandler } from '../jobs/types.ts'
-import { applyStatus } from '../messaging/status.ts'
+import { applyStatuses, type StatusInput } from '../messaging/status.ts'
 import { applyTemplateField } from '../templates/status-updates.ts'
 import {
   clipReason,
@@ -190,6 +190,7 @@ async function processEvents(
     caps,
     parsed.flatMap((p) => p.items.flatMap(subjectsOf)),
   )
+  const statuses: PendingStatus[] = []
   for (const { event, outcome, items } of parsed) {
     const unrouted = new Set<string>()
     const unassigned = new Set<string>()
@@ -204,6 +205,7 @@ async function processEvents(
         unrouted,
         unassigned,
         malformed: outcome.malformed,
+        statuses,
       })
     }
     outcome.unrouted = [...unrouted]
@@ -234,6 +236,7 @@ async function processEvents(
       outcome.reason = `skipped: ${outcome.malformed.slice(0, 5).join('; ')}`
     }
   }
+  await applyBatchStatuses(db, statuses, logs)
   // Most events end plainly processed: one update for all of them.
   const plain = outcomes.filter((o) => o.outcome === 'processed' && o.reason === null).map((o) => o.id)
   if (plain.length > 0) await setEventsProcessed(db, plain)
@@ -280,6 +283,46 @@ type ItemContext = {
   unrouted: Set<string>
   unassigned: Set<string>
   malformed: string[]
+  /** The batch's status webhooks, applied together after its items (applyBatchStatuses). */
+  statuses: PendingStatus[]
+}
+
+type PendingStatus = { eventId: string; input: StatusInput }
+
+/** The batch's statuses in one go: stored, applied, their events in one statement, logged. */
+async function applyBatchStatuses(db: Db, pending: readonly PendingStatus[], logs: LogLine[]): Promise<void> {
+  const results = await applyStatuses(
+    db,
+    pending.map((p) => p.input),
+  )
+  const events: Parameters<typeof recordEvents>[1][number][] = []
+  for (const [n, result] of results.entries()) {
+    if (!result.stored) continue
+    const { eventId, input } = pending[n]
+    const status = input.status
+    const error = status.status === 'failed' ? status.errors?.[0] : undefined
+    if (result.messageId && result.changed)
+      events.push({
+        tenantId: result.tenantId,
+        kind: 'message.status',
+        subjectId: result.messageId,
+        payload: { messageId: result.messageId, status: status.status, errorCode: error?.code ?? null },
+      })
+    logs.push({
+      level: error ? 'warn' : 'info',
+      fields: {
+        eventId,
+        wamid: status.id,
+        status: status.status,
+        messageId: result.messageId,
+        phoneNumberId: input.metaPhoneNumberId,
+        ...(error ? { code: error.code, title: error.title } : {}),
+        ...(result.messageId ? {} : { unknownWamid: true }),
+      },
+      msg: error ? 'send failed' : 'status update',
+    })
+  }
+  await recordEvents(db, events)
 }
 
 async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise<void> {
@@ -328,35 +371,15 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
       const routed = await ctx.route(item.phoneNumberId)
       if (!routed) return void ctx.unrouted.add(item.phoneNumberId)
       if (!signedByOwner(routed.metaAppRowId, ctx.signer)) return void ctx.wrongApp.add(item.phoneNumberId)
-      const status = item.status as MessageStatusUpdate
-      const result = await applyStatus(db, {
-        metaPhoneNumberId: item.phoneNumberId,
-        numberRowId: routed.id,
-        status,
-        webhookEventId: ctx.eventId,
-      })
-      if (!result.stored) return
-      const error = status.status === 'failed' ? status.errors?.[0] : undefined
-      if (result.messageId && result.changed) {
-        await recordEvent(db, {
-          tenantId: result.tenantId,
-          kind: 'message.status',
-          subjectId: result.messageId,
-          payload: { messageId: result.messageId, status: status.status, errorCode: error?.code ?? null },
-        })
-      }
-      ctx.logs.push({
-        level: error ? 'warn' : 'info',
-        fields: {
-          eventId: ctx.eventId,
-          wamid: status.id,
-          status: status.status,
-          messageId: result.messageId,
-          phoneNumberId: item.phoneNumberId,
-          ...(error ? { code: error.code, title: error.title } : {}),
-          ...(result.messageId ? {} : { unknownWamid: true }),
+      // Applied with the batch's other statuses after the loop (applyStatuses: few statements).
+      ctx.statuses.push({
+        eventId: ctx.eventId,
+        input: {
+          metaPhoneNumberId: item.phoneNumberId,
+          numberRowId: routed.id,
+          status: item.status as MessageStatusUpdate,
+          webhookEventId: ctx.eventId,
         },
-        msg: error ? 'send failed' : 'status update',
       })
       return
     }
