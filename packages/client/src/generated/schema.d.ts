@@ -1582,7 +1582,7 @@ export interface paths {
                     assignee?: string;
                     unread?: boolean;
                     window?: "open" | "closed";
-                    /** @description Search by contact name or number */
+                    /** @description Full-text search of message text (captions, sent templates as rendered) and the contact's name and number: every word must match, each as the start of a word (a number also by any part). Each conversation found carries `match`. */
                     q?: string;
                     /** @description A label's id or name */
                     label?: string;
@@ -1639,8 +1639,21 @@ export interface paths {
                                 }[];
                                 /** @description False once the business number was moved to another tenant or unassigned: the conversation stays readable but nothing can be sent from it */
                                 numberInTenant: boolean;
+                                /** @description With `q`: why the conversation was found */
+                                match?: {
+                                    messageId: null | string;
+                                    /** @description Up to 120 characters around the first hit, cut into plain and hit parts */
+                                    snippet: {
+                                        /** @description Plain text: render it as text, never as HTML */
+                                        text: string;
+                                        /** @description A searched word (highlight it) */
+                                        hit: boolean;
+                                    }[];
+                                };
                             }[];
                             nextCursor: null | string;
+                            /** @description With `q`: the words matched more than 2,000 messages and the list holds the conversations of the newest 2,000 (add a word to narrow it) */
+                            searchCapped?: boolean;
                         };
                     };
                 };
@@ -1657,6 +1670,82 @@ export interface paths {
                                 fix: string;
                                 details?: unknown;
                             };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many conversations have unread messages: all, assigned to me, unassigned */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Operators only: one tenant */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            all: number;
+                            /** @description Assigned to the signed-in agent (0 for an API key) */
+                            mine: number;
+                            unassigned: number;
                         };
                     };
                 };
@@ -1761,6 +1850,17 @@ export interface paths {
                             }[];
                             /** @description False once the business number was moved to another tenant or unassigned: the conversation stays readable but nothing can be sent from it */
                             numberInTenant: boolean;
+                            /** @description With `q`: why the conversation was found */
+                            match?: {
+                                messageId: null | string;
+                                /** @description Up to 120 characters around the first hit, cut into plain and hit parts */
+                                snippet: {
+                                    /** @description Plain text: render it as text, never as HTML */
+                                    text: string;
+                                    /** @description A searched word (highlight it) */
+                                    hit: boolean;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -2019,6 +2119,17 @@ export interface paths {
                             }[];
                             /** @description False once the business number was moved to another tenant or unassigned: the conversation stays readable but nothing can be sent from it */
                             numberInTenant: boolean;
+                            /** @description With `q`: why the conversation was found */
+                            match?: {
+                                messageId: null | string;
+                                /** @description Up to 120 characters around the first hit, cut into plain and hit parts */
+                                snippet: {
+                                    /** @description Plain text: render it as text, never as HTML */
+                                    text: string;
+                                    /** @description A searched word (highlight it) */
+                                    hit: boolean;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -2248,6 +2359,17 @@ export interface paths {
                             }[];
                             /** @description False once the business number was moved to another tenant or unassigned: the conversation stays readable but nothing can be sent from it */
                             numberInTenant: boolean;
+                            /** @description With `q`: why the conversation was found */
+                            match?: {
+                                messageId: null | string;
+                                /** @description Up to 120 characters around the first hit, cut into plain and hit parts */
+                                snippet: {
+                                    /** @description Plain text: render it as text, never as HTML */
+                                    text: string;
+                                    /** @description A searched word (highlight it) */
+                                    hit: boolean;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -2422,6 +2544,17 @@ export interface paths {
                             }[];
                             /** @description False once the business number was moved to another tenant or unassigned: the conversation stays readable but nothing can be sent from it */
                             numberInTenant: boolean;
+                            /** @description With `q`: why the conversation was found */
+                            match?: {
+                                messageId: null | string;
+                                /** @description Up to 120 characters around the first hit, cut into plain and hit parts */
+                                snippet: {
+                                    /** @description Plain text: render it as text, never as HTML */
+                                    text: string;
+                                    /** @description A searched word (highlight it) */
+                                    hit: boolean;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -3194,6 +3327,17 @@ export interface paths {
                             }[];
                             /** @description False once the business number was moved to another tenant or unassigned: the conversation stays readable but nothing can be sent from it */
                             numberInTenant: boolean;
+                            /** @description With `q`: why the conversation was found */
+                            match?: {
+                                messageId: null | string;
+                                /** @description Up to 120 characters around the first hit, cut into plain and hit parts */
+                                snippet: {
+                                    /** @description Plain text: render it as text, never as HTML */
+                                    text: string;
+                                    /** @description A searched word (highlight it) */
+                                    hit: boolean;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -11443,7 +11587,7 @@ export interface paths {
                         whatsappEnabled?: boolean;
                         /** @description Round-robin assignment of conversations among the tenant's available agents */
                         autoAssign?: boolean;
-                        /** @description Phone numbers: Meta's phone_number_id or Wahub's id */
+                        /** @description Numbers to add (Meta's phone_number_id or Wahub's id); the tenant keeps its others. An empty list is refused (400 naming numbers): take numbers away with removeNumbers */
                         numbers?: string[];
                         defaultNumber?: null | string;
                         callbackUrl?: null | string;
@@ -13355,11 +13499,14 @@ export interface paths {
                                 receivedAt: number;
                                 outcome: string;
                                 outcomeReason: null | string;
+                                /** @description Meta's phone_number_ids: the ones at fault for unrouted and wrong_app events, else every one the webhook named */
                                 phoneNumberIds: string[];
                                 processedAt: null | number;
                                 attempts: number;
                             } & {
                                 size: number;
+                                /** @description What the webhook carried, once each: message:<type>, status:<status>, field:<field> (template, quality, account updates…) or errors */
+                                types: string[];
                             })[];
                         };
                     };
@@ -13437,6 +13584,7 @@ export interface paths {
                             receivedAt: number;
                             outcome: string;
                             outcomeReason: null | string;
+                            /** @description Meta's phone_number_ids: the ones at fault for unrouted and wrong_app events, else every one the webhook named */
                             phoneNumberIds: string[];
                             processedAt: null | number;
                             attempts: number;
