@@ -118,6 +118,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     crossOriginEmbedderPolicy: false,
+    // Embedded Signup (decision 0072): the page that opens Meta's signup popup (or the emulator's
+    // stand-in) must stay its opener to receive the session info; other windows stay apart.
+    crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   })
   app.addHook('preClose', async () => {
     closing = true

@@ -45,9 +45,9 @@ export type Dashboard = {
 }
 
 export async function startDashboard(
-  options: { onboard?: boolean; emulator?: EmulatorOptions } = {},
+  options: { onboard?: boolean; emulator?: EmulatorOptions; env?: Record<string, string> } = {},
 ): Promise<Dashboard> {
-  const h = await startHarness({ logLevel: 'warn', emulator: options.emulator })
+  const h = await startHarness({ logLevel: 'warn', emulator: options.emulator, env: options.env })
   const contexts: BrowserContext[] = []
   let browser: Browser | undefined
   try {

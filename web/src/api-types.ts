@@ -412,3 +412,27 @@ export type TokenAlert = {
   expired: boolean
   fix: string
 }
+
+/** GET /api/v1/signup/config and the signup attempts (src/http/presenters/signup.ts). */
+export type SignupConfig = {
+  available: boolean
+  reason: string | null
+  appId: string | null
+  configId: string | null
+  graphVersion: string
+  standInUrl: string | null
+}
+export type SignupAttempt = {
+  id: string
+  status: 'running' | 'failed' | 'done'
+  wabaId: string
+  phoneNumberId: string
+  steps: {
+    step: string
+    state: 'pending' | 'done' | 'failed'
+    at: Millis | null
+    error?: { code: string; message: string; fix: string }
+  }[]
+  createdAt: Millis
+  updatedAt: Millis
+}

@@ -17,6 +17,7 @@ import { HeaderTools } from './inbox/header-tools.tsx'
 import { InboxPage } from './inbox/inbox-page.tsx'
 import { LiveProvider, useLiveState } from './live.tsx'
 import { Link, navigate, usePath } from './router.tsx'
+import { ConnectPage } from './signup/connect-page.tsx'
 import { TemplatesPage } from './templates/templates-page.tsx'
 import { TenantsPage } from './tenants/tenants-page.tsx'
 
@@ -30,18 +31,22 @@ type Nav = {
     | 'nav.analytics'
     | 'nav.channels'
     | 'nav.golive'
+    | 'nav.connect'
     | 'nav.templates'
     | 'nav.tenants'
     | 'nav.apiKeys'
     | 'nav.events'
     | 'nav.audit'
   admin?: boolean
+  /** Only for a tenant's users (an admin connects numbers on Channels and Go live). */
+  tenant?: boolean
 }
 const nav: Nav[] = [
   { href: '/inbox', label: 'nav.inbox' },
   { href: '/analytics', label: 'nav.analytics' },
   { href: '/channels', label: 'nav.channels', admin: true },
   { href: '/golive', label: 'nav.golive', admin: true },
+  { href: '/connect', label: 'nav.connect', tenant: true },
   { href: '/templates', label: 'nav.templates', admin: true },
   { href: '/tenants', label: 'nav.tenants', admin: true },
   { href: '/api-keys', label: 'nav.apiKeys', admin: true },
@@ -122,7 +127,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
     if (path === '/' || path === '/login') navigate('/inbox', { replace: true })
   }, [path])
   const section = `/${path.split('/')[1] ?? ''}`
-  const allowed = nav.filter((n) => isAdmin || !n.admin)
+  const allowed = nav.filter((n) => (isAdmin ? !n.tenant : !n.admin))
   const current = allowed.find((n) => n.href === section)
   useEffect(() => {
     document.title = current ? `${t(current.label)} · Wahub` : 'Wahub'
@@ -134,6 +139,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   else if (section === '/analytics') page = <AnalyticsPage user={props.user} />
   else if (section === '/channels') page = <ChannelsPage />
   else if (section === '/golive') page = <GolivePage />
+  else if (section === '/connect') page = <ConnectPage />
   else if (section === '/templates') page = <TemplatesPage />
   else if (section === '/tenants') page = <TenantsPage />
   else if (section === '/api-keys') page = <ApiKeysPage />

@@ -8,6 +8,7 @@ import enErrors from './en/errors.json'
 import enEvents from './en/events.json'
 import enGolive from './en/golive.json'
 import enInbox from './en/inbox.json'
+import enSignup from './en/signup.json'
 import enTemplates from './en/templates.json'
 import enTenants from './en/tenants.json'
 import esAnalytics from './es/analytics.json'
@@ -20,6 +21,7 @@ import esErrors from './es/errors.json'
 import esEvents from './es/events.json'
 import esGolive from './es/golive.json'
 import esInbox from './es/inbox.json'
+import esSignup from './es/signup.json'
 import esTemplates from './es/templates.json'
 import esTenants from './es/tenants.json'
 import ptAnalytics from './pt-BR/analytics.json'
@@ -32,6 +34,7 @@ import ptErrors from './pt-BR/errors.json'
 import ptEvents from './pt-BR/events.json'
 import ptGolive from './pt-BR/golive.json'
 import ptInbox from './pt-BR/inbox.json'
+import ptSignup from './pt-BR/signup.json'
 import ptTemplates from './pt-BR/templates.json'
 import ptTenants from './pt-BR/tenants.json'
 import thAnalytics from './th/analytics.json'
@@ -44,6 +47,7 @@ import thErrors from './th/errors.json'
 import thEvents from './th/events.json'
 import thGolive from './th/golive.json'
 import thInbox from './th/inbox.json'
+import thSignup from './th/signup.json'
 import thTemplates from './th/templates.json'
 import thTenants from './th/tenants.json'
 
@@ -61,6 +65,7 @@ export const resources = {
     errors: enErrors,
     events: enEvents,
     golive: enGolive,
+    signup: enSignup,
     inbox: enInbox,
     templates: enTemplates,
     tenants: enTenants,
@@ -75,6 +80,7 @@ export const resources = {
     errors: esErrors,
     events: esEvents,
     golive: esGolive,
+    signup: esSignup,
     inbox: esInbox,
     templates: esTemplates,
     tenants: esTenants,
@@ -89,6 +95,7 @@ export const resources = {
     errors: ptErrors,
     events: ptEvents,
     golive: ptGolive,
+    signup: ptSignup,
     inbox: ptInbox,
     templates: ptTemplates,
     tenants: ptTenants,
@@ -103,6 +110,7 @@ export const resources = {
     errors: thErrors,
     events: thEvents,
     golive: thGolive,
+    signup: thSignup,
     inbox: thInbox,
     templates: thTemplates,
     tenants: thTenants,

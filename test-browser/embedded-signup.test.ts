@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { testDbKind } from '../test/helpers/db.ts'
+import { createUser, type Dashboard, signInToInbox, startDashboard, waitFor } from './helpers/dashboard.ts'
+
+// Issue 21: a tenant's user connects their own number through Embedded Signup — the emulator's
+// stand-in for Meta's popup — gives the PIN, sees every step done, and sends a template from it.
+
+describe(`dashboard: Connect WhatsApp (${testDbKind})`, () => {
+  let d: Dashboard
+  let page: Page
+  before(async () => {
+    d = await startDashboard({ env: { WAHUB_SIGNUP_CONFIG_ID: '700000000000123' } })
+    await createUser(d.h, {
+      email: 'owner@globex.example',
+      role: 'agent',
+      tenantId: d.seed.globex.id,
+      password: 'tenant password 123',
+    })
+    page = await d.newPage()
+    await signInToInbox(page, 'owner@globex.example', 'tenant password 123')
+  })
+  after(async () => {
+    await d?.close()
+  })
+
+  test('a tenant connects its own number through the signup stand-in and sends a template from it', async () => {
+    await page.getByRole('link', { name: 'Connect WhatsApp' }).click()
+    await page.getByRole('heading', { name: 'Connect WhatsApp', level: 1 }).waitFor()
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Connect WhatsApp' }).click(),
+    ])
+    await popup.getByLabel('Business name').fill('Globex Bakery')
+    await popup.getByLabel('WhatsApp phone number').fill('+44 7700 900555')
+    // The stand-in closes itself once it has posted Meta's messages to this page.
+    const closed = popup.waitForEvent('close')
+    await popup.getByRole('button', { name: 'Finish' }).click()
+    await closed
+
+    const form = page.getByRole('form', { name: 'Finish connecting' })
+    await form.getByText(/Meta shared number \d+/).waitFor()
+    await form.getByLabel('Two-step verification PIN (6 digits)').fill('424242')
+    await form.getByRole('button', { name: 'Finish' }).click()
+    await page.getByText('Connected: the number is yours.').waitFor()
+    for (const step of ['exchange', 'waba', 'number', 'subscribe', 'register', 'templates', 'assign']) {
+      assert.equal(
+        await page.locator(`li[data-step="${step}"]`).getAttribute('data-state'),
+        'done',
+        `step ${step} is done`,
+      )
+    }
+
+    const send = page.getByRole('form', { name: 'Send a first template' })
+    await send.getByLabel('Template').selectOption({ label: 'hello_world (en_US)' })
+    await send.getByLabel('To (phone number)').fill('+1 650 555 1234')
+    await send.getByRole('button', { name: 'Send' }).click()
+    await send.getByText('Sent to +1 650 555 1234.').waitFor()
+    const sent = await waitFor('the template to reach the emulator from the new number', () => {
+      const state = d.h.emulator.control.state() as {
+        phone_numbers: { id: string; display_phone_number: string }[]
+      }
+      const n = state.phone_numbers.find((x) => x.display_phone_number === '+44 7700 900555')
+      const ledger = d.h.emulator.control.ledger({ kind: 'graph' }) as { path?: string; status?: number }[]
+      return n && ledger.some((e) => e.path?.includes(`${n.id}/messages`) && e.status === 200)
+    })
+    assert.ok(sent)
+  })
+})
