@@ -45,7 +45,10 @@ export function GoliveStepItem(props: {
           {t('doctorFinding', { id: s.doctorCheckId })}
         </a>
       ) : null}
-      {s.state !== 'done' ? <StepAction step={s} guide={props.guide} onChanged={props.onChanged} /> : null}
+      {/* The app step stays open once done: it shows the verify token, once, to paste into Meta. */}
+      {s.state !== 'done' || s.id === 'app.connected' ? (
+        <StepAction step={s} guide={props.guide} onChanged={props.onChanged} />
+      ) : null}
     </li>
   )
 }
