@@ -22,6 +22,7 @@ import { tenantCommand } from './tenant.ts'
 import { userCommand } from './user.ts'
 import { wabaCommand } from './waba.ts'
 import { webhookCommand } from './webhook.ts'
+import { widgetCommand } from './widget.ts'
 
 // `wahub <command> [options]`. Each command lives in its own file; this only dispatches.
 
@@ -50,6 +51,7 @@ export const commands: readonly CliCommand[] = [
   campaignCommand,
   cannedCommand,
   subscriptionCommand,
+  widgetCommand,
   apikeyCommand,
   userCommand,
   phoneCommand,

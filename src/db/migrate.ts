@@ -15,6 +15,7 @@ import * as search from './migrations/0023-search.ts'
 import * as campaigns from './migrations/0025-campaigns.ts'
 import * as webhookSubscriptions from './migrations/0028-webhook-subscriptions.ts'
 import * as signupAttempts from './migrations/0031-signup-attempts.ts'
+import * as websiteWidget from './migrations/0029-website-widget.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
 // the type-checker and a missing file fails at import, not at run time. Append only. Features are
@@ -37,6 +38,7 @@ const migrations: Record<string, WahubMigration> = {
   '0025-campaigns': campaigns,
   '0028-webhook-subscriptions': webhookSubscriptions,
   '0031-signup-attempts': signupAttempts,
+  '0029-website-widget': websiteWidget,
 }
 
 /** Every migration's name, in the order the list gives them (what a fresh database applies). */

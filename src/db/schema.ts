@@ -398,6 +398,18 @@ export type WebhookAttemptsTable = {
   at: Millis
 }
 
+export type WidgetSettingsTable = {
+  tenant_id: string
+  public_key: string // pk_…: publishable, names the tenant
+  enabled: Flag
+  allowed_origins: Json // ["https://www.example.com"]
+  reply_mode: string // template | link
+  template_name: string | null
+  template_language: string | null
+  captcha_verify_url: string | null
+  updated_at: Millis
+}
+
 export type PriceTablesTable = {
   id: string
   effective_from: string // YYYY-MM-DD (UTC)
@@ -693,6 +705,7 @@ export type Database = {
   webhook_subscriptions: WebhookSubscriptionsTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
+  widget_settings: WidgetSettingsTable
   price_tables: PriceTablesTable
   message_costs: MessageCostsTable
   analytics_hourly: AnalyticsHourlyTable

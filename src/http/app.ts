@@ -48,6 +48,7 @@ import { templateRoutes } from './routes/templates/templates.ts'
 import { tenantRoutes } from './routes/tenant/tenant.ts'
 import { webhookSubscriptionRoutes } from './routes/webhook-subscriptions/routes.ts'
 import { createWebhookFastPath, webhookRoutes } from './routes/webhooks/webhooks.ts'
+import { widgetRoutes, widgetScriptRoutes } from './routes/widget/routes.ts'
 import { createGuardedServer } from './slow-clients.ts'
 
 // Builds the Fastify app from its dependencies and wires the route plugins; it holds no rules.
@@ -178,6 +179,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(suppressionRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(audienceRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(campaignRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(widgetRoutes, { ...deps, prefix: '/api/v1' })
+  await app.register(widgetScriptRoutes, deps)
   // The dashboard answers every GET no other route matches (its pages) with the app.
   await app.register(dashboardRoutes)
   return app

@@ -20,7 +20,7 @@ const layers: string[][] = [
   ['inbox', 'templates', 'accounts'],
   ['delivery', 'messaging'],
   ['campaigns'],
-  ['webhooks'],
+  ['webhooks', 'widget'],
   ['sandbox', 'diagnostics', 'analytics', 'onboarding'],
   ['http', 'cli', 'wahub.ts'],
 ]
