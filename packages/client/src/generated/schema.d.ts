@@ -799,6 +799,772 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/signup/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether Embedded Signup is on, and what Meta's popup needs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            available: boolean;
+                            reason: null | string;
+                            appId: null | string;
+                            configId: null | string;
+                            graphVersion: string;
+                            standInUrl: null | string;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's last signup attempts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: {
+                                id: string;
+                                status: "running" | "failed" | "done";
+                                wabaId: string;
+                                phoneNumberId: string;
+                                /** @description In order: exchange, waba, number, subscribe, register, templates, assign */
+                                steps: ({
+                                    step: string;
+                                } & {
+                                    state: "pending" | "done" | "failed";
+                                    at: null | number;
+                                    error?: {
+                                        code: string;
+                                        message: string;
+                                        fix: string;
+                                    };
+                                })[];
+                                /** @description Epoch milliseconds */
+                                createdAt: number;
+                                /** @description Epoch milliseconds */
+                                updatedAt: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Connect the tenant's own number from Meta's Embedded Signup
+         * @description The code Facebook Login for Business returned and the WABA and number of its session info; the steps run at once and the answer says how far they got (201 done or failed: see each step's error and fix, then resume).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The code from the popup (single use) */
+                        code: string;
+                        /** @description The WABA the customer shared (digits) */
+                        wabaId: string;
+                        /** @description The number the customer shared (digits) */
+                        phoneNumberId: string;
+                        /** @description The number's two-step verification PIN: 6 digits */
+                        pin: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "running" | "failed" | "done";
+                            wabaId: string;
+                            phoneNumberId: string;
+                            /** @description In order: exchange, waba, number, subscribe, register, templates, assign */
+                            steps: ({
+                                step: string;
+                            } & {
+                                state: "pending" | "done" | "failed";
+                                at: null | number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                    fix: string;
+                                };
+                            })[];
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                            /** @description Epoch milliseconds */
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One signup attempt */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "running" | "failed" | "done";
+                            wabaId: string;
+                            phoneNumberId: string;
+                            /** @description In order: exchange, waba, number, subscribe, register, templates, assign */
+                            steps: ({
+                                step: string;
+                            } & {
+                                state: "pending" | "done" | "failed";
+                                at: null | number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                    fix: string;
+                                };
+                            })[];
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                            /** @description Epoch milliseconds */
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed attempt again from the step that failed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The number's two-step verification PIN: 6 digits */
+                        pin?: string;
+                        /** @description A new code, when the exchange failed */
+                        code?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "running" | "failed" | "done";
+                            wabaId: string;
+                            phoneNumberId: string;
+                            /** @description In order: exchange, waba, number, subscribe, register, templates, assign */
+                            steps: ({
+                                step: string;
+                            } & {
+                                state: "pending" | "done" | "failed";
+                                at: null | number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                    fix: string;
+                                };
+                            })[];
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                            /** @description Epoch milliseconds */
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -15732,7 +16498,7 @@ export interface paths {
                     "application/json": {
                         /** @example https://example.com/wahub-events */
                         url: string;
-                        /** @description Event types or wildcards: *, message.*, template.*, number.*, token.*, account.*, webhook.*, conversation.*, subscription.*, widget.*, message.received, message.status, template.status, template.quality, template.category, number.quality, number.name, token.expiring, account.update, webhook.field, conversation.status, conversation.assigned, conversation.note, conversation.labels, subscription.disabled, widget.message */
+                        /** @description Event types or wildcards: *, message.*, template.*, number.*, token.*, account.*, webhook.*, conversation.*, subscription.*, widget.*, contact.*, campaign.*, message.received, message.status, template.status, template.quality, template.category, number.quality, number.name, token.expiring, account.update, webhook.field, conversation.status, conversation.assigned, conversation.note, conversation.labels, subscription.disabled, widget.message, contact.opted_out, campaign.status, campaign.paused, campaign.progress */
                         events?: string[];
                         description?: null | string;
                     };
@@ -16159,7 +16925,7 @@ export interface paths {
                     "application/json": {
                         /** @example https://example.com/wahub-events */
                         url?: string;
-                        /** @description Event types or wildcards: *, message.*, template.*, number.*, token.*, account.*, webhook.*, conversation.*, subscription.*, widget.*, message.received, message.status, template.status, template.quality, template.category, number.quality, number.name, token.expiring, account.update, webhook.field, conversation.status, conversation.assigned, conversation.note, conversation.labels, subscription.disabled, widget.message */
+                        /** @description Event types or wildcards: *, message.*, template.*, number.*, token.*, account.*, webhook.*, conversation.*, subscription.*, widget.*, contact.*, campaign.*, message.received, message.status, template.status, template.quality, template.category, number.quality, number.name, token.expiring, account.update, webhook.field, conversation.status, conversation.assigned, conversation.note, conversation.labels, subscription.disabled, widget.message, contact.opted_out, campaign.status, campaign.paused, campaign.progress */
                         events?: string[];
                         description?: null | string;
                         enabled?: boolean;
@@ -17069,6 +17835,3108 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The suppression list, newest first (format=csv: all of it as a file) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                    limit?: number;
+                    /** @description The previous page’s `next` */
+                    before?: string;
+                    /** @description Only this number */
+                    phone?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            suppressions: {
+                                waId: string;
+                                /** @description keyword | button | api | cli | dashboard */
+                                source: string;
+                                detail: null | string;
+                                messageId: null | string;
+                                /** @description Epoch milliseconds */
+                                createdAt: number;
+                            }[];
+                            next: null | string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add numbers to the suppression list (campaigns skip them) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Phone numbers, with + and country code or national for the tenant’s default country */
+                        phones: string[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added: number;
+                            already: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions/{phone}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a number off the suppression list (only when the customer asked to hear from you again) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    phone: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions/keywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The opt-out keywords per language */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Language → keywords; a reply that is only one of them opts out */
+                            keywords: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the opt-out keywords (Meta’s “Stop promotions” button always opts out) */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Language → keywords; a reply that is only one of them opts out */
+                        keywords: {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Language → keywords; a reply that is only one of them opts out */
+                            keywords: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's audiences, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audiences: {
+                                id: string;
+                                name: string;
+                                source: "csv" | "filter" | "inline";
+                                /** @description Recipients in the snapshot */
+                                size: number;
+                                /** @description Rows that could not be used (see errors) */
+                                rejected: number;
+                                /** @description Rows repeating a number already in it */
+                                duplicates: number;
+                                /** @description Attribute columns (usable as parameters) */
+                                columns: string[];
+                                /** @description The rejected rows: line and why (the first 1,000) */
+                                errors: {
+                                    row: number;
+                                    field: string;
+                                    problem: string;
+                                }[];
+                                /** @description Epoch milliseconds */
+                                createdAt: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Make an audience from a list (recipients) or from the contacts with labels / attributes (filter) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example December regulars */
+                        name: string;
+                        recipients?: {
+                            phone: string;
+                            attributes?: {
+                                [key: string]: string;
+                            };
+                        }[];
+                        filter?: {
+                            labels?: string[];
+                            attributes?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            source: "csv" | "filter" | "inline";
+                            /** @description Recipients in the snapshot */
+                            size: number;
+                            /** @description Rows that could not be used (see errors) */
+                            rejected: number;
+                            /** @description Rows repeating a number already in it */
+                            duplicates: number;
+                            /** @description Attribute columns (usable as parameters) */
+                            columns: string[];
+                            /** @description The rejected rows: line and why (the first 1,000) */
+                            errors: {
+                                row: number;
+                                field: string;
+                                problem: string;
+                            }[];
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An audience with its rejected rows */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            source: "csv" | "filter" | "inline";
+                            /** @description Recipients in the snapshot */
+                            size: number;
+                            /** @description Rows that could not be used (see errors) */
+                            rejected: number;
+                            /** @description Rows repeating a number already in it */
+                            duplicates: number;
+                            /** @description Attribute columns (usable as parameters) */
+                            columns: string[];
+                            /** @description The rejected rows: line and why (the first 1,000) */
+                            errors: {
+                                row: number;
+                                field: string;
+                                problem: string;
+                            }[];
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an audience no campaign uses */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a CSV (Content-Type: text/csv; first line the column names, one of them the phone; the others become contact attributes) */
+        post: {
+            parameters: {
+                query: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                    /** @example December regulars */
+                    name: string;
+                    /** @description Default: phone, wa_id, whatsapp, mobile or number */
+                    phone_column?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            source: "csv" | "filter" | "inline";
+                            /** @description Recipients in the snapshot */
+                            size: number;
+                            /** @description Rows that could not be used (see errors) */
+                            rejected: number;
+                            /** @description Rows repeating a number already in it */
+                            duplicates: number;
+                            /** @description Attribute columns (usable as parameters) */
+                            columns: string[];
+                            /** @description The rejected rows: line and why (the first 1,000) */
+                            errors: {
+                                row: number;
+                                field: string;
+                                problem: string;
+                            }[];
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's campaigns, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                id: string;
+                                name: string;
+                                audienceId: string;
+                                numberId: string;
+                                template: {
+                                    name: string;
+                                    language: string;
+                                };
+                                parameters: {
+                                    component?: "body" | "header";
+                                    /** @description Named parameters: the placeholder */
+                                    name?: string;
+                                    /** @description The recipient attribute (CSV column) giving the value */
+                                    attribute?: string;
+                                    /** @description A fixed value */
+                                    text?: string;
+                                }[];
+                                status: "draft" | "scheduled" | "running" | "paused" | "cancelled" | "completed";
+                                reason: null | string;
+                                pausedBy: null | string;
+                                qualityGuard: "RED" | "YELLOW";
+                                startAt: null | number;
+                                timeZone: string;
+                                quietHours: null | string;
+                                rateMps: null | number;
+                                resumeAt: null | number;
+                                launchedAt: null | number;
+                                finishedAt: null | number;
+                                /** @description Epoch milliseconds */
+                                createdAt: number;
+                                /** @description Epoch milliseconds */
+                                updatedAt: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a campaign (a draft: dry run it, then launch it) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Christmas opening hours */
+                        name: string;
+                        audienceId: string;
+                        /** @description The number (default: the tenant’s) */
+                        from?: string;
+                        template: {
+                            name: string;
+                            language: string;
+                        };
+                        parameters?: {
+                            component?: "body" | "header";
+                            /** @description Named parameters: the placeholder */
+                            name?: string;
+                            /** @description The recipient attribute (CSV column) giving the value */
+                            attribute?: string;
+                            /** @description A fixed value */
+                            text?: string;
+                        }[];
+                        /** @description Epoch milliseconds */
+                        startAt?: number;
+                        /** @example Europe/Madrid */
+                        timeZone?: string;
+                        quietHours?: null | string;
+                        /** @description At most the number's throughput */
+                        rateMps?: number;
+                        qualityGuard?: "RED" | "YELLOW";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            audienceId: string;
+                            numberId: string;
+                            template: {
+                                name: string;
+                                language: string;
+                            };
+                            parameters: {
+                                component?: "body" | "header";
+                                /** @description Named parameters: the placeholder */
+                                name?: string;
+                                /** @description The recipient attribute (CSV column) giving the value */
+                                attribute?: string;
+                                /** @description A fixed value */
+                                text?: string;
+                            }[];
+                            status: "draft" | "scheduled" | "running" | "paused" | "cancelled" | "completed";
+                            reason: null | string;
+                            pausedBy: null | string;
+                            qualityGuard: "RED" | "YELLOW";
+                            startAt: null | number;
+                            timeZone: string;
+                            quietHours: null | string;
+                            rateMps: null | number;
+                            resumeAt: null | number;
+                            launchedAt: null | number;
+                            finishedAt: null | number;
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                            /** @description Epoch milliseconds */
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign and its progress so far */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign: {
+                                id: string;
+                                name: string;
+                                audienceId: string;
+                                numberId: string;
+                                template: {
+                                    name: string;
+                                    language: string;
+                                };
+                                parameters: {
+                                    component?: "body" | "header";
+                                    /** @description Named parameters: the placeholder */
+                                    name?: string;
+                                    /** @description The recipient attribute (CSV column) giving the value */
+                                    attribute?: string;
+                                    /** @description A fixed value */
+                                    text?: string;
+                                }[];
+                                status: "draft" | "scheduled" | "running" | "paused" | "cancelled" | "completed";
+                                reason: null | string;
+                                pausedBy: null | string;
+                                qualityGuard: "RED" | "YELLOW";
+                                startAt: null | number;
+                                timeZone: string;
+                                quietHours: null | string;
+                                rateMps: null | number;
+                                resumeAt: null | number;
+                                launchedAt: null | number;
+                                finishedAt: null | number;
+                                /** @description Epoch milliseconds */
+                                createdAt: number;
+                                /** @description Epoch milliseconds */
+                                updatedAt: number;
+                            };
+                            progress: {
+                                recipients: number;
+                                pending: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                delivered: number;
+                                read: number;
+                                failed: number;
+                                unknown: number;
+                                cancelled: number;
+                                skipped: {
+                                    optedOut: number;
+                                    invalid: number;
+                                };
+                                failedByCode: {
+                                    [key: string]: number;
+                                };
+                                replied: number;
+                                optedOut: number;
+                                /** @description Estimated cost of the delivered messages so far (millionths) */
+                                costMicros: number;
+                                currency: null | string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a draft, cancelled or completed campaign (its messages stay in the inbox) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What launching now would do: would send, skipped and why, messaging limit, estimated cost */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Rows of the audience, usable or not */
+                            audience: number;
+                            wouldSend: number;
+                            skipped: {
+                                /** @description On the suppression list */
+                                optedOut: number;
+                                /** @description Not a WhatsApp number, or a parameter without value */
+                                invalid: number;
+                                /** @description Repeated numbers in the audience */
+                                duplicate: number;
+                                /** @description Beyond the number's messaging limit today (sent when the window rolls) */
+                                overLimit: number;
+                            };
+                            messagingLimit: {
+                                tier: null | string;
+                                cap: null | number;
+                                usedToday: number;
+                                available: null | number;
+                            };
+                            throughputMps: number;
+                            estimatedCost: {
+                                currency: null | string;
+                                totalMicros: number;
+                                unpriced: number;
+                                byCountry: {
+                                    country: string;
+                                    category: string;
+                                    recipients: number;
+                                    micros: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Launch a draft: now, or at startAt (its audience is copied now) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Epoch milliseconds */
+                        startAt?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            audienceId: string;
+                            numberId: string;
+                            template: {
+                                name: string;
+                                language: string;
+                            };
+                            parameters: {
+                                component?: "body" | "header";
+                                /** @description Named parameters: the placeholder */
+                                name?: string;
+                                /** @description The recipient attribute (CSV column) giving the value */
+                                attribute?: string;
+                                /** @description A fixed value */
+                                text?: string;
+                            }[];
+                            status: "draft" | "scheduled" | "running" | "paused" | "cancelled" | "completed";
+                            reason: null | string;
+                            pausedBy: null | string;
+                            qualityGuard: "RED" | "YELLOW";
+                            startAt: null | number;
+                            timeZone: string;
+                            quietHours: null | string;
+                            rateMps: null | number;
+                            resumeAt: null | number;
+                            launchedAt: null | number;
+                            finishedAt: null | number;
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                            /** @description Epoch milliseconds */
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause: nothing more is queued; queued messages not yet sent are taken back */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            audienceId: string;
+                            numberId: string;
+                            template: {
+                                name: string;
+                                language: string;
+                            };
+                            parameters: {
+                                component?: "body" | "header";
+                                /** @description Named parameters: the placeholder */
+                                name?: string;
+                                /** @description The recipient attribute (CSV column) giving the value */
+                                attribute?: string;
+                                /** @description A fixed value */
+                                text?: string;
+                            }[];
+                            status: "draft" | "scheduled" | "running" | "paused" | "cancelled" | "completed";
+                            reason: null | string;
+                            pausedBy: null | string;
+                            qualityGuard: "RED" | "YELLOW";
+                            startAt: null | number;
+                            timeZone: string;
+                            quietHours: null | string;
+                            rateMps: null | number;
+                            resumeAt: null | number;
+                            launchedAt: null | number;
+                            finishedAt: null | number;
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                            /** @description Epoch milliseconds */
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused campaign */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            audienceId: string;
+                            numberId: string;
+                            template: {
+                                name: string;
+                                language: string;
+                            };
+                            parameters: {
+                                component?: "body" | "header";
+                                /** @description Named parameters: the placeholder */
+                                name?: string;
+                                /** @description The recipient attribute (CSV column) giving the value */
+                                attribute?: string;
+                                /** @description A fixed value */
+                                text?: string;
+                            }[];
+                            status: "draft" | "scheduled" | "running" | "paused" | "cancelled" | "completed";
+                            reason: null | string;
+                            pausedBy: null | string;
+                            qualityGuard: "RED" | "YELLOW";
+                            startAt: null | number;
+                            timeZone: string;
+                            quietHours: null | string;
+                            rateMps: null | number;
+                            resumeAt: null | number;
+                            launchedAt: null | number;
+                            finishedAt: null | number;
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                            /** @description Epoch milliseconds */
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel: messages not yet sent are never sent */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            audienceId: string;
+                            numberId: string;
+                            template: {
+                                name: string;
+                                language: string;
+                            };
+                            parameters: {
+                                component?: "body" | "header";
+                                /** @description Named parameters: the placeholder */
+                                name?: string;
+                                /** @description The recipient attribute (CSV column) giving the value */
+                                attribute?: string;
+                                /** @description A fixed value */
+                                text?: string;
+                            }[];
+                            status: "draft" | "scheduled" | "running" | "paused" | "cancelled" | "completed";
+                            reason: null | string;
+                            pausedBy: null | string;
+                            qualityGuard: "RED" | "YELLOW";
+                            startAt: null | number;
+                            timeZone: string;
+                            quietHours: null | string;
+                            rateMps: null | number;
+                            resumeAt: null | number;
+                            launchedAt: null | number;
+                            finishedAt: null | number;
+                            /** @description Epoch milliseconds */
+                            createdAt: number;
+                            /** @description Epoch milliseconds */
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every recipient's outcome as CSV: state, message status, error code, replied */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Operators: the tenant (required) */
+                    tenant_id?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
