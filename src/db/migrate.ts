@@ -14,8 +14,8 @@ import * as eventsNotify from './migrations/0020-events-notify.ts'
 import * as search from './migrations/0023-search.ts'
 import * as campaigns from './migrations/0025-campaigns.ts'
 import * as webhookSubscriptions from './migrations/0028-webhook-subscriptions.ts'
-import * as signupAttempts from './migrations/0031-signup-attempts.ts'
 import * as websiteWidget from './migrations/0029-website-widget.ts'
+import * as signupAttempts from './migrations/0031-signup-attempts.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
 // the type-checker and a missing file fails at import, not at run time. Append only. Features are
