@@ -96,10 +96,13 @@ export async function settleAcceptedMany(trx: Db, list: readonly Accepted[]): Pr
       // Meta's statuses that came first are news for the tenant too.
       const after = await trx
         .selectFrom('messages')
-        .select('status')
+        .select(['status', 'error_code'])
         .where('id', '=', a.msg.id)
         .executeTakeFirst()
-      if (after && after.status !== 'sent') await event(trx, a.msg, after.status, null)
+      // A `failed` that raced the send carries Meta's code like one applied in order (the
+      // tenant's callback read errorCode null when the status webhook came first).
+      if (after && after.status !== 'sent')
+        await event(trx, a.msg, after.status, after.status === 'failed' ? after.error_code : null)
     }
     if (a.msg.type === 'reaction') {
       const reaction = (JSON.parse(a.msg.content) as Obj).reaction as { message_id: string; emoji: string }
@@ -297,7 +300,7 @@ export async function adoptLateStatuses(db: Db, since: number): Promise<number> 
       tenantId: m.tenantId,
       kind: 'message.status',
       subjectId: m.messageId,
-      payload: { messageId: m.messageId, status: m.status, errorCode: null },
+      payload: { messageId: m.messageId, status: m.status, errorCode: m.errorCode },
     })
   }
   return moved.length

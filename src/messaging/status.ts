@@ -214,7 +214,7 @@ export async function applyEarlierStatuses(
 export async function adoptOrphanStatuses(
   db: Db,
   since: number,
-): Promise<{ messageId: string; tenantId: string; status: string }[]> {
+): Promise<{ messageId: string; tenantId: string; status: string; errorCode: number | null }[]> {
   const rows = await db
     .selectFrom('message_status_events as s')
     .innerJoin('phone_numbers as p', 'p.phone_number_id', 's.phone_number_id')
@@ -225,7 +225,7 @@ export async function adoptOrphanStatuses(
     .where('s.message_id', 'is', null)
     .where('s.created_at', '>', since)
     .execute()
-  const moved: { messageId: string; tenantId: string; status: string }[] = []
+  const moved: { messageId: string; tenantId: string; status: string; errorCode: number | null }[] = []
   const seen = new Set<string>()
   for (const r of rows) {
     if (seen.has(r.message_id)) continue
@@ -233,11 +233,16 @@ export async function adoptOrphanStatuses(
     await applyEarlierStatuses(db, r.message_id, r.phone_number_id, r.wamid)
     const now = await db
       .selectFrom('messages')
-      .select('status')
+      .select(['status', 'error_code'])
       .where('id', '=', r.message_id)
       .executeTakeFirst()
     if (now && now.status !== r.status)
-      moved.push({ messageId: r.message_id, tenantId: r.tenant_id, status: now.status })
+      moved.push({
+        messageId: r.message_id,
+        tenantId: r.tenant_id,
+        status: now.status,
+        errorCode: now.status === 'failed' ? now.error_code : null,
+      })
   }
   return moved
 }

@@ -61,4 +61,52 @@ describe(`statuses that raced their send (${testDbKind})`, () => {
       w.h.emulator.control.setWebhookUrl(`${w.h.wahub.config.publicUrl}/webhooks/whatsapp`)
     }
   })
+
+  test('an unlinked `failed` applied afterwards carries Meta’s error code in its event (callbacks read it)', async () => {
+    w.h.emulator.control.setWebhookUrl(null)
+    try {
+      const sent = await sendOk(w, {
+        to: '34600000502',
+        type: 'template',
+        template: { name: 'hello_world', language: 'en_US' },
+      })
+      const d = await waitStatus(w, sent.id, 'sent')
+      await w.h.db.db
+        .insertInto('message_status_events')
+        .values({
+          id: newId('st'),
+          phone_number_id: w.pnid,
+          wamid: d.wamid as string,
+          status: 'failed',
+          message_id: null,
+          meta_timestamp: Date.now(),
+          recipient_id: '34600000502',
+          errors: JSON.stringify([{ code: 131026, title: 'Message undeliverable' }]),
+          pricing: null,
+          conversation: null,
+          webhook_event_id: null,
+          created_at: Date.now(),
+        })
+        .execute()
+      await waitStatus(w, sent.id, 'failed', { timeoutMs: 10_000 })
+      const event = await waitFor('the failed message.status event', async () => {
+        const events = await w.h.db.db
+          .selectFrom('events')
+          .select('payload')
+          .where('kind', '=', 'message.status')
+          .where('subject_id', '=', sent.id)
+          .execute()
+        return events
+          .map((e) => JSON.parse(e.payload) as { status: string; errorCode: number | null })
+          .find((e) => e.status === 'failed')
+      })
+      assert.equal(
+        event.errorCode,
+        131026,
+        'the late failed status names Meta’s code, as one applied in order does',
+      )
+    } finally {
+      w.h.emulator.control.setWebhookUrl(`${w.h.wahub.config.publicUrl}/webhooks/whatsapp`)
+    }
+  })
 })
