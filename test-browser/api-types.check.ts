@@ -9,6 +9,12 @@ import type { presentActivity } from '../src/http/presenters/activity.ts'
 import type { presentAgent } from '../src/http/presenters/agent.ts'
 import type { presentApiKey } from '../src/http/presenters/api-key.ts'
 import type { presentAddApp, presentApp } from '../src/http/presenters/app.ts'
+import type {
+  presentAudience,
+  presentCampaign,
+  presentProgress,
+  presentSuppression,
+} from '../src/http/presenters/campaign.ts'
 import type { presentCannedReply } from '../src/http/presenters/canned-reply.ts'
 import type { presentContact } from '../src/http/presenters/contact.ts'
 import type { ConversationView } from '../src/http/presenters/conversation.ts'
@@ -51,4 +57,8 @@ export type ServerShapesFitTheDashboard = [
   Fits<Static<typeof Analytics.BreakdownAnswer>, Web.AnalyticsBreakdown>,
   Fits<Static<typeof Analytics.FailuresAnswer>, Web.AnalyticsFailures>,
   Fits<Static<typeof Analytics.NumbersAnswer>, Web.AnalyticsNumbers>,
+  Fits<ReturnType<typeof presentCampaign>, Web.Campaign>,
+  Fits<ReturnType<typeof presentProgress>, Web.CampaignProgress>,
+  Fits<ReturnType<typeof presentAudience>, Web.Audience>,
+  Fits<ReturnType<typeof presentSuppression>, Web.Suppression>,
 ]

@@ -436,3 +436,91 @@ export type SignupAttempt = {
   createdAt: Millis
   updatedAt: Millis
 }
+
+// Campaigns, audiences and the suppression list (src/http/presenters/campaign.ts, docs/CAMPAIGNS.md).
+
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed'
+
+export type CampaignParameter = {
+  component?: 'body' | 'header'
+  name?: string
+  attribute?: string
+  text?: string
+}
+
+export type Campaign = {
+  id: string
+  name: string
+  audienceId: string
+  numberId: string
+  template: { name: string; language: string }
+  parameters: CampaignParameter[]
+  status: CampaignStatus
+  reason: string | null
+  pausedBy: string | null
+  qualityGuard: 'RED' | 'YELLOW'
+  startAt: Millis | null
+  timeZone: string
+  quietHours: string | null
+  rateMps: number | null
+  resumeAt: Millis | null
+  launchedAt: Millis | null
+  finishedAt: Millis | null
+  createdAt: Millis
+  updatedAt: Millis
+}
+
+export type CampaignProgress = {
+  recipients: number
+  pending: number
+  queued: number
+  sending: number
+  sent: number
+  delivered: number
+  read: number
+  failed: number
+  unknown: number
+  cancelled: number
+  skipped: { optedOut: number; invalid: number }
+  failedByCode: Record<string, number>
+  replied: number
+  optedOut: number
+  costMicros: number
+  currency: string | null
+}
+
+export type CampaignDryRun = {
+  audience: number
+  wouldSend: number
+  skipped: { optedOut: number; invalid: number; duplicate: number; overLimit: number }
+  messagingLimit: { tier: string | null; cap: number | null; usedToday: number; available: number | null }
+  throughputMps: number
+  estimatedCost: {
+    currency: string | null
+    totalMicros: number
+    unpriced: number
+    byCountry: { country: string; category: string; recipients: number; micros: number }[]
+  }
+}
+
+export type AudienceRowError = { row: number; field: string; problem: string }
+
+export type Audience = {
+  id: string
+  name: string
+  source: 'csv' | 'filter' | 'inline'
+  size: number
+  rejected: number
+  duplicates: number
+  columns: string[]
+  errors: AudienceRowError[]
+  createdAt: Millis
+}
+
+export type Suppression = {
+  waId: string
+  source: string
+  detail: string | null
+  messageId: string | null
+  createdAt: Millis
+}

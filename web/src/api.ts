@@ -58,6 +58,8 @@ export async function api<T>(
   if (!safe.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken
   let payload: BodyInit | undefined
   if (body instanceof FormData) payload = body
+  else if (typeof body === 'string')
+    payload = body // a file's text; init.headers names its type
   else if (body !== undefined) {
     headers['content-type'] = 'application/json'
     payload = JSON.stringify(body)
@@ -94,6 +96,9 @@ export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, bo
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body)
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body)
 export const del = <T>(path: string) => api<T>('DELETE', path)
+/** Posts a file's text as it is (a CSV import: `type` is text/csv). */
+export const postText = <T>(path: string, text: string, type: string) =>
+  api<T>('POST', path, text, { headers: { 'content-type': type } })
 
 /** A query string from the defined values only. */
 export function qs(params: Record<string, string | number | boolean | undefined | null>): string {

@@ -8,6 +8,7 @@ import type { Session, User } from './api-types.ts'
 import { AuditPage } from './audit/audit-page.tsx'
 import { LoginPage } from './auth/login-page.tsx'
 import { PasswordPage } from './auth/password-page.tsx'
+import { CampaignsPage } from './campaigns/campaigns-page.tsx'
 import { ChannelsPage } from './channels/channels-page.tsx'
 import { EventsPage } from './events/events-page.tsx'
 import { GolivePage } from './golive/golive-page.tsx'
@@ -33,6 +34,7 @@ type Nav = {
     | 'nav.golive'
     | 'nav.connect'
     | 'nav.templates'
+    | 'nav.campaigns'
     | 'nav.tenants'
     | 'nav.apiKeys'
     | 'nav.events'
@@ -48,6 +50,7 @@ const nav: Nav[] = [
   { href: '/golive', label: 'nav.golive', admin: true },
   { href: '/connect', label: 'nav.connect', tenant: true },
   { href: '/templates', label: 'nav.templates', admin: true },
+  { href: '/campaigns', label: 'nav.campaigns', admin: true },
   { href: '/tenants', label: 'nav.tenants', admin: true },
   { href: '/api-keys', label: 'nav.apiKeys', admin: true },
   { href: '/events', label: 'nav.events', admin: true },
@@ -141,6 +144,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   else if (section === '/golive') page = <GolivePage />
   else if (section === '/connect') page = <ConnectPage />
   else if (section === '/templates') page = <TemplatesPage />
+  else if (section === '/campaigns') page = <CampaignsPage />
   else if (section === '/tenants') page = <TenantsPage />
   else if (section === '/api-keys') page = <ApiKeysPage />
   else if (section === '/events') page = <EventsPage />

@@ -2,6 +2,7 @@ import enAnalytics from './en/analytics.json'
 import enApiKeys from './en/api-keys.json'
 import enAudit from './en/audit.json'
 import enAuth from './en/auth.json'
+import enCampaigns from './en/campaigns.json'
 import enChannels from './en/channels.json'
 import enCommon from './en/common.json'
 import enErrors from './en/errors.json'
@@ -15,6 +16,7 @@ import esAnalytics from './es/analytics.json'
 import esApiKeys from './es/api-keys.json'
 import esAudit from './es/audit.json'
 import esAuth from './es/auth.json'
+import esCampaigns from './es/campaigns.json'
 import esChannels from './es/channels.json'
 import esCommon from './es/common.json'
 import esErrors from './es/errors.json'
@@ -28,6 +30,7 @@ import ptAnalytics from './pt-BR/analytics.json'
 import ptApiKeys from './pt-BR/api-keys.json'
 import ptAudit from './pt-BR/audit.json'
 import ptAuth from './pt-BR/auth.json'
+import ptCampaigns from './pt-BR/campaigns.json'
 import ptChannels from './pt-BR/channels.json'
 import ptCommon from './pt-BR/common.json'
 import ptErrors from './pt-BR/errors.json'
@@ -41,6 +44,7 @@ import thAnalytics from './th/analytics.json'
 import thApiKeys from './th/api-keys.json'
 import thAudit from './th/audit.json'
 import thAuth from './th/auth.json'
+import thCampaigns from './th/campaigns.json'
 import thChannels from './th/channels.json'
 import thCommon from './th/common.json'
 import thErrors from './th/errors.json'
@@ -60,6 +64,7 @@ export const resources = {
     'api-keys': enApiKeys,
     audit: enAudit,
     auth: enAuth,
+    campaigns: enCampaigns,
     channels: enChannels,
     common: enCommon,
     errors: enErrors,
@@ -75,6 +80,7 @@ export const resources = {
     'api-keys': esApiKeys,
     audit: esAudit,
     auth: esAuth,
+    campaigns: esCampaigns,
     channels: esChannels,
     common: esCommon,
     errors: esErrors,
@@ -90,6 +96,7 @@ export const resources = {
     'api-keys': ptApiKeys,
     audit: ptAudit,
     auth: ptAuth,
+    campaigns: ptCampaigns,
     channels: ptChannels,
     common: ptCommon,
     errors: ptErrors,
@@ -105,6 +112,7 @@ export const resources = {
     'api-keys': thApiKeys,
     audit: thAudit,
     auth: thAuth,
+    campaigns: thCampaigns,
     channels: thChannels,
     common: thCommon,
     errors: thErrors,
