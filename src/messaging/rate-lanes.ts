@@ -47,6 +47,60 @@ export type RateLaneOptions = {
 
 export type RateLanes = ReturnType<typeof createRateLanes>
 
+/**
+ * The last step before a request leaves for Meta (decision 0079): per number and per process, a
+ * token bucket at the lane's current rate holding at most a tenth of a second of sends (at least
+ * one). Waiters are released one by one, each release measured against the clock at that moment,
+ * so when the process stalls — GC, CPU starvation, a slow commit between the slot and the request
+ * — the senders that piled up leave at the cap from the moment it resumes, never in one burst.
+ * Shared by every lane set of the process (two send workers, two instances in one test).
+ */
+type Shaper = {
+  tokens: number
+  at: number
+  perMs: number
+  depth: number
+  queue: (() => void)[]
+  timer?: NodeJS.Timeout
+}
+const shapers = new Map<string, Shaper>()
+
+function release(shaper: Shaper): void {
+  const now = performance.now()
+  shaper.tokens = Math.min(shaper.depth, shaper.tokens + (now - shaper.at) * shaper.perMs)
+  shaper.at = now
+  while (shaper.queue.length > 0 && shaper.tokens >= 1) {
+    shaper.tokens -= 1
+    shaper.queue.shift()?.()
+  }
+  if (shaper.queue.length > 0 && !shaper.timer) {
+    shaper.timer = setTimeout(
+      () => {
+        shaper.timer = undefined
+        release(shaper)
+      },
+      Math.max(1, (1 - shaper.tokens) / shaper.perMs),
+    )
+  }
+}
+
+/** Waits for the number's turn to send at `mps` (see Shaper). */
+export function shapeSend(key: string, mps: number): Promise<void> {
+  let shaper = shapers.get(key)
+  const depth = Math.max(1, mps / 10)
+  if (!shaper) {
+    shaper = { tokens: depth, at: performance.now(), perMs: mps / 1000, depth, queue: [] }
+    shapers.set(key, shaper)
+  }
+  shaper.perMs = mps / 1000
+  shaper.depth = depth
+  const s = shaper
+  return new Promise<void>((resolve) => {
+    s.queue.push(resolve)
+    release(s)
+  })
+}
+
 type Waiter = {
   resolve: (r: { slotUs: number } | { retryInMs: number }) => void
   reject: (err: unknown) => void
@@ -182,6 +236,22 @@ export function createRateLanes(db: Db, log: Logger, options: RateLaneOptions = 
         // slot it books; the second slot is used even if late (degraded, never stuck).
         if (onTime(grant.slotUs) || attempt >= 2) return { ok: true, waitedMs, slotUs: grant.slotUs }
       }
+    },
+
+    /**
+     * The number's turn to send, just before the request leaves (shapeSend): after a stall the
+     * senders that piled up go at the lane's current rate (half of it after a 130429), not at once.
+     */
+    async dispatch(numberRowId: string): Promise<void> {
+      const key = numberLaneKey(numberRowId)
+      const lane = lanes.get(key)
+      const intervalUs = lane
+        ? lane.slowedUntil > Date.now()
+          ? lane.intervalUs * 2
+          : lane.intervalUs
+        : undefined
+      const mps = intervalUs ? 1_000_000 / intervalUs : await throughputOf(numberRowId)
+      await shapeSend(key, mps)
     },
 
     /** Books the pair's next message now, or says how long to wait (Meta's pair limit). */

@@ -157,6 +157,8 @@ export function createSender(deps: SenderDeps) {
 
     let wamid: string | undefined
     let metaStatus: string | undefined
+    // The number's turn, measured at this moment: a stall since the slot cannot make a burst.
+    await lanes.dispatch(msg.phone_number_id)
     try {
       const answer = await ctx.graph.sendMessage(target.target, target.phoneNumberId, body)
       wamid = answer.messages?.[0]?.id
