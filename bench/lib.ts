@@ -9,6 +9,7 @@ import { createVault, loadVaultKeys } from '../src/channels/vault.ts'
 import { connectDb, type DbHandle } from '../src/db/connect.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { type ChannelSeed, seedChannel } from '../test/helpers/channel-fixture.ts'
+import { adminQuery, adminUrl } from '../test/helpers/db.ts'
 
 // Shared pieces of the benchmarks: a prepared data dir, `wahub serve` as a real child process,
 // percentiles and the table every bench prints. Benchmarks compare figures measured in the same
@@ -18,31 +19,59 @@ export const root = path.join(import.meta.dirname, '..')
 
 export type Prepared = {
   dataDir: string
+  /** Set when the data lives in PostgreSQL (a database made for this run). */
+  databaseUrl: string | undefined
   env: Record<string, string>
   channel: Awaited<ReturnType<typeof seedChannel>>
-  /** Deletes the data dir (call when the servers using it have stopped). */
-  remove(): void
+  /** Deletes the data dir and the run's PostgreSQL database (call when the servers using them have stopped). */
+  remove(): Promise<void>
 }
 
-/** A fresh SQLite data dir with one app/WABA/number/tenant configured. */
-export async function prepareDataDir(seed: ChannelSeed): Promise<Prepared> {
+/** Which database a bench runs on: `BENCH_DB=postgres` (at WAHUB_TEST_DATABASE_URL) or SQLite. */
+export const benchDb: 'sqlite' | 'postgres' = process.env.BENCH_DB === 'postgres' ? 'postgres' : 'sqlite'
+
+/**
+ * A fresh data dir with one app/WABA/number/tenant configured: a SQLite file in it, or, with
+ * `BENCH_DB=postgres`, a fresh PostgreSQL database (dropped by `remove`).
+ */
+export async function prepareDataDir(seed: ChannelSeed, db = benchDb): Promise<Prepared> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-bench-'))
   const secretKey = randomBytes(32).toString('base64')
-  const handle = await connectDb({ databaseUrl: undefined, dataDir })
+  let databaseUrl: string | undefined
+  let dbName: string | undefined
+  if (db === 'postgres') {
+    dbName = `wahub_bench_${process.pid}_${randomBytes(3).toString('hex')}`
+    await adminQuery(`CREATE DATABASE ${dbName}`)
+    const url = new URL(adminUrl)
+    url.pathname = `/${dbName}`
+    databaseUrl = url.toString()
+  }
+  const handle = await connectDb({ databaseUrl, dataDir })
   await migrateToLatest(handle)
   const keys = loadVaultKeys({ secretKey, previousSecretKeys: [], dataDir })
   const channel = await seedChannel(handle.db, createVault(keys.current), seed)
   await handle.close()
   return {
     dataDir,
-    env: { WAHUB_DATA_DIR: dataDir, WAHUB_SECRET_KEY: secretKey, WAHUB_SANDBOX: 'off', LOG_LEVEL: 'warn' },
+    databaseUrl,
+    env: {
+      WAHUB_DATA_DIR: dataDir,
+      WAHUB_SECRET_KEY: secretKey,
+      WAHUB_SANDBOX: 'off',
+      LOG_LEVEL: 'warn',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
     channel,
-    remove: () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    async remove() {
+      fs.rmSync(dataDir, { recursive: true, force: true })
+      if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+    },
   }
 }
 
-export function openData(dataDir: string): Promise<DbHandle> {
-  return connectDb({ databaseUrl: undefined, dataDir })
+/** Opens a prepared data dir's database (SQLite file or the run's PostgreSQL database). */
+export function openData(prepared: Pick<Prepared, 'dataDir' | 'databaseUrl'>): Promise<DbHandle> {
+  return connectDb({ databaseUrl: prepared.databaseUrl, dataDir: prepared.dataDir })
 }
 
 export type Server = {
@@ -69,8 +98,8 @@ export async function startProcess(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`${args.join(' ')} was not ready after 30 s:\n${out}`))
-    }, 30_000)
+      reject(new Error(`${args.join(' ')} was not ready after 60 s:\n${out}`))
+    }, 60_000)
     // Once ready, the child's output is only drained, not kept: a server logging thousands of
     // lines a second would otherwise cost the bench process (which runs the load generator) CPU.
     let isReady = false

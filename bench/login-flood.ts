@@ -76,7 +76,7 @@ const prepared = await prepareDataDir({
   displayNumbers: ['15550000001'],
 })
 {
-  const handle = await openData(prepared.dataDir)
+  const handle = await openData(prepared)
   await createUser(handle.db, { email, role: 'admin', password }, 'bench')
   await handle.close()
 }
@@ -200,7 +200,7 @@ try {
     await b.stop()
   }
 } finally {
-  prepared.remove()
+  await prepared.remove()
 }
 
 printTable(`login flood (${machine()})`, rows)

@@ -29,11 +29,10 @@ import { type MediaStore, openMediaStore } from './storage/media-store.ts'
 import { scheduleTemplatesSync, templatesSyncJob } from './templates/sync-job.ts'
 import { webhookBacklog } from './webhooks/events-repo.ts'
 import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batcher.ts'
-import { createWebhookProcessJob } from './webhooks/process-job.ts'
+import { startWebhookProcessor, type WebhookProcessor } from './webhooks/processor.ts'
 import { createRejectionRecorder, type RejectionRecorder } from './webhooks/rejections.ts'
 import { createWebhookReplayJob } from './webhooks/replay-job.ts'
 import { createSecretsCache, type SecretsCache } from './webhooks/secrets-cache.ts'
-import { createSqliteIntakeWriter } from './webhooks/sqlite-intake.ts'
 
 // Starts one Wahub instance: database (migrated), vault, HTTP app, job workers. `wahub serve`
 // and the tests both come through here, so what is tested is what runs.
@@ -98,6 +97,7 @@ function countedCallbacks(
 type Started = {
   app: FastifyInstance
   runner: JobRunner
+  processor: WebhookProcessor | undefined
   sendWorker: SendWorker
   rejections: RejectionRecorder
   intake: IntakeBatcher
@@ -122,6 +122,7 @@ async function drain(started: Started): Promise<void> {
   await started.pump?.stop()
   await started.rollups?.stop()
   await started.sendWorker.stop()
+  await started.processor?.stop()
   await started.runner.stop()
   await started.rejections.stop()
 }
@@ -133,6 +134,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
   let app: FastifyInstance | undefined
   let runner: JobRunner | undefined
   let sendWorker: SendWorker | undefined
+  let processor: WebhookProcessor | undefined
   let rejections: RejectionRecorder | undefined
   let sandbox: Sandbox | undefined
   try {
@@ -151,12 +153,6 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     const db = handle.db
     const handlers: JobHandlers = {
       'system.noop': async () => undefined,
-      'webhook.process': createWebhookProcessJob({
-        db,
-        caps: handle.caps,
-        onDeadlock: () => metrics.dbDeadlocks.inc({ work: 'webhook.process' }),
-        onWrongApp: () => metrics.webhookWrongApp.inc(),
-      }),
       'webhook.replay': createWebhookReplayJob({ db }),
       'media.download': createMediaDownloadJob({ db, vault, graph, config, store: mediaStore }),
       'numbers.refresh': numbersRefreshJob({ db, vault, graph, config }),
@@ -177,12 +173,6 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       handlers,
       log: log.child({ component: 'jobs' }),
       releaseLocksOnStart: !handle.caps.multiProcess,
-      // Under a webhook flood the intake answers first; processing catches up (decision 0007).
-      deferrable: ['webhook.process'],
-      busy: () => intake.flooded(),
-      // Above 8,000 webhooks/s one round of processing a second keeps the inbox moving; each
-      // round costs the intake a share of the event loop (bench/ingest.ts).
-      deferMaxMs: 1000,
     })
     runner = jobRunner
     // Sends wait in their number's rate lane: their own worker, with many jobs in flight and
@@ -199,15 +189,21 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await scheduleNumbersRefresh(db)
     await scheduleQualityWatch(db)
     await scheduleTemplatesSync(db)
+    // The webhook thread: processes webhooks; on SQLite it also commits the intake (decision 0078).
+    processor = startWebhookProcessor({
+      connect: handle.connectOptions,
+      handle,
+      log: log.child({ component: 'webhooks' }),
+      onProcessed: () => jobRunner.nudge(),
+      onDeadlock: () => metrics.dbDeadlocks.inc({ work: 'webhook.process' }),
+      onWrongApp: () => metrics.webhookWrongApp.inc(),
+    })
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
       concurrency: handle.caps.multiProcess ? 4 : 2,
-      // While flooded the runner defers webhook processing anyway; waking it per commit only
-      // costs the intake a claim query each time.
-      onCommitted: () => {
-        if (!intake.flooded()) jobRunner.nudge()
-      },
-      writer: handle.caps.multiProcess ? undefined : createSqliteIntakeWriter(handle.location),
+      // The processor thread claims the batch (webhook.process runs there, never here).
+      onCommitted: () => processor?.nudge(),
+      writer: processor.intakeWriter,
     })
     app = await buildApp({
       config,
@@ -254,6 +250,10 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     let rollups: RollupPump | undefined
     if (options.workers !== false) {
       runner.start()
+      // After the runner released a previous run's locks (SQLite), never before: the thread's
+      // first claims must not be released under it.
+      await jobRunner.started
+      processor.startProcessing()
       sends.start()
       pump = startCallbackPump(db, log.child({ component: 'callbacks' }), {
         onQueued: () => jobRunner.nudge(),
@@ -261,7 +261,17 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       rollups = startRollupPump(handle, log.child({ component: 'analytics' }), { metrics })
     }
 
-    const started: Started = { app, runner, sendWorker: sends, rejections, intake, pump, rollups, sandbox }
+    const started: Started = {
+      app,
+      runner,
+      processor,
+      sendWorker: sends,
+      rejections,
+      intake,
+      pump,
+      rollups,
+      sandbox,
+    }
     let closing: Promise<void> | undefined
     return {
       app,
@@ -300,7 +310,9 @@ export async function startWahub(config: Config, options: StartOptions): Promise
               'shutdown deadline passed: cutting open connections and releasing unfinished jobs',
             )
             started.app.server.closeAllConnections()
+            await started.processor?.terminate()
             const released =
+              (started.processor ? await releaseLocks(db, started.processor.workerId).catch(() => 0) : 0) +
               (await releaseLocks(db, started.runner.workerId).catch(() => 0)) +
               (await releaseLocks(db, started.sendWorker.workerId).catch(() => 0))
             if (released > 0) log.warn({ released }, 'jobs released for another instance')
@@ -313,6 +325,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
   } catch (err) {
     await sandbox?.close().catch(() => {})
     await app?.close().catch(() => {})
+    await processor?.stop().catch(() => {})
     await runner?.stop().catch(() => {})
     await sendWorker?.stop().catch(() => {})
     await rejections?.stop().catch(() => {})

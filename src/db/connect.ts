@@ -17,6 +17,8 @@ export type DbHandle = {
   location: string
   /** LISTEN/NOTIFY on a dedicated connection (PostgreSQL); absent where one process owns the data. */
   listen?: Listen
+  /** How this handle was opened, for a thread that opens its own connection (webhooks/processor.ts). */
+  connectOptions: ConnectOptions
   close(): Promise<void>
 }
 
@@ -63,6 +65,7 @@ export async function connectDb(options: ConnectOptions): Promise<DbHandle> {
       caps: postgresCapabilities,
       location,
       listen: pgListener(options.databaseUrl),
+      connectOptions: options,
       close: () => db.destroy(),
     }
   }
@@ -73,5 +76,5 @@ export async function connectDb(options: ConnectOptions): Promise<DbHandle> {
   preparePrivateSqlite(file)
   const database = openSqlite(file)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
-  return { db, caps: sqliteCapabilities, location: file, close: () => db.destroy() }
+  return { db, caps: sqliteCapabilities, location: file, connectOptions: options, close: () => db.destroy() }
 }

@@ -20,19 +20,13 @@ export type RunnerOptions = {
   workerId?: string
   /** Release every lock when starting (only when no other worker can share the database). */
   releaseLocksOnStart?: boolean
-  /**
-   * Kinds that wait while `busy()` says the process is saturated — the webhook processing, so
-   * the intake keeps answering Meta fast under a flood; the events are durable and processed
-   * as soon as the load allows. At least one batch of them still runs every `deferMaxMs`.
-   */
-  deferrable?: readonly JobKind[]
-  busy?: () => boolean
-  deferMaxMs?: number
 }
 
 export type JobRunner = {
   readonly workerId: string
   start(): void
+  /** Resolves once started and past releasing a previous run's locks (`releaseLocksOnStart`). */
+  readonly started: Promise<void>
   /** Wake the loop now (called after enqueueing in this process). */
   nudge(): void
   /** Stop claiming, abort and wait for running jobs. */
@@ -53,16 +47,16 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000
   const workerId = options.workerId ?? `w_${randomBytes(6).toString('hex')}`
   const kinds = Object.keys(handlers) as JobKind[]
-  const deferrable = new Set(options.deferrable ?? [])
-  const urgentKinds = kinds.filter((k) => !deferrable.has(k))
-  const deferMaxMs = options.deferMaxMs ?? 250
-  let lastDeferrableClaim = 0
   const abort = new AbortController()
   const running = new Set<Promise<void>>()
   let wake: (() => void) | undefined
   let loop: Promise<void> | undefined
   let lastClaimEmpty = false
   let idleWaiters: (() => void)[] = []
+  let markStarted: () => void = () => {}
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve
+  })
 
   function settleIdle() {
     if (running.size === 0 && lastClaimEmpty) {
@@ -116,6 +110,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
       const released = await releaseLocks(handle.db).catch(() => 0)
       if (released > 0) log.warn({ released }, 'jobs interrupted by a previous stop released')
     }
+    markStarted()
     const lease = setInterval(() => {
       if (running.size > 0)
         renewLocks(handle.db, workerId, Date.now(), handle.caps).catch((err) =>
@@ -127,28 +122,14 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
     while (!abort.signal.aborted) {
       const free = concurrency - running.size
       let claimed: Job[] = []
-      let sleepMs = pollMs
       if (free > 0) {
-        const now = Date.now()
-        const defer =
-          deferrable.size > 0 && options.busy?.() === true && now - lastDeferrableClaim < deferMaxMs
-        if (defer) sleepMs = Math.max(10, lastDeferrableClaim + deferMaxMs - now)
-        if (!defer || urgentKinds.length > 0) {
-          try {
-            claimed = await claimJobs(handle.db, handle.caps, {
-              kinds: defer ? urgentKinds : kinds,
-              workerId,
-              limit: free,
-              lockTimeoutMs,
-            })
-            if (!defer) lastDeferrableClaim = now
-          } catch (err) {
-            if (abort.signal.aborted) break
-            log.error({ err }, 'job claim failed')
-          }
+        try {
+          claimed = await claimJobs(handle.db, handle.caps, { kinds, workerId, limit: free, lockTimeoutMs })
+        } catch (err) {
+          if (abort.signal.aborted) break
+          log.error({ err }, 'job claim failed')
         }
-        // While deferring, deferred jobs may be due: not idle.
-        lastClaimEmpty = claimed.length === 0 && !defer
+        lastClaimEmpty = claimed.length === 0
       }
       for (const job of claimed) {
         const p = runOne(job).finally(() => {
@@ -161,7 +142,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
       if (claimed.length < free || free <= 0) {
         settleIdle()
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, sleepMs)
+          const timer = setTimeout(resolve, pollMs)
           wake = () => {
             clearTimeout(timer)
             wake = undefined
@@ -178,6 +159,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
 
   return {
     workerId,
+    started,
     start() {
       if (!loop && kinds.length > 0) loop = loopBody()
     },

@@ -24,12 +24,6 @@ export type IntakeBatcher = {
   drain(): Promise<void>
   /** Drains, then stops the writer (its thread, on SQLite). */
   close(): Promise<void>
-  /**
-   * True while webhooks arrive faster than `floodPerSecond`, measured over the last second
-   * (bursts within a second do not count as a flood): the job runner then defers webhook
-   * processing so the intake keeps answering fast.
-   */
-  flooded(): boolean
 }
 
 type Pending = IncomingEvent & {
@@ -47,18 +41,10 @@ export type BatcherOptions = {
   /** Called after each commit (wakes the job runner). */
   onCommitted?: (eventIds: string[]) => void
   /**
-   * Arrival rate above which the intake counts as flooded. 8,000/s: up to there intake and
-   * processing both fit on one core, so at SPEC §11's sustained 5,000/s the inbox stays
-   * current (p99 answer 7 ms); above it the intake comes first (bench/ingest.ts, decision 0007).
-   */
-  floodPerSecond?: number
-  /**
    * Where batches are committed: by default through Kysely on the main connection
    * (`insertEventBatch`); on SQLite `wahub serve` passes the writer thread (sqlite-intake.ts).
    */
   writer?: IntakeWriter
-  /** For tests. */
-  clock?: () => number
 }
 
 export async function insertEventBatch(
@@ -90,20 +76,9 @@ export async function insertEventBatch(
 export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): IntakeBatcher {
   const maxBatch = options.maxBatch ?? 200
   const concurrency = options.concurrency ?? 1
-  const floodPerSecond = options.floodPerSecond ?? 8000
-  const clock = options.clock ?? Date.now
   const writer: IntakeWriter = options.writer ?? {
     commit: (batch) => insertEventBatch(db, batch),
     close: async () => undefined,
-  }
-  // Arrivals per 100 ms slot over the last second (a ring of 10 slots).
-  const slots = new Array<number>(10).fill(0)
-  let slotAt = 0
-  const advance = (now: number) => {
-    const slot = Math.floor(now / 100)
-    if (slot - slotAt >= 10) slots.fill(0)
-    else for (let s = slotAt + 1; s <= slot; s++) slots[s % 10] = 0
-    slotAt = Math.max(slotAt, slot)
   }
   let queue: Pending[] = []
   let inFlight = 0
@@ -141,8 +116,6 @@ export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): Intak
 
   return {
     store(event) {
-      advance(clock())
-      slots[slotAt % 10]++
       return new Promise<string>((resolve, reject) => {
         queue.push({ ...event, id: newId('evt'), receivedAt: Date.now(), resolve, reject })
         // Collect what arrives in this turn of the event loop; a commit in flight collects more.
@@ -151,10 +124,6 @@ export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): Intak
           setImmediate(flush)
         }
       })
-    },
-    flooded() {
-      advance(clock())
-      return slots.reduce((a, b) => a + b, 0) > floodPerSecond
     },
     drain() {
       return new Promise<void>((resolve) => {

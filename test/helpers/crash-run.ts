@@ -60,7 +60,7 @@ async function crash(events: number, killAt: number): Promise<CrashResult> {
   const withDb = async <T>(
     fn: (db: Awaited<ReturnType<typeof openData>>['db']) => Promise<T>,
   ): Promise<T> => {
-    const handle = await openData(prepared.dataDir)
+    const handle = await openData(prepared)
     try {
       return await fn(handle.db)
     } finally {
@@ -139,6 +139,6 @@ async function crash(events: number, killAt: number): Promise<CrashResult> {
   } finally {
     await wahub.stop('SIGKILL')
     await emulator.close()
-    prepared.remove()
+    await prepared.remove()
   }
 }

@@ -21,7 +21,7 @@ export type TestDb = DbHandle & {
   drop(): Promise<void>
 }
 
-async function adminQuery(text: string): Promise<void> {
+export async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 })
   try {
     await client.connect()

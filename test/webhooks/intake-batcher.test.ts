@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { createLogger } from '../../src/log.ts'
 import { createIntakeBatcher } from '../../src/webhooks/intake-batcher.ts'
-import { createSqliteIntakeWriter } from '../../src/webhooks/sqlite-intake.ts'
+import { createSqliteIntakeWriter } from '../../src/webhooks/processor.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
+
+const log = createLogger('silent')
 
 describe(`webhook intake group commit (${testDbKind})`, () => {
   let db: TestDb
@@ -41,24 +44,11 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
     await broken.drop()
   })
 
-  test('the intake counts as flooded above the rate over the last second, not on a burst within it', async () => {
-    let now = 1_000_000
-    const intake = createIntakeBatcher(db.db, { floodPerSecond: 100, clock: () => now })
-    const burst = Array.from({ length: 80 }, (_, i) => intake.store(event(i)))
-    assert.equal(intake.flooded(), false, '80 in a second is under 100/s')
-    now += 500
-    burst.push(...Array.from({ length: 40 }, (_, i) => intake.store(event(i))))
-    assert.equal(intake.flooded(), true, '120 within one second is over 100/s')
-    now += 1100
-    assert.equal(intake.flooded(), false, 'a quiet second later the flood is over')
-    await Promise.all(burst)
-  })
-
   test('on SQLite the writer thread stores the same rows and job as the main-connection path, and commits before resolving', {
     skip: testDbKind !== 'sqlite',
   }, async () => {
     await db.db.deleteFrom('jobs').execute()
-    const writer = createSqliteIntakeWriter(db.location)
+    const writer = createSqliteIntakeWriter(db.location, log)
     const viaThread = createIntakeBatcher(db.db, { writer, concurrency: 2 })
     const viaMain = createIntakeBatcher(db.db)
     const signed = (i: number) => ({
@@ -117,7 +107,7 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
   }, async () => {
     const other = await createTestDb({ migrate: false })
     // No tables: every insert fails inside the thread.
-    const writer = createSqliteIntakeWriter(other.location)
+    const writer = createSqliteIntakeWriter(other.location, log)
     const intake = createIntakeBatcher(other.db, { writer })
     try {
       await assert.rejects(intake.store(event(1)), /webhook intake writer failed: no such table/)

@@ -1,0 +1,121 @@
+import { Writable } from 'node:stream'
+import { parentPort, workerData } from 'node:worker_threads'
+import { Kysely, SqliteDialect } from 'kysely'
+import type { LogLevel } from '../config.ts'
+import { connectDb, type DbHandle } from '../db/connect.ts'
+import { sqliteCapabilities } from '../db/dialect.ts'
+import type { Database } from '../db/schema.ts'
+import { openSqlite } from '../db/sqlite-driver.ts'
+import { createJobRunner, type JobRunner } from '../jobs/runner.ts'
+import type { JobHandler } from '../jobs/types.ts'
+import { createLogger } from '../log.ts'
+import { createWebhookProcessJob } from './process-job.ts'
+import { type ProcessorInit, paceMs, processingChunk, type ToMain, type ToProcessor } from './processor.ts'
+import { createIntakeCommit } from './sqlite-intake.ts'
+
+// The webhook thread (webhooks/processor.ts, decision 0078). It owns a database connection of its
+// own and does two things, the first always before the second:
+//   1. on SQLite, commits the intake's batches of raw events (each `intake` message is handled as
+//      soon as the thread is between two processing transactions: one connection, so the two
+//      never wait on each other's lock);
+//   2. processes `webhook.process` jobs in transactions of a few events, pausing after each in
+//      proportion to how busy the thread that answers Meta is (its event-loop utilisation, shared
+//      through `init.busy`): processing takes the CPU the intake leaves, never the other way round.
+// Log lines and counters go to the main thread, which writes them through its own logger and metrics.
+
+const init = workerData as ProcessorInit
+const port = parentPort
+if (!port) throw new Error('processor-worker.ts runs as a worker thread (webhooks/processor.ts)')
+const send = (message: ToMain) => port.postMessage(message)
+const busy = new Int32Array(init.busy)
+
+const log = createLogger(
+  init.logLevel as LogLevel,
+  new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) send({ type: 'log', line })
+      done()
+    },
+  }),
+)
+
+let handle: DbHandle
+let intake: ReturnType<typeof createIntakeCommit> | undefined
+if (init.sqliteFile) {
+  const database = openSqlite(init.sqliteFile)
+  // Prepared now: a database that cannot take the intake's rows fails the thread at once.
+  intake = createIntakeCommit(database.raw)
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  handle = {
+    db,
+    caps: sqliteCapabilities,
+    location: init.sqliteFile,
+    connectOptions: init.connect,
+    close: () => db.destroy(),
+  }
+} else {
+  handle = await connectDb({ ...init.connect, poolSize: init.poolSize })
+}
+
+const process = createWebhookProcessJob({
+  db: handle.db,
+  caps: handle.caps,
+  onDeadlock: () => send({ type: 'deadlock' }),
+  onWrongApp: () => send({ type: 'wrong_app' }),
+})
+
+/** One job's events in transactions of a few, each followed by its pause (paceMs). */
+const paced: JobHandler<'webhook.process'> = async ({ eventIds }, ctx) => {
+  try {
+    for (let i = 0; i < eventIds.length; i += processingChunk) {
+      const started = performance.now()
+      await process({ eventIds: eventIds.slice(i, i + processingChunk) }, ctx)
+      const pause = paceMs(performance.now() - started, Atomics.load(busy, 0) / 1000)
+      // Even without a pause, a turn of the event loop: an intake batch waiting is committed now.
+      await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)))
+    }
+    return undefined
+  } finally {
+    // What processing queued (media downloads, callbacks) is the main thread's work.
+    send({ type: 'processed' })
+  }
+}
+
+let runner: JobRunner | undefined
+const startProcessing = () => {
+  runner ??= createJobRunner({
+    handle,
+    handlers: { 'webhook.process': paced },
+    log,
+    workerId: init.workerId,
+    concurrency: init.concurrency,
+  })
+  runner.start()
+}
+
+/** Commits an intake batch now, or — inside a processing transaction — as soon as it ends. */
+function commitIntake(message: Extract<ToProcessor, { type: 'intake' }>): void {
+  const raw = intake?.raw
+  if (!intake || !raw)
+    return send({ type: 'intake', seq: message.seq, ok: false, message: 'no intake on PostgreSQL' })
+  if (raw.isTransaction) return void setImmediate(() => commitIntake(message))
+  try {
+    intake.commit(message.rows, message.bodies)
+    send({ type: 'intake', seq: message.seq, ok: true })
+  } catch (err) {
+    send({ type: 'intake', seq: message.seq, ok: false, message: (err as Error).message })
+  }
+}
+
+port.on('message', async (message: ToProcessor) => {
+  if (message.type === 'intake') commitIntake(message)
+  else if (message.type === 'process') startProcessing()
+  else if (message.type === 'nudge') runner?.nudge()
+  else if (message.type === 'stop') {
+    await runner?.stop()
+    await handle.close()
+    send({ type: 'stopped' })
+    port.close()
+  }
+})
+send({ type: 'ready' })

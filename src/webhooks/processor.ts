@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
+import type { ConnectOptions, DbHandle } from '../db/connect.ts'
+import { releaseLocks } from '../jobs/jobs-repo.ts'
+import type { Logger } from '../log.ts'
+import type { IntakeWriter } from './intake-batcher.ts'
+import { packIntakeBatch } from './sqlite-intake.ts'
+
+// Webhook processing runs on a thread of its own (SPEC §5, §11; decision 0078). Answering a
+// webhook is parse-nothing work: check the signature, commit the raw bytes, answer 200.
+// Processing (contacts, conversations, messages, statuses, events) costs several times more. On
+// one thread the two shared one event loop, and a fixed flood threshold decided how much
+// processing the intake let run — a machine that could not first cross it stayed slow. Now:
+//   - the thread that answers Meta does no processing at all;
+//   - the webhook thread processes in transactions of a few events and, after each, pauses in
+//     proportion to how busy the answering thread is (paceMs): at any rate the intake comes first,
+//     processing takes the CPU left over and catches up at full speed when the load drops;
+//   - on SQLite the same thread commits the intake's batches (one connection: the intake never
+//     waits on a processing transaction's lock, it is committed between two of them).
+// The backlog is durable (the `webhook_events` rows) and visible (wahub_webhook_backlog_events,
+// wahub_webhook_processing_lag_seconds, doctor's `webhooks.backlog` warning above a minute).
+
+/** Events per processing transaction: short, so an intake commit waits at most one of them. */
+export const processingChunk = 25
+
+/**
+ * The pause after a processing transaction that took `workMs`, given the answering thread's
+ * event-loop utilisation `busy` (0–1): processing keeps a share of max(10%, 1 − busy) of its own
+ * thread's time. Idle intake → no pause; saturated intake → nine times the work. A smooth
+ * function of the load, no threshold to cross.
+ */
+export function paceMs(workMs: number, busy: number): number {
+  const share = Math.max(0.1, 1 - Math.min(1, Math.max(0, busy)))
+  return Math.max(0, Math.round((workMs * (1 - share)) / share))
+}
+
+export type ProcessorInit = {
+  connect: ConnectOptions
+  /** The SQLite file (the thread commits the intake on it); absent on PostgreSQL. */
+  sqliteFile?: string
+  poolSize: number
+  logLevel: string
+  workerId: string
+  concurrency: number
+  /** Int32 [0]: the answering thread's event-loop utilisation in thousandths. */
+  busy: SharedArrayBuffer
+}
+
+export type ToProcessor =
+  | { type: 'intake'; seq: number; rows: string; bodies: Uint8Array }
+  | { type: 'process' }
+  | { type: 'nudge' }
+  | { type: 'stop' }
+export type ToMain =
+  | { type: 'ready' }
+  | { type: 'intake'; seq: number; ok: boolean; message?: string }
+  | { type: 'log'; line: string }
+  | { type: 'processed' }
+  | { type: 'deadlock' }
+  | { type: 'wrong_app' }
+  | { type: 'stopped' }
+
+export type WebhookProcessor = {
+  /** Job-lock owner id of the current thread (its jobs are released if it dies). */
+  readonly workerId: string
+  /** On SQLite: commits the intake's batches on the thread. */
+  readonly intakeWriter: IntakeWriter | undefined
+  /** Starts processing `webhook.process` jobs (after the main runner released a previous run's locks). */
+  startProcessing(): void
+  /** Wakes the thread's runner (after each intake commit). */
+  nudge(): void
+  /** Stops claiming, lets running batches finish, closes the thread's connection. */
+  stop(): Promise<void>
+  /** Past the shutdown deadline: ends the thread now (the caller releases its jobs' locks). */
+  terminate(): Promise<void>
+}
+
+export type ProcessorOptions = {
+  /** The database the thread opens a connection of its own to. */
+  connect: ConnectOptions
+  /** The main thread's handle: where a dead thread's job locks are released. */
+  handle?: DbHandle
+  log: Logger
+  /** After each processed job: what it queued (media downloads, callbacks) is the main runner's. */
+  onProcessed?: () => void
+  onDeadlock?: () => void
+  onWrongApp?: () => void
+  concurrency?: number
+}
+
+const pinoLevels: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+}
+
+/** A log line of the thread, written again through the main logger (its destination, redaction, level). */
+function relog(log: Logger, line: string): void {
+  let record: Record<string, unknown>
+  try {
+    record = JSON.parse(line) as Record<string, unknown>
+  } catch {
+    return
+  }
+  const { level, time: _time, pid: _pid, hostname: _host, service: _service, msg, ...fields } = record
+  log[pinoLevels[Number(level)] ?? 'info'](fields, typeof msg === 'string' ? msg : '')
+}
+
+/** The answering thread's event-loop utilisation, sampled every 100 ms into a shared cell. */
+function shareBusy(): { buffer: SharedArrayBuffer; stop(): void } {
+  const buffer = new SharedArrayBuffer(4)
+  const cell = new Int32Array(buffer)
+  let last = performance.eventLoopUtilization()
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization()
+    Atomics.store(cell, 0, Math.round(performance.eventLoopUtilization(now, last).utilization * 1000))
+    last = now
+  }, 100)
+  timer.unref()
+  return { buffer, stop: () => clearInterval(timer) }
+}
+
+type Waiting = Map<number, { resolve(): void; reject(err: Error): void }>
+
+export function startWebhookProcessor(options: ProcessorOptions): WebhookProcessor {
+  const { log } = options
+  const sqliteFile = options.connect.databaseUrl
+    ? undefined
+    : path.join(options.connect.dataDir, options.connect.sqliteFile ?? 'wahub.db')
+  const busy = shareBusy()
+  let workerId = ''
+  let worker: Worker | undefined
+  let waiting: Waiting = new Map()
+  let seq = 0
+  let processing = false
+  let stopping: Promise<void> | undefined
+  let restartTimer: NodeJS.Timeout | undefined
+  let restarts = 0
+
+  const spawn = (): Worker => {
+    clearTimeout(restartTimer)
+    workerId = `p_${randomBytes(6).toString('hex')}`
+    const init: ProcessorInit = {
+      connect: options.connect,
+      sqliteFile,
+      poolSize: 4,
+      logLevel: log.level,
+      workerId,
+      concurrency: options.concurrency ?? 2,
+      busy: busy.buffer,
+    }
+    const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
+    const ownWaiting: Waiting = new Map()
+    worker = current
+    waiting = ownWaiting
+    const ownId = workerId
+    // A thread that failed or stopped rejects the intake batches it still held (Meta delivers
+    // those again); its processing jobs are released for the next thread.
+    const fail = (err: Error) => {
+      for (const w of ownWaiting.values()) w.reject(err)
+      ownWaiting.clear()
+    }
+    current.on('message', (message: ToMain) => {
+      if (message.type === 'intake') {
+        const pending = ownWaiting.get(message.seq)
+        ownWaiting.delete(message.seq)
+        if (message.ok) pending?.resolve()
+        else pending?.reject(new Error(`webhook intake commit failed: ${message.message}`))
+      } else if (message.type === 'log') relog(log, message.line)
+      else if (message.type === 'processed') options.onProcessed?.()
+      else if (message.type === 'deadlock') options.onDeadlock?.()
+      else if (message.type === 'wrong_app') options.onWrongApp?.()
+      else if (message.type === 'ready') restarts = 0
+    })
+    // 'error' then 'exit' for a thread that threw; 'exit' alone for one that stopped.
+    const dead = (err: Error, code?: number) => {
+      fail(err)
+      if (worker !== current) return
+      worker = undefined
+      if (stopping || !processing) return // the next intake batch starts a thread
+      log.error({ err, workerId: ownId, code }, 'webhook thread stopped; starting another')
+      const delay = Math.min(30_000, 250 * 2 ** restarts++)
+      restartTimer = setTimeout(async () => {
+        if (options.handle) await releaseLocks(options.handle.db, ownId).catch(() => 0)
+        if (!stopping && !worker) spawn().postMessage({ type: 'process' } satisfies ToProcessor)
+      }, delay)
+      restartTimer.unref()
+    }
+    current.on('error', (err) => dead(new Error(`webhook intake writer failed: ${err.message}`)))
+    current.on('exit', (code) => dead(new Error(`webhook intake writer stopped (exit ${code})`), code))
+    return current
+  }
+
+  const intakeWriter: IntakeWriter | undefined = sqliteFile
+    ? {
+        commit(batch) {
+          if (stopping) return Promise.reject(new Error('webhook intake writer stopped (shutting down)'))
+          const fresh = worker === undefined
+          const current = worker ?? spawn()
+          if (processing && fresh) current.postMessage({ type: 'process' } satisfies ToProcessor)
+          const { rows, bodies } = packIntakeBatch(batch)
+          const id = ++seq
+          return new Promise<void>((resolve, reject) => {
+            waiting.set(id, { resolve, reject })
+            current.postMessage({ type: 'intake', seq: id, rows, bodies } satisfies ToProcessor, [
+              bodies.buffer as ArrayBuffer,
+            ])
+          })
+        },
+        close: () => stop(),
+      }
+    : undefined
+
+  const stop = () => {
+    stopping ??= (async () => {
+      clearTimeout(restartTimer)
+      busy.stop()
+      const current = worker
+      if (!current) return
+      await new Promise<void>((resolve) => {
+        current.once('exit', () => resolve())
+        current.postMessage({ type: 'stop' } satisfies ToProcessor)
+      })
+    })()
+    return stopping
+  }
+
+  return {
+    get workerId() {
+      return workerId
+    },
+    intakeWriter,
+    startProcessing() {
+      processing = true
+      ;(worker ?? spawn()).postMessage({ type: 'process' } satisfies ToProcessor)
+    },
+    nudge() {
+      worker?.postMessage({ type: 'nudge' } satisfies ToProcessor)
+    },
+    stop,
+    async terminate() {
+      stopping ??= Promise.resolve()
+      clearTimeout(restartTimer)
+      busy.stop()
+      await worker?.terminate()
+    },
+  }
+}
+
+/** A SQLite intake writer on a thread of its own, without processing (tests, tools). */
+export function createSqliteIntakeWriter(file: string, log: Logger): IntakeWriter {
+  const processor = startWebhookProcessor({
+    connect: { databaseUrl: undefined, dataDir: path.dirname(file), sqliteFile: path.basename(file) },
+    log,
+  })
+  return processor.intakeWriter as IntakeWriter
+}
