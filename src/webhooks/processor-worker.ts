@@ -96,9 +96,14 @@ const startProcessing = () => {
 /** Commits an intake batch now, or — inside a processing transaction — as soon as it ends. */
 function commitIntake(message: Extract<ToProcessor, { type: 'intake' }>): void {
   const raw = intake?.raw
-  if (!intake || !raw)
-    return send({ type: 'intake', seq: message.seq, ok: false, message: 'no intake on PostgreSQL' })
-  if (raw.isTransaction) return void setImmediate(() => commitIntake(message))
+  if (!intake || !raw) {
+    send({ type: 'intake', seq: message.seq, ok: false, message: 'no intake on PostgreSQL' })
+    return
+  }
+  if (raw.isTransaction) {
+    setImmediate(() => commitIntake(message))
+    return
+  }
   try {
     intake.commit(message.rows, message.bodies)
     send({ type: 'intake', seq: message.seq, ok: true })
