@@ -69,7 +69,7 @@ describe(`quality watch (${testDbKind})`, () => {
     }
     const res = await h.api('PUT', `/api/v1/admin/wabas/${h.emulator.seed.wabaId}/token`, {
       key: h.adminKey,
-      body: { token },
+      body: { token, acceptTemporary: true },
     })
     assert.equal(res.status, 200, res.text)
     await watchQuality(ctx())
