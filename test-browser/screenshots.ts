@@ -405,6 +405,75 @@ async function goliveScreenshots() {
   }
 }
 
-// WAHUB_SCREENSHOTS=golive retakes only the go-live pictures.
-if (process.env.WAHUB_SCREENSHOTS !== 'golive') await main()
-await goliveScreenshots()
+/**
+ * Campaigns (issue 18): a campaign of 12 customers at one message a second, launched and
+ * photographed while it sends, with its dry run's draft beside it in the list.
+ */
+async function campaignsScreenshots() {
+  const d = await startDashboard()
+  try {
+    await createUser(d.h, { email: 'ops@example.com', role: 'admin', password: 'admin password 123' })
+    const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+      const res = await d.h.api(method, url, { key: d.seed.acme.key, body })
+      if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${res.text}`)
+      return res.body as T
+    }
+    const recipients = Array.from({ length: 12 }, (_, i) => ({
+      phone: `+3460070${String(i).padStart(4, '0')}`,
+      attributes: { name: ['Lucía', 'Pablo', 'Marta', 'Jorge'][i % 4] },
+    }))
+    const audience = await call<{ id: string }>('POST', '/api/v1/audiences', {
+      name: 'Clientes diciembre',
+      recipients,
+    })
+    const template = { name: 'appointment_reminder', language: 'en_US' }
+    const parameters = [
+      { name: 'customer_name', attribute: 'name' },
+      { name: 'date', text: 'Friday' },
+    ]
+    await call('POST', '/api/v1/campaigns', {
+      name: 'January sale (draft)',
+      audienceId: audience.id,
+      template,
+      parameters,
+    })
+    const c = await call<{ id: string }>('POST', '/api/v1/campaigns', {
+      name: 'December reminders',
+      audienceId: audience.id,
+      template,
+      parameters,
+      rateMps: 1,
+      quietHours: '21:00-08:00',
+      timeZone: 'Europe/Madrid',
+    })
+    await call('POST', `/api/v1/campaigns/${c.id}/launch`, {})
+    await waitFor(
+      'a few sent',
+      async () => {
+        const v = await call<{ progress: { sent: number; delivered: number; read: number } }>(
+          'GET',
+          `/api/v1/campaigns/${c.id}`,
+        )
+        return v.progress.sent + v.progress.delivered + v.progress.read >= 4
+      },
+      { timeoutMs: 30_000 },
+    )
+    const page = await d.newPage(desktop)
+    await signInToInbox(page, 'ops@example.com', 'admin password 123')
+    await page.goto(`/campaigns/${d.seed.acme.id}/${c.id}`)
+    await page.getByTestId('p-sent').waitFor()
+    await page.setViewportSize({ width: desktop.width, height: 1000 })
+    await shoot(page, 'campaign-progress-desktop')
+    await page.goto('/campaigns')
+    await page.locator('tr[data-campaign="December reminders"]').waitFor()
+    await shoot(page, 'campaigns-desktop')
+  } finally {
+    await d.close()
+  }
+}
+
+// WAHUB_SCREENSHOTS=golive (or campaigns) retakes only those pictures.
+const only = process.env.WAHUB_SCREENSHOTS
+if (!only) await main()
+if (!only || only === 'golive') await goliveScreenshots()
+if (!only || only === 'campaigns') await campaignsScreenshots()

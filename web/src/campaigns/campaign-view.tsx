@@ -103,7 +103,7 @@ export function CampaignView(props: { tenantId: string; id: string }) {
             </button>
           ) : null}
           {live ? (
-            <button type="button" className="danger" disabled={busy} onClick={() => void cancel()}>
+            <button type="button" className="secondary" disabled={busy} onClick={() => void cancel()}>
               {t('cancel.button')}
             </button>
           ) : null}
