@@ -467,6 +467,24 @@ async function campaignsScreenshots() {
     await page.goto('/campaigns')
     await page.locator('tr[data-campaign="December reminders"]').waitFor()
     await shoot(page, 'campaigns-desktop')
+    // The create form with a CSV imported: one row without a phone, reported with its line.
+    await page.goto(`/campaigns/${d.seed.acme.id}/new`)
+    const file = [
+      'phone,name,city',
+      '+34600800001,Lucía,Madrid',
+      '+34600800002,Pablo,Sevilla',
+      'n/a,Marta,Bilbao',
+    ]
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'clientes-enero.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(file.join('\n')),
+    })
+    await page.getByRole('button', { name: 'Import', exact: true }).click()
+    await page.getByTestId('audience-summary').waitFor()
+    await page.getByLabel('Template (approved)').selectOption({ label: 'appointment_reminder (en_US)' })
+    await page.setViewportSize({ width: desktop.width, height: 1500 })
+    await shoot(page, 'campaign-new-desktop')
   } finally {
     await d.close()
   }

@@ -194,7 +194,7 @@ export function CampaignCreate(props: { tenantId: string }) {
           <div className="field">
             <TextField label={t('create.timeZone')} value={timeZone} onValue={setTimeZone} required />
           </div>
-          <label className="check">
+          <label className="checkbox quiet-check">
             <input type="checkbox" checked={quiet} onChange={(e) => setQuiet(e.target.checked)} />
             {t('create.quiet')}
           </label>
