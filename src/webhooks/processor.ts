@@ -23,7 +23,7 @@ import { packIntakeBatch } from './sqlite-intake.ts'
 // wahub_webhook_processing_lag_seconds, doctor's `webhooks.backlog` warning above a minute).
 
 /** Events per processing transaction: short, so an intake commit waits at most one of them. */
-export const processingChunk = 25
+export const processingChunk = 5
 
 /**
  * The pause after a processing transaction that took `workMs`, given the answering thread's
