@@ -37,8 +37,8 @@ const migrations: Record<string, WahubMigration> = {
   '0023-search': search,
   '0025-campaigns': campaigns,
   '0028-webhook-subscriptions': webhookSubscriptions,
-  '0031-signup-attempts': signupAttempts,
   '0029-website-widget': websiteWidget,
+  '0031-signup-attempts': signupAttempts,
 }
 
 /** Every migration's name, in the order the list gives them (what a fresh database applies). */

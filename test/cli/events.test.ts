@@ -36,7 +36,7 @@ test(`wahub events lists unrouted webhooks with their reason and replays them ($
       [['evt_parked', ['123456']]],
     )
     const text = await runWahub(['events', 'list'], { env })
-    assert.match(text.stdout, /evt_parked .* unrouted +123456 +unknown phone_number_id 123456/)
+    assert.match(text.stdout, /evt_parked .* unrouted +- +123456 +unknown phone_number_id 123456/)
     const show = await runWahub(['events', 'show', '--id', 'evt_parked'], { env })
     assert.match(show.stdout, /"object":"whatsapp_business_account"/, 'show prints the raw body')
     const replay = await runWahub(['events', 'replay', '--unrouted', '--json'], { env })
