@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { testDbKind } from '../test/helpers/db.ts'
-import { createUser, type Dashboard, startDashboard } from './helpers/dashboard.ts'
+import { createUser, type Dashboard, signIn, startDashboard } from './helpers/dashboard.ts'
 
 // The dashboard in a second language end to end: chosen from the browser's language, or by
 // ?lang= (remembered); a key the language lacks falls back to English; a server error is shown
-// by its code in that language; dates follow the language.
+// by its code in that language; dates follow the language; the header's switch changes it at once.
 
 describe(`dashboard: languages (${testDbKind})`, () => {
   let d: Dashboard
@@ -45,9 +45,8 @@ describe(`dashboard: languages (${testDbKind})`, () => {
     await page.getByRole('heading', { name: 'Números' }).waitFor()
     // Not in es/channels.json yet: shown in English rather than as a key.
     await page.getByText('Checks tokens, numbers, registration, webhooks and recent failures').waitFor()
-    // Not in es/events.json at all: the whole page falls back to English.
     await nav.getByRole('link', { name: 'Eventos' }).click()
-    await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor()
+    await page.getByRole('heading', { name: 'Eventos', level: 1 }).waitFor()
     // Dates in the chosen language: the admin key's creation date as Spanish writes it.
     await nav.getByRole('link', { name: 'Claves de API' }).click()
     const res = await d.h.api('GET', '/api/v1/admin/api-keys', { key: d.h.adminKey })
@@ -77,5 +76,26 @@ describe(`dashboard: languages (${testDbKind})`, () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     await page.goto('/')
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+  })
+
+  test('the header switches the language at once, and the choice stays after a reload', async () => {
+    const page = await d.newPage(undefined, { locale: 'en-US' })
+    await page.goto('/')
+    await signIn(page, 'ana@example.com', 'contraseña segura 123')
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    await nav.getByRole('link', { name: 'Campaigns' }).waitFor()
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('th')
+    // Every view re-renders in Thai without a reload.
+    await nav.getByRole('link', { name: 'แคมเปญ' }).waitFor()
+    assert.equal(await page.locator('html').getAttribute('lang'), 'th')
+    await page.getByRole('combobox', { name: 'ภาษา' }).selectOption('es')
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Canales' }).waitFor()
+    await page.reload()
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Canales' }).waitFor()
+    assert.equal(
+      await page.getByRole('combobox', { name: 'Idioma' }).inputValue(),
+      'es',
+      'the chosen language is remembered in this browser',
+    )
   })
 })

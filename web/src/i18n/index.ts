@@ -51,4 +51,15 @@ void i18n.use(initReactI18next).init({
 })
 document.documentElement.lang = i18n.language
 
+/** The header's language switch: every view re-renders in `language`, remembered in this browser. */
+export function setLanguage(language: Language): void {
+  try {
+    window.localStorage.setItem(storageKey, language)
+  } catch {
+    // storage may be unavailable (private mode): the choice lasts until reload
+  }
+  void i18n.changeLanguage(language)
+  document.documentElement.lang = language
+}
+
 export { i18n }
