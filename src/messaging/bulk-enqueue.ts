@@ -3,6 +3,7 @@ import { newId } from '../ids.ts'
 import { ensureConversations, touchConversationsOutbound } from '../inbox/conversations-repo.ts'
 import { previewOf } from '../inbox/preview.ts'
 import { enqueueJobs } from '../jobs/jobs-repo.ts'
+import { insertOutboundMany } from './outbound-repo.ts'
 import { sendLane, sendMaxAttempts } from './send-service.ts'
 
 // The outbox in bulk (issue 18): many messages from one number, each to its own contact, queued
@@ -45,52 +46,26 @@ export async function queueMessagesBulk(trx: Db, input: BulkInput): Promise<stri
       [...new Set(chunk.map((c) => c.contactId))],
       now,
     )
-    const rows = chunk.map((item) => ({
-      id: newId('msg', now),
-      tenant_id: input.tenantId,
-      conversation_id: conversations.get(item.contactId) as string,
-      phone_number_id: input.numberRowId,
-      contact_id: item.contactId,
-      direction: 'out' as const,
-      type: input.type,
-      content: JSON.stringify(item.body),
-      wamid: null,
-      status: 'queued',
-      status_at: now,
-      meta_timestamp: null,
-      error_code: null,
-      error_title: null,
-      error_details: null,
-      error_explanation: null,
-      pricing_model: null,
-      pricing_category: null,
-      pricing_type: null,
-      billable: null,
-      context_wamid: null,
-      source: input.source.source,
-      created_by: input.source.createdBy,
-      created_at: now,
-      updated_at: now,
-    }))
-    await trx.insertInto('messages').values(rows).execute()
-    await trx
-      .insertInto('message_transitions')
-      .values(
-        rows.map((r) => ({
-          id: newId('mt', now),
-          message_id: r.id,
-          tenant_id: input.tenantId,
-          status: 'queued',
-          at: now,
-          detail: null,
-        })),
-      )
-      .execute()
+    const messageIds = await insertOutboundMany(
+      trx,
+      chunk.map((item) => ({
+        tenantId: input.tenantId,
+        conversationId: conversations.get(item.contactId) as string,
+        numberRowId: input.numberRowId,
+        contactId: item.contactId,
+        type: input.type,
+        body: item.body,
+        contextWamid: null,
+        source: input.source.source,
+        createdBy: input.source.createdBy,
+      })),
+      now,
+    )
     await enqueueJobs(
       trx,
       'message.send',
       chunk.map((item, n) => ({
-        payload: { messageId: rows[n].id },
+        payload: { messageId: messageIds[n] },
         options: {
           lane: sendLane(input.numberRowId, item.waId),
           runAt: item.runAt ?? now,
@@ -104,7 +79,7 @@ export async function queueMessagesBulk(trx: Db, input: BulkInput): Promise<stri
       now,
       new Map([...conversations.values()].map((id) => [id, preview])),
     )
-    ids.push(...rows.map((r) => r.id))
+    ids.push(...messageIds)
   }
   return ids
 }

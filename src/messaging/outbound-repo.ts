@@ -29,38 +29,7 @@ export type NewOutbound = {
 }
 
 export async function insertOutbound(db: Db, m: NewOutbound, now = Date.now()): Promise<string> {
-  const id = newId('msg', now)
-  await db
-    .insertInto('messages')
-    .values({
-      id,
-      tenant_id: m.tenantId,
-      conversation_id: m.conversationId,
-      phone_number_id: m.numberRowId,
-      contact_id: m.contactId,
-      direction: 'out',
-      type: m.type,
-      content: JSON.stringify(m.body),
-      wamid: null,
-      status: 'queued',
-      status_at: now,
-      meta_timestamp: null,
-      error_code: null,
-      error_title: null,
-      error_details: null,
-      error_explanation: null,
-      pricing_model: null,
-      pricing_category: null,
-      pricing_type: null,
-      billable: null,
-      context_wamid: m.contextWamid,
-      source: m.source,
-      created_by: m.createdBy,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute()
-  await addTransition(db, { messageId: id, tenantId: m.tenantId, status: 'queued', at: now })
+  const [id] = await insertOutboundMany(db, [m], now)
   return id
 }
 
