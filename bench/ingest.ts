@@ -1,8 +1,6 @@
-import { createHmac } from 'node:crypto'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
-import type { DbHandle } from '../src/db/connect.ts'
 import {
   benchDb,
   machine,
@@ -15,6 +13,7 @@ import {
   startWahubServe,
   watchRss,
 } from './lib.ts'
+import { benchChannel, bodyOf, type Kind, restartTraffic, secret, seedOutbound, sign } from './traffic.ts'
 
 // SPEC §11 webhook ingest, with realistic traffic: every inbound webhook is a new message from one
 // of 5,000 customers (a contact, a conversation and a message to write), every status webhook a new
@@ -34,94 +33,6 @@ import {
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const e2eSeconds = Number(process.env.E2E_SECONDS ?? 60)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64)
-const contacts = 5_000
-const outbound = 150_000
-const secret = 'bench-app-secret'
-const pnid = '100000000000001'
-const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
-const waId = (n: number) => `3460${String(n % contacts).padStart(7, '0')}`
-
-function envelope(value: Record<string, unknown>): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '200000000000001',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550000001', phone_number_id: pnid },
-              ...value,
-            },
-          },
-        ],
-      },
-    ],
-  })
-}
-
-const words = [
-  'pan',
-  'centeno',
-  'pedido',
-  'mañana',
-  'entrega',
-  'precio',
-  'barra',
-  'horario',
-  'tarta',
-  'gracias',
-]
-let inboundSeq = 0
-/** A new message from one of 5,000 customers, its text varied (~500 bytes, like Meta's). */
-function inboundBody(): string {
-  const n = inboundSeq++
-  return envelope({
-    contacts: [{ profile: { name: `Customer ${n % contacts}` }, wa_id: waId(n) }],
-    messages: [
-      {
-        from: waId(n),
-        id: `wamid.bench-in-${process.pid}-${n}`,
-        timestamp: String(Math.floor(Date.now() / 1000)),
-        type: 'text',
-        text: {
-          body: `Hola, ¿${words[n % 10]} ${words[(n >> 3) % 10]} para el ${n % 28} de ${n % 12}? (${n})`,
-        },
-      },
-    ],
-  })
-}
-
-let statusSeq = 0
-const statusOrder = ['sent', 'delivered', 'read'] as const
-/** The next status of an outbound message: each message goes sent → delivered → read once. */
-function statusBody(): string {
-  const n = statusSeq++
-  const m = n % outbound
-  const status = statusOrder[Math.floor(n / outbound) % 3]
-  return envelope({
-    statuses: [
-      {
-        id: `wamid.bench-out-${m}`,
-        status,
-        timestamp: String(Math.floor(Date.now() / 1000)),
-        recipient_id: waId(m),
-        ...(status === 'read'
-          ? {}
-          : {
-              conversation: { id: `conv-${m % contacts}`, origin: { type: 'utility' } },
-              pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' },
-            }),
-      },
-    ],
-  })
-}
-
-type Kind = 'inbound' | 'status'
-const bodyOf: Record<Kind, () => string> = { inbound: inboundBody, status: statusBody }
-
 type Load = { url: string; kind: Kind; rate?: number; seconds: number }
 type LoadResult = { rps: number; p50: number; p99: number; ok: number; errors: number }
 
@@ -152,93 +63,7 @@ async function load(options: Load): Promise<LoadResult> {
   }
 }
 
-/** The outbound messages the status webhooks are about, with their customers and conversations. */
-async function seedOutbound(handle: DbHandle, tenantId: string, numberRowId: string): Promise<void> {
-  const now = Date.now()
-  const chunk = 1000
-  for (let i = 0; i < contacts; i += chunk) {
-    const ids = Array.from({ length: Math.min(chunk, contacts - i) }, (_, k) => i + k)
-    await handle.db
-      .insertInto('contacts')
-      .values(
-        ids.map((n) => ({
-          id: `ct_bench_${n}`,
-          tenant_id: tenantId,
-          wa_id: waId(n),
-          user_id: null,
-          profile_name: `Customer ${n}`,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute()
-    await handle.db
-      .insertInto('conversations')
-      .values(
-        ids.map((n) => ({
-          id: `cv_bench_${n}`,
-          tenant_id: tenantId,
-          phone_number_id: numberRowId,
-          contact_id: `ct_bench_${n}`,
-          status: 'open' as const,
-          assignee_user_id: null,
-          last_inbound_at: now,
-          last_message_at: now,
-          last_message_preview: 'seed',
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute()
-  }
-  for (let i = 0; i < outbound; i += chunk) {
-    const ids = Array.from({ length: Math.min(chunk, outbound - i) }, (_, k) => i + k)
-    await handle.db
-      .insertInto('messages')
-      .values(
-        ids.map((m) => ({
-          id: `msg_bench_${String(m).padStart(7, '0')}`,
-          tenant_id: tenantId,
-          conversation_id: `cv_bench_${m % contacts}`,
-          phone_number_id: numberRowId,
-          contact_id: `ct_bench_${m % contacts}`,
-          direction: 'out' as const,
-          type: 'text',
-          content: JSON.stringify({ type: 'text', text: { body: `Your order ${m} is ready` } }),
-          wamid: `wamid.bench-out-${m}`,
-          status: 'sending',
-          status_at: now,
-          meta_timestamp: null,
-          error_code: null,
-          error_title: null,
-          error_details: null,
-          error_explanation: null,
-          pricing_model: null,
-          pricing_category: null,
-          pricing_type: null,
-          billable: null,
-          context_wamid: null,
-          source: 'api',
-          created_by: null,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute()
-  }
-  if (benchDb === 'postgres') await sql`analyze`.execute(handle.db)
-}
-
-const prepared = await prepareDataDir({
-  appId: '300000000000001',
-  appSecret: secret,
-  verifyToken: 'bench-verify',
-  wabaId: '200000000000001',
-  accessToken: 'EAAbench',
-  graphUrl: 'http://127.0.0.1:9',
-  phoneNumberIds: [pnid],
-  displayNumbers: ['15550000001'],
-})
+const prepared = await prepareDataDir(benchChannel)
 const db = await openData(prepared)
 await seedOutbound(db, prepared.channel.tenantId, prepared.channel.numberRowId)
 
@@ -269,8 +94,7 @@ const bareMax: Record<Kind, LoadResult> = {
   status: await load({ url: bare.url, kind: 'status', seconds }),
 }
 await bare.stop()
-inboundSeq = 0
-statusSeq = 0
+restartTraffic()
 
 const wahub = await startWahubServe(prepared.env)
 let rss = watchRss(wahub.pid)

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { registerDbGauges } from './analytics/prometheus.ts'
-import { type RollupPump, startRollupPump } from './analytics/rollup-pump.ts'
+import { countFoldTally, type RollupPump } from './analytics/rollup-pump.ts'
 import { createCampaignRunJob } from './campaigns/runner.ts'
 import { numbersRefreshJob, scheduleNumbersRefresh } from './channels/numbers-refresh-job.ts'
 import { createVault, loadVaultKeys, type Vault } from './channels/vault.ts'
@@ -197,6 +197,8 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       onProcessed: () => jobRunner.nudge(),
       onDeadlock: () => metrics.dbDeadlocks.inc({ work: 'webhook.process' }),
       onWrongApp: () => metrics.webhookWrongApp.inc(),
+      // The analytics fold runs on the webhook thread (decision 0092); its counts come back here.
+      analytics: options.workers !== false ? { onTally: (t) => countFoldTally(metrics, t) } : undefined,
     })
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
@@ -258,7 +260,8 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       pump = startCallbackPump(db, log.child({ component: 'callbacks' }), {
         onQueued: () => jobRunner.nudge(),
       })
-      rollups = startRollupPump(handle, log.child({ component: 'analytics' }), { metrics })
+      const thread = processor
+      rollups = { foldNow: () => thread.foldNow(), stop: async () => {} }
     }
 
     const started: Started = {

@@ -10,11 +10,14 @@ import { type FoldTally, foldRollups } from './rollup.ts'
 // from folding the same page). Price tables are re-read once a minute, so an imported card is
 // used from the next minute on; numbers' quality, limit and throughput are compared with their
 // history every 30 s. `foldNow` lets tests wait for figures to be current.
+// `wahub serve` runs it on the webhook thread (webhooks/processor.ts, decision 0092): folding is
+// catch-up work like processing, paced the same way between its pages, and on SQLite it shares the
+// thread's connection instead of holding the write lock the intake and processing wait on.
 
 export type RollupPump = { foldNow(): Promise<void>; stop(): Promise<void> }
 
-function count(metrics: Metrics | undefined, t: FoldTally) {
-  if (!metrics) return
+/** Adds what a folded page counted to the message counters (`wahub_messages_total`, …). */
+export function countFoldTally(metrics: Metrics, t: FoldTally): void {
   if (t.sent) metrics.messages.inc({ event: 'sent' }, t.sent)
   if (t.received) metrics.messages.inc({ event: 'received' }, t.received)
   if (t.delivered) metrics.messages.inc({ event: 'delivered' }, t.delivered)
@@ -28,7 +31,15 @@ function count(metrics: Metrics | undefined, t: FoldTally) {
 export function startRollupPump(
   handle: DbHandle,
   log: Logger,
-  options: { intervalMs?: number; metrics?: Metrics } = {},
+  options: {
+    intervalMs?: number
+    /** Each committed page's tally (the webhook thread sends it to the main thread's metrics). */
+    onTally?: (t: FoldTally) => void
+    /** Messages a fold transaction reads (rollup.ts's default when absent). */
+    pageSize?: number
+    /** Awaited after each page's transaction, with its duration: the thread's pacing. */
+    afterPage?: (workMs: number) => Promise<void>
+  } = {},
 ): RollupPump {
   let stopped = false
   let running: Promise<void> | undefined
@@ -40,7 +51,9 @@ export function startRollupPump(
     await foldRollups(handle.db, {
       tables: tables.list,
       rowLocks: handle.caps.multiProcess,
-      onTally: (t) => count(options.metrics, t),
+      onTally: options.onTally,
+      pageSize: options.pageSize,
+      afterPage: options.afterPage,
     })
     if (now - historyAt >= 30_000) {
       historyAt = now

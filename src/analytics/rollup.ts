@@ -28,7 +28,7 @@ import { rankVolumes } from './volume.ts'
 const cursorName = 'messages'
 /** A change committed this late after its updated_at is still folded. */
 export const foldOverlapMs = 10_000
-const pageSize = 500
+const defaultPageSize = 500
 
 type Changed = {
   id: string
@@ -283,6 +283,7 @@ async function foldPage(
   from: { at: number; id: string },
   until: number,
   tally: FoldTally,
+  pageSize: number,
 ): Promise<{ last: { at: number; id: string } | undefined; count: number }> {
   const page = (await tx
     .selectFrom('messages as m')
@@ -309,12 +310,9 @@ async function foldPage(
       'c.wa_id',
       'p.waba_id',
     ])
-    .where((eb) =>
-      eb.or([
-        eb('m.updated_at', '>', from.at),
-        eb.and([eb('m.updated_at', '=', from.at), eb('m.id', '>', from.id)]),
-      ]),
-    )
+    // A row-value cursor on the (updated_at, id) index: a page reads its own rows only, however
+    // many messages changed in the same millisecond (migration 0040).
+    .where((eb) => eb(eb.refTuple('m.updated_at', 'm.id'), '>', eb.tuple(from.at, from.id)))
     .where('m.updated_at', '<=', until)
     .orderBy('m.updated_at')
     .orderBy('m.id')
@@ -400,20 +398,25 @@ export async function foldRollups(
     rowLocks: boolean
     now?: number
     onTally?: (t: FoldTally) => void
+    /** Messages a transaction reads: small on the webhook thread, whose intake waits on it (SQLite). */
+    pageSize?: number
+    /** Awaited after each page's transaction with its duration (the webhook thread's pacing). */
+    afterPage?: (workMs: number) => Promise<void>
   },
 ): Promise<number> {
-  const { tables, rowLocks, now = Date.now() } = options
+  const { tables, rowLocks, now = Date.now(), pageSize = defaultPageSize } = options
   const until = now
   let from: { at: number; id: string } | undefined
   let windowStart: number | undefined
   let total = 0
   for (;;) {
     const tally: FoldTally = { sent: 0, received: 0, delivered: 0, read: 0, failed: new Map() }
+    const started = performance.now()
     const done = await db.transaction().execute(async (tx) => {
       const cursor = await lockCursor(tx, rowLocks)
       from ??= { at: Math.max(0, cursor - foldOverlapMs), id: '' }
       windowStart ??= from.at
-      const { last, count } = await foldPage(tx, tables, from, until, tally)
+      const { last, count } = await foldPage(tx, tables, from, until, tally, pageSize)
       total += count
       if (last) from = last
       if (count < pageSize) {
@@ -435,5 +438,6 @@ export async function foldRollups(
     // Counted only once the page committed (a rolled-back page is folded again).
     options.onTally?.(tally)
     if (done) return total
+    await options.afterPage?.(performance.now() - started)
   }
 }

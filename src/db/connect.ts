@@ -6,7 +6,7 @@ import { type DialectCapabilities, postgresCapabilities, sqliteCapabilities } fr
 import { type Listen, pgListener } from './notify.ts'
 import { ensurePrivateDir, preparePrivateSqlite } from './private-files.ts'
 import type { Database } from './schema.ts'
-import { openSqlite } from './sqlite-driver.ts'
+import { LockWaitingSqliteDialect, openSqlite } from './sqlite-driver.ts'
 
 export type Db = Kysely<Database>
 
@@ -74,7 +74,8 @@ export async function connectDb(options: ConnectOptions): Promise<DbHandle> {
   ensurePrivateDir(options.dataDir)
   const file = path.join(options.dataDir, options.sqliteFile ?? 'wahub.db')
   preparePrivateSqlite(file)
-  const database = openSqlite(file)
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  // The lock is waited for with timers, not inside SQLite: this thread answers HTTP requests.
+  const database = openSqlite(file, { busyTimeoutMs: 0 })
+  const db = new Kysely<Database>({ dialect: new LockWaitingSqliteDialect(database) })
   return { db, caps: sqliteCapabilities, location: file, connectOptions: options, close: () => db.destroy() }
 }

@@ -16,6 +16,7 @@ import * as campaigns from './migrations/0025-campaigns.ts'
 import * as webhookSubscriptions from './migrations/0028-webhook-subscriptions.ts'
 import * as websiteWidget from './migrations/0029-website-widget.ts'
 import * as signupAttempts from './migrations/0031-signup-attempts.ts'
+import * as messagesChangedCursor from './migrations/0040-messages-changed-cursor.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
 // the type-checker and a missing file fails at import, not at run time. Append only. Features are
@@ -39,6 +40,7 @@ const migrations: Record<string, WahubMigration> = {
   '0028-webhook-subscriptions': webhookSubscriptions,
   '0029-website-widget': websiteWidget,
   '0031-signup-attempts': signupAttempts,
+  '0040-messages-changed-cursor': messagesChangedCursor,
 }
 
 /** Every migration's name, in the order the list gives them (what a fresh database applies). */

@@ -1,5 +1,14 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
-import type { SqliteDatabase, SqliteStatement } from 'kysely'
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  SqliteDialect,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely'
 
 // Kysely's SqliteDialect speaks better-sqlite3's interface; this adapts Node's built-in
 // node:sqlite to it (docs/decisions/0002-node-sqlite.md: a native addon built by the system
@@ -64,5 +73,112 @@ export function openSqlite(
         iterate: (parameters) => statement.iterate(...parameters.map(toSqlite)) as IterableIterator<unknown>,
       }
     },
+  }
+}
+
+/** SQLITE_BUSY and its extended codes: another connection holds the write lock. */
+function isBusy(err: unknown): boolean {
+  const code = (err as { errcode?: unknown } | null)?.errcode
+  return typeof code === 'number' && (code & 0xff) === 5
+}
+
+/**
+ * A connection whose statements wait for SQLite's write lock without stopping the thread.
+ * SQLite's own busy handler sleeps inside the call: on the thread that answers Meta, a claim or
+ * an API write that met the webhook thread's transaction froze every request for up to its
+ * backoff (tens of ms, p99 in the hundreds under load). Here busy_timeout is 0 and a statement
+ * that finds the lock taken — an autocommit statement or `begin immediate`, which changed nothing
+ * — is tried again after a timer, 1 ms doubling to 16 ms, until `timeoutMs` (decision 0092).
+ * Inside a transaction the connection already holds the lock (every transaction is IMMEDIATE).
+ */
+class LockWaitingConnection implements DatabaseConnection {
+  readonly inner: DatabaseConnection
+  readonly raw: DatabaseSync
+  readonly timeoutMs: number
+  constructor(inner: DatabaseConnection, raw: DatabaseSync, timeoutMs: number) {
+    this.inner = inner
+    this.raw = raw
+    this.timeoutMs = timeoutMs
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    let wait = 1
+    let deadline = 0
+    for (;;) {
+      try {
+        return await this.inner.executeQuery<R>(query)
+      } catch (err) {
+        if (!isBusy(err) || this.raw.isTransaction) throw err
+        deadline ||= Date.now() + this.timeoutMs
+        if (Date.now() >= deadline) throw err
+        await sleep(wait)
+        wait = Math.min(wait * 2, 16)
+      }
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize)
+  }
+}
+
+class LockWaitingDriver implements Driver {
+  #connection: LockWaitingConnection | undefined
+  readonly inner: Driver
+  readonly raw: DatabaseSync
+  readonly timeoutMs: number
+  constructor(inner: Driver, raw: DatabaseSync, timeoutMs: number) {
+    this.inner = inner
+    this.raw = raw
+    this.timeoutMs = timeoutMs
+  }
+  init() {
+    return this.inner.init()
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.inner.acquireConnection()
+    this.#connection ??= new LockWaitingConnection(connection, this.raw, this.timeoutMs)
+    return this.#connection
+  }
+  beginTransaction(connection: DatabaseConnection, settings: Parameters<Driver['beginTransaction']>[1]) {
+    return this.inner.beginTransaction(connection, settings)
+  }
+  commitTransaction(connection: DatabaseConnection) {
+    return this.inner.commitTransaction(connection)
+  }
+  rollbackTransaction(connection: DatabaseConnection) {
+    return this.inner.rollbackTransaction(connection)
+  }
+  savepoint(...args: Parameters<NonNullable<Driver['savepoint']>>) {
+    return this.inner.savepoint?.(...args) ?? Promise.resolve()
+  }
+  rollbackToSavepoint(...args: Parameters<NonNullable<Driver['rollbackToSavepoint']>>) {
+    return this.inner.rollbackToSavepoint?.(...args) ?? Promise.resolve()
+  }
+  releaseSavepoint(...args: Parameters<NonNullable<Driver['releaseSavepoint']>>) {
+    return this.inner.releaseSavepoint?.(...args) ?? Promise.resolve()
+  }
+  releaseConnection(connection: DatabaseConnection) {
+    return this.inner.releaseConnection(connection)
+  }
+  destroy() {
+    return this.inner.destroy()
+  }
+}
+
+/**
+ * Kysely's SQLite dialect over a connection opened with `busyTimeoutMs: 0`, waiting for the
+ * write lock with timers instead of inside SQLite (LockWaitingConnection).
+ */
+export class LockWaitingSqliteDialect extends SqliteDialect {
+  readonly raw: DatabaseSync
+  readonly timeoutMs: number
+  constructor(database: SqliteDatabase & { raw: DatabaseSync }, timeoutMs = 5000) {
+    super({ database })
+    this.raw = database.raw
+    this.timeoutMs = timeoutMs
+  }
+  override createDriver(): Driver {
+    return new LockWaitingDriver(super.createDriver(), this.raw, this.timeoutMs)
   }
 }

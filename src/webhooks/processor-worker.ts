@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Kysely, SqliteDialect } from 'kysely'
+import { type RollupPump, startRollupPump } from '../analytics/rollup-pump.ts'
 import type { LogLevel } from '../config.ts'
 import { connectDb, type DbHandle } from '../db/connect.ts'
 import { sqliteCapabilities } from '../db/dialect.ts'
@@ -10,17 +11,26 @@ import { createJobRunner, type JobRunner } from '../jobs/runner.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import { createLogger } from '../log.ts'
 import { createWebhookProcessJob } from './process-job.ts'
-import { type ProcessorInit, paceMs, processingChunk, type ToMain, type ToProcessor } from './processor.ts'
+import {
+  foldPageSize,
+  type ProcessorInit,
+  paceMs,
+  processingChunk,
+  type ToMain,
+  type ToProcessor,
+} from './processor.ts'
 import { createIntakeCommit } from './sqlite-intake.ts'
 
 // The webhook thread (webhooks/processor.ts, decision 0078). It owns a database connection of its
-// own and does two things, the first always before the second:
+// own and does three things, the first always before the others:
 //   1. on SQLite, commits the intake's batches of raw events (each `intake` message is handled as
 //      soon as the thread is between two processing transactions: one connection, so the two
 //      never wait on each other's lock);
 //   2. processes `webhook.process` jobs in transactions of a few events, pausing after each in
 //      proportion to how busy the thread that answers Meta is (its event-loop utilisation, shared
-//      through `init.busy`): processing takes the CPU the intake leaves, never the other way round.
+//      through `init.busy`): processing takes the CPU the intake leaves, never the other way round;
+//   3. folds the analytics rollups (analytics/rollup-pump.ts) in pages of `foldPageSize` messages,
+//      paced like processing (decision 0092).
 // Log lines and counters go to the main thread, which writes them through its own logger and metrics.
 
 const init = workerData as ProcessorInit
@@ -64,15 +74,20 @@ const process = createWebhookProcessJob({
   onWrongApp: () => send({ type: 'wrong_app' }),
 })
 
+/** The pause after `workMs` of catch-up work (processing, folding), or a turn of the event loop. */
+function pace(workMs: number): Promise<void> {
+  const pause = paceMs(workMs, Atomics.load(busy, 0) / 1000)
+  // Even without a pause, a turn of the event loop: an intake batch waiting is committed now.
+  return new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)))
+}
+
 /** One job's events in transactions of a few, each followed by its pause (paceMs). */
 const paced: JobHandler<'webhook.process'> = async ({ eventIds }, ctx) => {
   try {
     for (let i = 0; i < eventIds.length; i += processingChunk) {
       const started = performance.now()
       await process({ eventIds: eventIds.slice(i, i + processingChunk) }, ctx)
-      const pause = paceMs(performance.now() - started, Atomics.load(busy, 0) / 1000)
-      // Even without a pause, a turn of the event loop: an intake batch waiting is committed now.
-      await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)))
+      await pace(performance.now() - started)
     }
     return undefined
   } finally {
@@ -82,7 +97,14 @@ const paced: JobHandler<'webhook.process'> = async ({ eventIds }, ctx) => {
 }
 
 let runner: JobRunner | undefined
-const startProcessing = () => {
+let rollups: RollupPump | undefined
+const startProcessing = (analytics: boolean) => {
+  if (analytics)
+    rollups ??= startRollupPump(handle, log.child({ component: 'analytics' }), {
+      onTally: (tally) => send({ type: 'tally', tally }),
+      pageSize: foldPageSize,
+      afterPage: pace,
+    })
   runner ??= createJobRunner({
     handle,
     handlers: { 'webhook.process': paced },
@@ -114,10 +136,20 @@ function commitIntake(message: Extract<ToProcessor, { type: 'intake' }>): void {
 
 port.on('message', async (message: ToProcessor) => {
   if (message.type === 'intake') commitIntake(message)
-  else if (message.type === 'process') startProcessing()
+  else if (message.type === 'process') startProcessing(message.analytics)
+  else if (message.type === 'fold') {
+    const pump = rollups
+    if (!pump) send({ type: 'folded', seq: message.seq, ok: false, message: 'the fold is not running' })
+    else
+      pump.foldNow().then(
+        () => send({ type: 'folded', seq: message.seq, ok: true }),
+        (err: Error) => send({ type: 'folded', seq: message.seq, ok: false, message: err.message }),
+      )
+  }
   else if (message.type === 'nudge') runner?.nudge()
   else if (message.type === 'stop') {
     await runner?.stop()
+    await rollups?.stop()
     await handle.close()
     send({ type: 'stopped' })
     port.close()

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
+import type { FoldTally } from '../analytics/rollup.ts'
 import type { ConnectOptions, DbHandle } from '../db/connect.ts'
 import { releaseLocks } from '../jobs/jobs-repo.ts'
 import type { Logger } from '../log.ts'
@@ -19,11 +20,17 @@ import { packIntakeBatch } from './sqlite-intake.ts'
 //     processing takes the CPU left over and catches up at full speed when the load drops;
 //   - on SQLite the same thread commits the intake's batches (one connection: the intake never
 //     waits on a processing transaction's lock, it is committed between two of them).
+// The analytics fold (analytics/rollup-pump.ts) runs on the same thread, in pages of a few
+// messages paced the same way (decision 0092): on the main thread its SQLite transactions stopped
+// the answering thread and held the write lock that the intake and processing waited on.
 // The backlog is durable (the `webhook_events` rows) and visible (wahub_webhook_backlog_events,
 // wahub_webhook_processing_lag_seconds, doctor's `webhooks.backlog` warning above a minute).
 
 /** Events per processing transaction: short, so an intake commit waits at most one of them. */
 export const processingChunk = 5
+
+/** Messages per analytics fold transaction on the thread: as short as a processing transaction. */
+export const foldPageSize = 50
 
 /**
  * The pause after a processing transaction that took `workMs`, given the answering thread's
@@ -50,7 +57,8 @@ export type ProcessorInit = {
 
 export type ToProcessor =
   | { type: 'intake'; seq: number; rows: string; bodies: Uint8Array }
-  | { type: 'process' }
+  | { type: 'process'; analytics: boolean }
+  | { type: 'fold'; seq: number }
   | { type: 'nudge' }
   | { type: 'stop' }
 export type ToMain =
@@ -58,6 +66,8 @@ export type ToMain =
   | { type: 'intake'; seq: number; ok: boolean; message?: string }
   | { type: 'log'; line: string }
   | { type: 'processed' }
+  | { type: 'tally'; tally: FoldTally }
+  | { type: 'folded'; seq: number; ok: boolean; message?: string }
   | { type: 'deadlock' }
   | { type: 'wrong_app' }
   | { type: 'stopped' }
@@ -71,6 +81,8 @@ export type WebhookProcessor = {
   startProcessing(): void
   /** Wakes the thread's runner (after each intake commit). */
   nudge(): void
+  /** Folds the analytics rollups up to now on the thread (tests, reports); needs `analytics`. */
+  foldNow(): Promise<void>
   /** Stops claiming, lets running batches finish, closes the thread's connection. */
   stop(): Promise<void>
   /** Past the shutdown deadline: ends the thread now (the caller releases its jobs' locks). */
@@ -88,6 +100,8 @@ export type ProcessorOptions = {
   onDeadlock?: () => void
   onWrongApp?: () => void
   concurrency?: number
+  /** Runs the analytics fold on the thread once processing starts; each page's tally comes here. */
+  analytics?: { onTally(t: FoldTally): void }
 }
 
 const pinoLevels: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
@@ -141,6 +155,8 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
   let stopping: Promise<void> | undefined
   let restartTimer: NodeJS.Timeout | undefined
   let restarts = 0
+  let folds: Waiting = new Map()
+  const processMessage = (): ToProcessor => ({ type: 'process', analytics: Boolean(options.analytics) })
 
   const spawn = (): Worker => {
     clearTimeout(restartTimer)
@@ -156,14 +172,18 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
     }
     const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
     const ownWaiting: Waiting = new Map()
+    const ownFolds: Waiting = new Map()
     worker = current
     waiting = ownWaiting
+    folds = ownFolds
     const ownId = workerId
     // A thread that failed or stopped rejects the intake batches it still held (Meta delivers
     // those again); its processing jobs are released for the next thread.
     const fail = (err: Error) => {
       for (const w of ownWaiting.values()) w.reject(err)
       ownWaiting.clear()
+      for (const w of ownFolds.values()) w.reject(err)
+      ownFolds.clear()
     }
     current.on('message', (message: ToMain) => {
       if (message.type === 'intake') {
@@ -173,6 +193,13 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
         else pending?.reject(new Error(`webhook intake commit failed: ${message.message}`))
       } else if (message.type === 'log') relog(log, message.line)
       else if (message.type === 'processed') options.onProcessed?.()
+      else if (message.type === 'tally') options.analytics?.onTally(message.tally)
+      else if (message.type === 'folded') {
+        const pending = ownFolds.get(message.seq)
+        ownFolds.delete(message.seq)
+        if (message.ok) pending?.resolve()
+        else pending?.reject(new Error(`analytics fold failed: ${message.message}`))
+      }
       else if (message.type === 'deadlock') options.onDeadlock?.()
       else if (message.type === 'wrong_app') options.onWrongApp?.()
       else if (message.type === 'ready') restarts = 0
@@ -187,7 +214,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       const delay = Math.min(30_000, 250 * 2 ** restarts++)
       restartTimer = setTimeout(async () => {
         if (options.handle) await releaseLocks(options.handle.db, ownId).catch(() => 0)
-        if (!stopping && !worker) spawn().postMessage({ type: 'process' } satisfies ToProcessor)
+        if (!stopping && !worker) spawn().postMessage(processMessage())
       }, delay)
       restartTimer.unref()
     }
@@ -202,7 +229,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
           if (stopping) return Promise.reject(new Error('webhook intake writer stopped (shutting down)'))
           const fresh = worker === undefined
           const current = worker ?? spawn()
-          if (processing && fresh) current.postMessage({ type: 'process' } satisfies ToProcessor)
+          if (processing && fresh) current.postMessage(processMessage())
           const { rows, bodies } = packIntakeBatch(batch)
           const id = ++seq
           return new Promise<void>((resolve, reject) => {
@@ -237,10 +264,20 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
     intakeWriter,
     startProcessing() {
       processing = true
-      ;(worker ?? spawn()).postMessage({ type: 'process' } satisfies ToProcessor)
+      ;(worker ?? spawn()).postMessage(processMessage())
     },
     nudge() {
       worker?.postMessage({ type: 'nudge' } satisfies ToProcessor)
+    },
+    foldNow() {
+      const current = worker
+      if (!current || !processing || !options.analytics)
+        return Promise.reject(new Error('analytics fold: the webhook thread is not running the fold'))
+      const id = ++seq
+      return new Promise<void>((resolve, reject) => {
+        folds.set(id, { resolve, reject })
+        current.postMessage({ type: 'fold', seq: id } satisfies ToProcessor)
+      })
     },
     stop,
     async terminate() {

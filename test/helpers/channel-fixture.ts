@@ -73,5 +73,5 @@ export async function seedChannel(db: Db, vault: Vault, seed: ChannelSeed) {
     return id
   }
   const numberRowId = await addNumber(seed.phoneNumberIds[0])
-  return { tenantId, numberRowId, wabaRowId, addNumber }
+  return { tenantId, numberRowId, wabaRowId, appRowId: appRow, addNumber }
 }

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
+import { createLogger } from '../src/log.ts'
+import { insertEventBatch } from '../src/webhooks/intake-batcher.ts'
+import { createWebhookProcessJob } from '../src/webhooks/process-job.ts'
+import { processingChunk } from '../src/webhooks/processor.ts'
+import { benchDb, machine, openData, percentile, prepareDataDir, printTable } from './lib.ts'
+import { benchChannel, bodyOf, type Kind, seedOutbound } from './traffic.ts'
+
+// SPEC §11's processing cost per event, measured without HTTP: the same traffic as bench/ingest.ts
+// (new messages from 5,000 customers; statuses of 150,000 seeded outbound messages) stored as
+// pending webhook events, then processed by the webhook job exactly as the webhook thread does it —
+// transactions of `processingChunk` events, one after the other, on one connection, nothing else
+// running. Prints events/s, the cost of one event and of one transaction (p50, p99), for messages
+// and for statuses. Run with `--cpu-prof` to see where the time goes.
+//   node bench/processing.ts                       SQLite
+//   BENCH_DB=postgres node bench/processing.ts     PostgreSQL (a fresh database)
+// BENCH_EVENTS (5000) events of each kind; the first 500 of each warm up and are not counted.
+
+const events = Number(process.env.BENCH_EVENTS ?? 5000)
+const warmUp = 500
+
+const prepared = await prepareDataDir(benchChannel)
+const handle = await openData(prepared)
+await seedOutbound(handle, prepared.channel.tenantId, prepared.channel.numberRowId)
+console.log(
+  `processing benchmark on ${benchDb}: ${events} events of each kind, ${processingChunk} a transaction`,
+)
+console.log(`machine at start: ${machine()}`)
+
+const job = createWebhookProcessJob({ db: handle.db, caps: handle.caps })
+const log = createLogger('warn')
+
+/** Stores `n` pending events of a kind (as the intake does) and returns their ids in order. */
+async function store(kind: Kind, n: number): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < n; i += 500) {
+    const batch = Array.from({ length: Math.min(500, n - i) }, () => ({
+      id: `we_${randomUUID()}`,
+      receivedAt: Date.now(),
+      body: Buffer.from(bodyOf[kind]()),
+      headers: {},
+      metaAppRowId: prepared.channel.appRowId,
+    }))
+    await insertEventBatch(handle.db, batch)
+    ids.push(...batch.map((e) => e.id))
+  }
+  // The intake's jobs are not run here: the bench calls the handler itself.
+  await sql`delete from jobs`.execute(handle.db)
+  return ids
+}
+
+async function run(kind: Kind): Promise<Record<string, string | number>> {
+  const ids = await store(kind, events + warmUp)
+  const ctx = {
+    job: {
+      id: 0,
+      kind: 'webhook.process' as const,
+      payload: { eventIds: [] },
+      attempts: 1,
+      maxAttempts: 10,
+      lane: null,
+      runAt: 0,
+    },
+    signal: new AbortController().signal,
+    log,
+  }
+  const chunks: number[] = []
+  let started = 0
+  for (let i = 0; i < ids.length; i += processingChunk) {
+    if (i === warmUp) started = performance.now()
+    const t = performance.now()
+    await job({ eventIds: ids.slice(i, i + processingChunk) }, ctx)
+    if (i >= warmUp) chunks.push(performance.now() - t)
+  }
+  const ms = performance.now() - started
+  const processed = await handle.db
+    .selectFrom('webhook_events')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('id', 'in', ids)
+    .where('outcome', '=', 'processed')
+    .executeTakeFirstOrThrow()
+  if (Number(processed.n) !== ids.length)
+    throw new Error(`${kind}: ${processed.n} of ${ids.length} events processed — the bench measured failures`)
+  return {
+    kind: kind === 'inbound' ? 'new messages (5,000 customers)' : 'statuses (150,000 messages)',
+    'events/s': Math.round((events * 1000) / ms),
+    'ms/event': (ms / events).toFixed(3),
+    'transaction p50 ms': percentile(chunks, 50).toFixed(2),
+    'transaction p99 ms': percentile(chunks, 99).toFixed(2),
+  }
+}
+
+const rows = [await run('inbound'), await run('status')]
+printTable(`webhook processing on ${benchDb}, one connection, ${processingChunk} events a transaction`, rows)
+console.log(`machine at end: ${machine()}`)
+await handle.close()
+await prepared.remove()
