@@ -75,6 +75,12 @@ export function optOutOf(
   return keywords.has(normal) ? { source: 'keyword', detail: normal } : null
 }
 
+/** Whether any keyword list could make this message an opt-out (optOutOf before the keywords). */
+function mayOptOut(message: Obj): boolean {
+  const { text, payload } = replyOf(message)
+  return typeof payload === 'string' || (typeof text === 'string' && text.length <= 40)
+}
+
 export async function getKeywords(db: Db, tenantId: string): Promise<KeywordMap> {
   const row = await db
     .selectFrom('suppression_settings')
@@ -121,6 +127,9 @@ export async function noteInboundReply(
   if (!input.waId) return false
   const type = input.message.type
   if (type !== 'text' && type !== 'button' && type !== 'interactive') return false
+  // Most replies cannot be an opt-out whatever the tenant's keywords (longer than any keyword,
+  // not a STOP button): no need to read the keywords for them.
+  if (!mayOptOut(input.message)) return false
   const hit = optOutOf(input.message, keywordSet(await getKeywords(db, input.tenantId)))
   if (!hit) return false
   const added = await insertSuppressions(db, input.tenantId, [input.waId], {

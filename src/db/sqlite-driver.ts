@@ -5,8 +5,8 @@ import {
   type DatabaseConnection,
   type Driver,
   type QueryResult,
-  SqliteDialect,
   type SqliteDatabase,
+  SqliteDialect,
   type SqliteStatement,
 } from 'kysely'
 

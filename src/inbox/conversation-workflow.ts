@@ -4,6 +4,7 @@ import type { ConversationStatus } from '../db/schema.ts'
 import { WahubError } from '../errors.ts'
 import { recordEvent } from '../events/events-repo.ts'
 import { type Activity, recordActivity } from './activity-repo.ts'
+import type { InboundConversation } from './conversations-repo.ts'
 
 // The team inbox's workflow on a conversation (SPEC §13): its status (open, pending = waiting
 // on the customer, resolved) and its assignee (an agent of the tenant, or nobody). Every change
@@ -122,18 +123,13 @@ export async function assignConversation(
 /**
  * A customer wrote (called inside the webhook's processing transaction): a pending or resolved
  * conversation is open again, and an unassigned one goes to the next available agent when the
- * tenant has round-robin assignment on.
+ * tenant has round-robin assignment on. `row` is the conversation as the message found it
+ * (conversationForInbound: read in the statement that found the conversation).
  */
-export async function afterInboundMessage(db: Db, tenantId: string, conversationId: string): Promise<void> {
-  const row = await current(db, tenantId, conversationId)
+export async function afterInboundMessage(db: Db, row: InboundConversation): Promise<void> {
   if (row.status !== 'open') await writeStatus(db, row, 'open', systemActor, 'inbound')
   if (row.assignee_user_id !== null) return
-  const tenant = await db
-    .selectFrom('tenants')
-    .select('auto_assign')
-    .where('id', '=', tenantId)
-    .executeTakeFirst()
-  if (tenant?.auto_assign !== 1) return
-  const agent = await takeNextAgent(db, tenantId)
+  if (row.auto_assign !== 1) return
+  const agent = await takeNextAgent(db, row.tenant_id)
   if (agent) await writeAssignee(db, { ...row, status: 'open' }, agent, systemActor, 'round_robin')
 }

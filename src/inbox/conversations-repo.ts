@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
+import type { ConversationStatus } from '../db/schema.ts'
 import { newId } from '../ids.ts'
 
 // One conversation per phone number × contact (SPEC §4). The customer-service window is
@@ -22,15 +23,41 @@ export async function getOrCreateConversation(
   contactId: string,
   now = Date.now(),
 ): Promise<string> {
+  return (await conversationForInbound(db, tenantId, numberRowId, contactId, now)).id
+}
+
+/** A conversation's workflow state as an inbound message needs it (conversation-workflow.ts). */
+export type InboundConversation = {
+  id: string
+  tenant_id: string
+  status: ConversationStatus
+  assignee_user_id: string | null
+  /** The tenant's round-robin setting (1 = on). */
+  auto_assign: number
+}
+
+/**
+ * getOrCreateConversation with the conversation's status, assignee and its tenant's round-robin
+ * setting read in the same statement: an inbound message needs all of them (one statement per
+ * message instead of three on the webhook thread's hottest path).
+ */
+export async function conversationForInbound(
+  db: Db,
+  tenantId: string,
+  numberRowId: string,
+  contactId: string,
+  now = Date.now(),
+): Promise<InboundConversation> {
   const find = () =>
     db
-      .selectFrom('conversations')
-      .select('id')
-      .where('phone_number_id', '=', numberRowId)
-      .where('contact_id', '=', contactId)
+      .selectFrom('conversations as c')
+      .innerJoin('tenants as t', 't.id', 'c.tenant_id')
+      .select(['c.id', 'c.tenant_id', 'c.status', 'c.assignee_user_id', 't.auto_assign'])
+      .where('c.phone_number_id', '=', numberRowId)
+      .where('c.contact_id', '=', contactId)
       .executeTakeFirst()
   const existing = await find()
-  if (existing) return existing.id
+  if (existing) return existing
   await db
     .insertInto('conversations')
     .values({
@@ -44,7 +71,7 @@ export async function getOrCreateConversation(
     })
     .onConflict((oc) => oc.columns(['phone_number_id', 'contact_id']).doNothing())
     .execute()
-  return (await find())!.id
+  return (await find())!
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Db } from '../db/connect.ts'
 import { recordEvent } from '../events/events-repo.ts'
 import { changeContactNumber, upsertContact } from './contacts-repo.ts'
 import { afterInboundMessage } from './conversation-workflow.ts'
-import { getOrCreateConversation, touchConversation } from './conversations-repo.ts'
+import { conversationForInbound, touchConversation } from './conversations-repo.ts'
 import { createInboundMedia, mediaTypes } from './media-repo.ts'
 import { insertInbound } from './messages-repo.ts'
 import { previewOf } from './preview.ts'
@@ -57,7 +57,8 @@ export async function recordInbound(
     userId,
     profileName: s(input.contact?.profile?.name),
   })
-  const conversationId = await getOrCreateConversation(db, target.tenantId, target.numberRowId, contact.id)
+  const conversation = await conversationForInbound(db, target.tenantId, target.numberRowId, contact.id)
+  const conversationId = conversation.id
 
   if (type === 'reaction') {
     const reaction = (m.reaction ?? {}) as Obj
@@ -114,7 +115,7 @@ export async function recordInbound(
     inbound: true,
     opensWindow: type !== 'system',
   })
-  await afterInboundMessage(db, target.tenantId, conversationId)
+  await afterInboundMessage(db, conversation)
   if (mediaTypes.includes(type)) {
     const media = (m[type] ?? {}) as Obj
     const mediaId = s(media.id)

@@ -145,8 +145,7 @@ port.on('message', async (message: ToProcessor) => {
         () => send({ type: 'folded', seq: message.seq, ok: true }),
         (err: Error) => send({ type: 'folded', seq: message.seq, ok: false, message: err.message }),
       )
-  }
-  else if (message.type === 'nudge') runner?.nudge()
+  } else if (message.type === 'nudge') runner?.nudge()
   else if (message.type === 'stop') {
     await runner?.stop()
     await rollups?.stop()

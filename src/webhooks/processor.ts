@@ -199,8 +199,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
         ownFolds.delete(message.seq)
         if (message.ok) pending?.resolve()
         else pending?.reject(new Error(`analytics fold failed: ${message.message}`))
-      }
-      else if (message.type === 'deadlock') options.onDeadlock?.()
+      } else if (message.type === 'deadlock') options.onDeadlock?.()
       else if (message.type === 'wrong_app') options.onWrongApp?.()
       else if (message.type === 'ready') restarts = 0
     })
