@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { testDbKind } from '../test/helpers/db.ts'
-import { createUser, type Dashboard, startDashboard } from './helpers/dashboard.ts'
+import { createUser, type Dashboard, signIn, startDashboard } from './helpers/dashboard.ts'
 
 // The dashboard in a second language end to end: chosen from the browser's language, or by
 // ?lang= (remembered); a key the language lacks falls back to English; a server error is shown
@@ -76,5 +76,31 @@ describe(`dashboard: languages (${testDbKind})`, () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     await page.goto('/')
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+  })
+  test('the header switches the language at once, and the choice stays after a reload', async () => {
+    const page = await d.newPage(undefined, { locale: 'en-US' })
+    await page.goto('/')
+    await signIn(page, 'ana@example.com', 'contraseña segura 123')
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    await nav.getByRole('link', { name: 'Campaigns' }).waitFor()
+    const header = page.getByRole('banner')
+    // Each language named in itself, so whoever cannot read the current one still finds theirs.
+    assert.deepEqual(
+      await header.getByRole('combobox', { name: 'Language' }).locator('option').allTextContents(),
+      ['English', 'Español', 'Português (Brasil)', 'ไทย'],
+    )
+    await header.getByRole('combobox', { name: 'Language' }).selectOption('th')
+    // Every view re-renders in Thai without a reload.
+    await nav.getByRole('link', { name: 'แคมเปญ' }).waitFor()
+    assert.equal(await page.locator('html').getAttribute('lang'), 'th')
+    await header.getByRole('combobox', { name: 'ภาษา' }).selectOption('es')
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Canales' }).waitFor()
+    await page.reload()
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Canales' }).waitFor()
+    assert.equal(
+      await header.getByRole('combobox', { name: 'Idioma' }).inputValue(),
+      'es',
+      'the chosen language is remembered in this browser',
+    )
   })
 })

@@ -144,7 +144,7 @@ describe(`dashboard: the inbox (${testDbKind})`, () => {
 
     await page.getByRole('heading', { name: 'Send a template' }).waitFor()
     assert.equal(await page.getByRole('textbox', { name: 'Message' }).count(), 0, 'no free-form text box')
-    await page.getByLabel('Language').selectOption('en_US')
+    await page.getByRole('form', { name: 'Send a template' }).getByLabel('Language').selectOption('en_US')
     await page.getByLabel('Template', { exact: true }).selectOption({ label: 'order_update (utility)' })
     // Only approved templates are offered (spring_promo is paused, old_receipt disabled).
     const offered = await page.getByLabel('Template', { exact: true }).locator('option').allTextContents()

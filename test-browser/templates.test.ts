@@ -78,7 +78,7 @@ describe(`dashboard: templates (${testDbKind})`, () => {
     await admin.getByRole('link', { name: 'New template' }).click()
     await admin.getByRole('heading', { name: 'New template' }).waitFor()
     await admin.getByLabel('Name').fill('pickup_ready')
-    await admin.getByLabel('Language').fill('en_US')
+    await admin.getByRole('main').getByLabel('Language').fill('en_US')
     await admin.getByLabel('Header', { exact: true }).selectOption('IMAGE')
     const picture = await drawPicture(d.browser, cakePicture)
     await admin
@@ -126,7 +126,7 @@ describe(`dashboard: templates (${testDbKind})`, () => {
     const en = card('pickup_ready', 'en_US')
     await en.getByRole('link', { name: 'Add language' }).click()
     await admin.getByRole('heading', { name: 'Add a language to pickup_ready' }).waitFor()
-    await admin.getByLabel('Language').fill('es')
+    await admin.getByRole('main').getByLabel('Language').fill('es')
     await admin
       .getByLabel('Body', { exact: true })
       .fill('Hola {{1}}, tu tarta está lista: pedido {{2}}. ¡Hasta pronto!')
@@ -222,7 +222,7 @@ describe(`dashboard: templates (${testDbKind})`, () => {
     await closeWindow(d.h, id)
     await agent.goto(`/inbox/${id}`)
     await agent.getByRole('heading', { name: 'Send a template' }).waitFor()
-    await agent.getByLabel('Language').selectOption('en_US')
+    await agent.getByRole('form', { name: 'Send a template' }).getByLabel('Language').selectOption('en_US')
     await agent.getByLabel('Template', { exact: true }).selectOption({ label: 'pickup_ready (utility)' })
     await agent.getByLabel('Header image (https link)').fill('https://panaderia.example/cake.jpg')
     await agent.getByLabel('Body {{1}}').fill('Sheena')

@@ -21,6 +21,7 @@ import { Link, navigate, usePath } from './router.tsx'
 import { ConnectPage } from './signup/connect-page.tsx'
 import { TemplatesPage } from './templates/templates-page.tsx'
 import { TenantsPage } from './tenants/tenants-page.tsx'
+import { LanguageSwitch } from './ui/language-switch.tsx'
 
 // The shell: who is signed in (GET /auth/me), the forced first-run password change, the
 // navigation by role (admin: everything; agent: the inbox of their tenant) and the pages.
@@ -188,6 +189,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
             <span className="who-email">{props.user.email}</span>
             <span className="role-badge">{t(`role.${props.user.role}`)}</span>
           </span>
+          <LanguageSwitch />
           <button type="button" className="secondary small" onClick={props.onSignOut}>
             {t('signOut')}
           </button>
