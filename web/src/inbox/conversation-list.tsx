@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get, qs } from '../api.ts'
-import type { Conversation, Tenant, User } from '../api-types.ts'
+import type { Conversation, SearchMatch, Tenant, User } from '../api-types.ts'
 import { contactLabel, contactNumber, formatCountdown, formatTime } from '../format.ts'
 import { useLive } from '../live.tsx'
 import { Link } from '../router.tsx'
@@ -18,7 +18,7 @@ import { agentName, conversationEvents, useAgents } from './team.ts'
 // count and window; live: refreshed when a message arrives, a status changes or a teammate
 // assigns, resolves or labels; more pages as you scroll.
 
-type Page = { conversations: Conversation[]; nextCursor: string | null }
+type Page = { conversations: Conversation[]; nextCursor: string | null; searchCapped?: boolean }
 
 export const conversationReadEvent = 'wahub:conversation-read'
 
@@ -33,6 +33,7 @@ export function ConversationList(props: {
   const team = useAgents(props.user.role === 'agent' ? props.user.tenantId : filters.tenantId || null)
   const [items, setItems] = useState<Conversation[]>([])
   const [cursor, setCursor] = useState<string | null>(null)
+  const [capped, setCapped] = useState(false)
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<unknown>()
   const seq = useRef(0)
@@ -63,6 +64,7 @@ export function ConversationList(props: {
         if (mine !== seq.current) return
         setItems(page.conversations)
         setCursor(page.nextCursor)
+        setCapped(page.searchCapped === true)
         setError(undefined)
       } catch (err) {
         if (mine === seq.current) setError(err)
@@ -128,6 +130,11 @@ export function ConversationList(props: {
       {!loading && items.length === 0 && !error ? (
         <p className="empty">{isFiltered(filters) ? t('list.noMatch') : t('list.empty')}</p>
       ) : null}
+      {capped ? (
+        <p className="notice search-capped" role="status">
+          {t('list.searchCapped')}
+        </p>
+      ) : null}
       <ul aria-label={t('list.label')} className="conversations">
         {items.map((c) => {
           const label = contactLabel(c.contact)
@@ -163,7 +170,11 @@ export function ConversationList(props: {
                   </span>
                   <span className="conversation-bottom">
                     <span className="conversation-preview">
-                      <Highlighted text={snippetOf(c)} query={filters.q} />
+                      {c.match ? (
+                        <MatchSnippet parts={c.match.snippet} />
+                      ) : (
+                        <Highlighted text={c.lastMessagePreview ?? ''} query={filters.q} />
+                      )}
                     </span>
                     {c.unreadCount > 0 ? (
                       <span className="unread-badge">
@@ -202,8 +213,14 @@ export function ConversationList(props: {
   )
 }
 
-/** The search's matching text when the API gives one (full-text search), else the last message. */
-function snippetOf(c: Conversation): string {
-  const snippet = (c as Conversation & { snippet?: unknown }).snippet
-  return typeof snippet === 'string' && snippet ? snippet : (c.lastMessagePreview ?? '')
+/** A search result's text around its first hit, as the server cut it: hits marked, never HTML. */
+function MatchSnippet(props: { parts: SearchMatch['snippet'] }) {
+  return (
+    <>
+      {props.parts.map((p, i) =>
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts are a fixed sequence of one text
+        p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>,
+      )}
+    </>
+  )
 }
