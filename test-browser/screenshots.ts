@@ -198,7 +198,7 @@ async function main() {
     }
 
     // The dashboard in Spanish (?lang=es, then remembered): the template picker's fields named in
-    // Spanish, and English where es has no translation yet (decision 0031).
+    // Spanish (decision 0031).
     const es = await d.newPage(desktop)
     await signInToInbox(es, 'maria@acme.example', 'agent password 123')
     await es.goto(`/inbox/${ids.sheena}?lang=es`)

@@ -7,7 +7,8 @@ import ts from 'typescript'
 
 // The dashboard's i18n, checked statically (milliseconds, no browser): no text a person reads is
 // written inline in JSX, every key the code asks for exists in English, and the other languages
-// hold only keys English has (so a renamed key cannot linger there untranslated).
+// hold only keys English has (so a renamed key cannot linger there untranslated) and every one of
+// them (so nothing falls back to English).
 
 const webSrc = path.join(import.meta.dirname, '..', '..', 'web', 'src')
 const i18nDir = path.join(webSrc, 'i18n')
@@ -202,4 +203,21 @@ test('every language has a file per feature, holding only keys that English has'
       assert.deepEqual(extra, [], `web/src/i18n/${lang.name}/${feature} has keys English lacks`)
     }
   }
+})
+
+test('every language translates every key English has: nothing falls back to English (issue 16)', () => {
+  const features = fs.readdirSync(path.join(i18nDir, 'en')).sort()
+  const missing: string[] = []
+  for (const lang of languages.filter((l) => l.name !== 'en')) {
+    for (const feature of features) {
+      const translated = new Set(keysOf(readJson(path.join(i18nDir, lang.name, feature))))
+      for (const key of keysOf(readJson(path.join(i18nDir, 'en', feature))))
+        if (!translated.has(key)) missing.push(`${lang.name}/${feature}: ${key}`)
+    }
+  }
+  assert.deepEqual(
+    missing,
+    [],
+    `Translate these keys (the terms WhatsApp itself uses in that language), or the dashboard shows English:\n${missing.join('\n')}`,
+  )
 })
