@@ -23,7 +23,8 @@ import { machine, percentile, printTable } from './lib.ts'
 // name, none), and the unread counts. Each figure is also given as a ratio to a baseline measured
 // in the same run: a primary-key read of one conversation. With BENCH_COMPARE=1 every query also
 // runs without migration 0004's indexes first (what each index is for).
-//   npm run bench -- inbox     (BENCH_CONVERSATIONS, BENCH_MESSAGES, BENCH_REPS to scale it)
+//   npm run bench -- inbox     (BENCH_CONVERSATIONS, BENCH_MESSAGES, BENCH_REPS to scale it;
+//   BENCH_CASES=search for the search cases only; BENCH_KEEP=1 keeps both databases for EXPLAIN)
 
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 100_000)
 const messages = Number(process.env.BENCH_MESSAGES ?? 1_000_000)
@@ -31,8 +32,10 @@ const reps = Number(process.env.BENCH_REPS ?? 30)
 const compare = process.env.BENCH_COMPARE === '1'
 /** `sqlite` or `postgres` to run one database only. */
 const only = process.env.BENCH_DB
-/** Keep the PostgreSQL database (to look at plans); drop it yourself. */
+/** Keep the PostgreSQL database and the SQLite data directory (to look at plans); remove them yourself. */
 const keep = process.env.BENCH_KEEP === '1'
+/** Only the cases whose name contains this text (`search`: the search cases), besides the baseline. */
+const onlyCases = process.env.BENCH_CASES
 const pgAdminUrl = process.env.WAHUB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const minute = 60_000
 
@@ -46,6 +49,7 @@ async function openSqlite(): Promise<Target> {
     handle,
     async cleanup() {
       await handle.close()
+      if (keep) return console.log(`SQLite data directory ${dataDir} kept (BENCH_KEEP=1)`)
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
@@ -309,13 +313,14 @@ function cases(target: Target, seeded: Seeded): Case[] {
     search('a word in ~3% of messages', word),
     search('two words (~1 in 4,096)', (i) => `${word(i)} ${vocabulary[(i * 13 + 5) % vocabulary.length]}`),
     search('a rare word (1 in 50,000)', () => 'zanzibar'),
+    search('a word being typed ("ho", "hol")', (i) => (i % 2 ? 'ho' : 'hol')),
     search('an order number', (i) => String(100_000 + ((i * 7919) % Math.max(1, messages - 100_000)))),
     search("a contact's name", (i) => `customer ${(i * 7919) % conversations}`),
     search('digits of a number', (i) => String((i * 7919) % conversations).padStart(7, '0')),
     search('no hit', () => 'xylophone'),
     search('with a filter (unread)', word, { unread: true }),
   ]
-  return all
+  return onlyCases ? all.filter((c) => c.name.includes(onlyCases)) : all
 }
 
 async function time(c: Case): Promise<{ p50: number; p95: number }> {

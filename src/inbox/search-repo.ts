@@ -138,8 +138,8 @@ export async function searchHits(
   if (words.length > 0) {
     const found =
       db.getExecutor().adapter instanceof PostgresAdapter
-        ? await pgHits(db, tenantId, tsQuery(words))
-        : await fts5Hits(db, tenantId, fts5Query(words))
+        ? await pgHits(db, tenantId, words)
+        : await fts5Hits(db, tenantId, words)
     hits.capped = found.capped
     for (const r of found.rows) {
       if (r.conversation_id === null) hits.contacts.add(r.contact_id)
@@ -162,59 +162,88 @@ export async function searchHits(
 type Hit = { seq: number | string; conversation_id: string | null; contact_id: string }
 type Found = { rows: Hit[]; capped: boolean }
 
-/** The newest documents (by seq) a common word is looked for in first on SQLite (decision 0057). */
-export const sqliteRecentWindow = 20_000
-const commonHits = 20
-
-// FTS5 gives a word's hits newest first (rowid order), but for a word in most messages it reads
-// the whole of its hit list to do so. The newest 20,000 documents are searched first (a rowid
-// range, which FTS5 seeks to); a word found there at least 20 times is common and those hits are
-// the answer (capped when older documents exist), otherwise every hit is read (a rare word).
-async function fts5Hits(db: Db, tenantId: string | null, match: string): Promise<Found> {
+// FTS5 reads a word's hit list from its newest end (rowid order is time order), so "order by
+// rowid desc limit" stops at the cap after a few thousand entries however common the word is, and
+// reads a rare word's short list whole — but only for a word as written, or a prefix of 1-4
+// characters (migration 0036's prefix index). A longer prefix ("pedid"*) makes FTS5 merge the
+// whole list of every word starting with it first. So (decision 0086) the words as written are
+// looked for first: more hits than the cap and they are the answer (capped; a word in most
+// messages costs what a rare one does). Otherwise the prefixes are, and that list — at most the
+// cap plus the words it adds — is read whole.
+async function fts5Hits(db: Db, tenantId: string | null, words: string[]): Promise<Found> {
   const tenant = tenantId === null ? sql`` : sql`and d.tenant_id = ${tenantId}`
-  const newest = await sql<{ seq: number | null }>`select max(seq) as seq from search_docs`.execute(db)
-  const from = Number(newest.rows[0]?.seq ?? 0) - sqliteRecentWindow
-  const search = (range: ReturnType<typeof sql>) =>
+  const search = (match: string) =>
     sql<Hit>`select d.seq, d.conversation_id, d.contact_id from search_fts f
       join search_docs d on d.seq = f.rowid
-      where search_fts match ${match} ${range} ${tenant}
+      where search_fts match ${match} ${tenant}
       order by f.rowid desc limit ${searchHitCap + 1}`.execute(db)
-  if (from > 0) {
-    const { rows } = await search(sql`and f.rowid > ${from}`)
-    if (rows.length >= commonHits) return { rows: rows.slice(0, searchHitCap), capped: true }
-  }
-  const { rows } = await search(sql``)
+  const exact = await search(fts5Query(words, { prefix: false }))
+  if (exact.rows.length > searchHitCap) return { rows: exact.rows.slice(0, searchHitCap), capped: true }
+  const { rows } = await search(fts5Query(words, { prefix: true }))
   return { rows: rows.slice(0, searchHitCap), capped: rows.length > searchHitCap }
 }
 
-/** The newest documents a common word is looked for in on PostgreSQL (decision 0057). */
-export const pgRecentWindow = 5000
-
-// PostgreSQL's GIN index gives a word's documents in no order, and its planner cannot tell a
-// common word from a rare one (a prefix query is estimated at a fixed share), so it walks the
-// newest rows for every word: fast for "hola", a scan of the whole table for a word nobody
-// wrote, while reading every hit of a common word through the index is as slow. Two steps
-// instead: the tenant's newest 5,000 documents are read first; a word found in at least 20 of
-// them is common, and its hits there are the answer (capped: the recent conversations that
-// mention it). Otherwise the word is rare (under 0.4% of documents) and every hit is read
-// through the GIN index (the plan forced: the planner would walk the table) and the newest
-// 2,000 kept.
-async function pgHits(db: Db, tenantId: string | null, query: string): Promise<Found> {
-  const tenant = tenantId === null ? sql`` : sql`where tenant_id = ${tenantId}`
-  const { rows: recent } = await sql<Hit>`select seq, conversation_id, contact_id from (
-      select seq, conversation_id, contact_id, tsv from search_docs ${tenant}
-      order by seq desc limit ${pgRecentWindow}) w
-    where tsv @@ to_tsquery('simple', ${query}) order by seq desc`.execute(db)
-  if (recent.length >= commonHits) return { rows: recent.slice(0, searchHitCap), capped: true }
+// PostgreSQL (decision 0086). GIN gives a word's documents in no order; the other way is to walk
+// the documents newest first (the primary key backwards) until the cap is reached. Which is
+// cheaper depends on how common the words are. The planner knows that for a word as written (the
+// tsvector column's statistics) but estimates every prefix query at one fixed share, so it walks
+// the whole table for a word nobody wrote. The plan is chosen here instead, from the same
+// statistics: pg_stats' most_common_elems summed over the words each prefix starts (f). Walking
+// reads the cap's worth of hits newest first, cap / f rows on neighbouring pages (R rows a page);
+// the index reads f × N rows scattered over the table's P pages. So it walks when
+// cap / (f × R) < min(f × N, P) — "hola" (every document) 40 pages, "reembol" (3%) 1,100 pages
+// against 15,000 — and reads the index otherwise ("zanzibar", a word in no statistics).
+async function pgHits(db: Db, tenantId: string | null, words: string[]): Promise<Found> {
+  const andTenant = tenantId === null ? sql`` : sql`and tenant_id = ${tenantId}`
+  const walk = await walkBeatsIndex(db, words)
   return db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx)
-    await sql`set local enable_indexscan = off`.execute(trx)
-    const andTenant = tenantId === null ? sql`` : sql`and tenant_id = ${tenantId}`
+    if (walk) await sql`set local enable_bitmapscan = off`.execute(trx)
+    else {
+      await sql`set local enable_seqscan = off`.execute(trx)
+      await sql`set local enable_indexscan = off`.execute(trx)
+    }
     const { rows } = await sql<Hit>`select seq, conversation_id, contact_id from search_docs
-      where tsv @@ to_tsquery('simple', ${query}) ${andTenant}
+      where tsv @@ to_tsquery('simple', ${tsQuery(words)}) ${andTenant}
       order by seq desc limit ${searchHitCap + 1}`.execute(trx)
     return { rows: rows.slice(0, searchHitCap), capped: rows.length > searchHitCap }
   })
+}
+
+/** Whether walking the newest documents beats the GIN index for these prefixes (see pgHits). */
+type TsvStats = { elems: string[] | null; freqs: number[] | null; n: number | null; pages: number | null }
+
+/** The search index's statistics, read at most once a minute per database (ANALYZE changes them rarely). */
+const statsCache = new WeakMap<object, { at: number; stats: TsvStats | undefined }>()
+
+async function tsvStats(db: Db): Promise<TsvStats | undefined> {
+  const cached = statsCache.get(db)
+  if (cached && Date.now() - cached.at < 60_000) return cached.stats
+  const { rows } = await sql<TsvStats>`select s.most_common_elems::text::text[] as elems,
+      s.most_common_elem_freqs as freqs, c.reltuples as n, c.relpages as pages
+    from pg_stats s join pg_class c on c.oid = 'search_docs'::regclass
+    where s.tablename = 'search_docs' and s.attname = 'tsv' and s.schemaname = current_schema()`.execute(db)
+  statsCache.set(db, { at: Date.now(), stats: rows[0] })
+  return rows[0]
+}
+
+async function walkBeatsIndex(db: Db, words: string[]): Promise<boolean> {
+  const stats = await tsvStats(db)
+  if (!stats?.elems || !stats.freqs || !stats.n || !stats.pages || stats.n <= 0 || stats.pages <= 0)
+    return false
+  const { elems, freqs } = stats
+  const n = Number(stats.n)
+  const pages = Number(stats.pages)
+  // Each prefix's share of documents: the sum over the common words it starts (at most 1); a
+  // prefix of no common word is rare. The words of a query are taken as independent.
+  let share = 1
+  for (const w of words) {
+    let f = 0
+    for (let i = 0; i < elems.length; i++) if (elems[i].startsWith(w)) f += Number(freqs[i])
+    share *= Math.min(1, f)
+  }
+  if (share === 0) return false
+  const walkPages = searchHitCap / (share * (n / pages))
+  return walkPages < Math.min(share * n, pages)
 }
 
 /** Why a conversation is in the search results: the newest matching message, or its contact. */

@@ -120,14 +120,16 @@ export function queryDigits(q: string): string | undefined {
   return /^\d{3,}$/.test(compact) ? compact : undefined
 }
 
-/** FTS5's query: each word a quoted prefix, all required. */
-export function fts5Query(ws: string[]): string {
-  return ws.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ')
+/** FTS5's query: each word quoted, as a prefix (or only as written), all required. */
+export function fts5Query(ws: string[], opts: { prefix: boolean } = { prefix: true }): string {
+  return ws.map((w) => `"${w.replaceAll('"', '""')}"${opts.prefix ? '*' : ''}`).join(' ')
 }
 
-/** PostgreSQL's to_tsquery('simple', …): each word a prefix, all required. */
-export function tsQuery(ws: string[]): string {
-  return ws.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & ')
+/** PostgreSQL's to_tsquery('simple', …): each word a prefix (or only as written), all required. */
+export function tsQuery(ws: string[], opts: { prefix: boolean } = { prefix: true }): string {
+  return ws
+    .map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${opts.prefix ? ':*' : ''}`)
+    .join(' & ')
 }
 
 /** A piece of a snippet: `hit` marks a searched word. The dashboard renders it as text, never HTML. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { backfillSearchStep } from '../../src/inbox/search-backfill.ts'
+import { indexMessages, searchHitCap } from '../../src/inbox/search-repo.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { type Harness, type Onboarded, onboardSeed, startHarness } from '../helpers/harness.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -144,6 +145,62 @@ describe(`inbox search (${testDbKind})`, () => {
       reembolso.conversations.every((c) => c.tenantId === seed.globex.id),
       "globex's search returned an acme conversation",
     )
+  })
+
+  test('results come a page at a time, most recent activity first, none twice', async () => {
+    const all = await search('m') // "mi", "marzo" (Lucía) and "minha" (João)
+    assert.equal(all.conversations.length, 2)
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const res = await h.api(
+        'GET',
+        `/api/v1/conversations?q=m&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { key: seed.acme.key },
+      )
+      assert.equal(res.status, 200, res.text)
+      const page = res.body as Page
+      seen.push(...page.conversations.map((c) => c.id))
+      cursor = page.nextCursor
+    } while (cursor && seen.length < 5)
+    assert.deepEqual(
+      seen,
+      all.conversations.map((c) => c.id),
+      'the pages hold the list in its order',
+    )
+  })
+
+  test('a word in more messages than the cap: the newest hits answer and the list says so', async () => {
+    const c = await h.db.db
+      .selectFrom('conversations as c')
+      .innerJoin('contacts as ct', 'ct.id', 'c.contact_id')
+      .select(['c.id', 'c.contact_id', 'c.tenant_id'])
+      .where('ct.wa_id', '=', joao)
+      .where('c.tenant_id', '=', seed.acme.id)
+      .executeTakeFirstOrThrow()
+    await indexMessages(
+      h.db.db,
+      Array.from({ length: searchHitCap + 1 }, (_, i) => ({
+        id: `msg_capped_${i}`,
+        tenantId: c.tenant_id,
+        conversationId: c.id,
+        contactId: c.contact_id,
+        content: { type: 'text', text: { body: `zumbido número ${i}` } },
+      })),
+    )
+    for (const q of ['zumbido', 'zumb']) {
+      const page = await search(q)
+      assert.equal(page.searchCapped, true, `${q}: capped`)
+      assert.deepEqual(
+        page.conversations.map((x) => x.contact.waId),
+        [joao],
+        `${q}: the conversation of the hits`,
+      )
+    }
+    const rare = await search('zumbido 2000')
+    assert.equal(rare.searchCapped, false, 'two words found together once are read whole')
+    assert.equal(rare.conversations.length, 1)
+    await h.db.db.deleteFrom('search_docs').where('message_id', 'like', 'msg_capped_%').execute()
   })
 
   test('messages stored before search existed are indexed by the backfill', async () => {
