@@ -91,7 +91,7 @@ describe(`dashboard: languages (${testDbKind})`, () => {
     )
     await header.getByRole('combobox', { name: 'Language' }).selectOption('th')
     // Every view re-renders in Thai without a reload.
-    await nav.getByRole('link', { name: 'แคมเปญ' }).waitFor()
+    await page.getByRole('navigation', { name: 'หลัก' }).getByRole('link', { name: 'แคมเปญ' }).waitFor()
     assert.equal(await page.locator('html').getAttribute('lang'), 'th')
     await header.getByRole('combobox', { name: 'ภาษา' }).selectOption('es')
     await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Canales' }).waitFor()
