@@ -13,7 +13,16 @@ import {
   startWahubServe,
   watchRss,
 } from './lib.ts'
-import { benchChannel, bodyOf, type Kind, restartTraffic, secret, seedOutbound, sign } from './traffic.ts'
+import {
+  benchChannel,
+  bodyOf,
+  foldedUpTo,
+  type Kind,
+  restartTraffic,
+  secret,
+  seedOutbound,
+  sign,
+} from './traffic.ts'
 
 // SPEC §11 webhook ingest, with realistic traffic: every inbound webhook is a new message from one
 // of 5,000 customers (a contact, a conversation and a message to write), every status webhook a new
@@ -66,6 +75,7 @@ async function load(options: Load): Promise<LoadResult> {
 const prepared = await prepareDataDir(benchChannel)
 const db = await openData(prepared)
 await seedOutbound(db, prepared.channel.tenantId, prepared.channel.numberRowId)
+const seededAt = Date.now()
 
 console.log(
   `ingest benchmark on ${benchDb}: ${seconds} s a phase, ${e2eSeconds} s end to end, ${connections} connections`,
@@ -103,6 +113,7 @@ const phaseRss = () => {
   rss = watchRss(wahub.pid)
   return peak
 }
+await foldedUpTo(db, seededAt)
 await load({ url: wahub.url, kind: 'inbound', seconds: 2, rate: 1000 }) // warm-up
 await settled()
 phaseRss()

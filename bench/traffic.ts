@@ -187,3 +187,20 @@ export async function seedOutbound(handle: DbHandle, tenantId: string, numberRow
   }
   if (handle.caps.name === 'postgres') await sql`analyze`.execute(handle.db)
 }
+
+/**
+ * Waits until the analytics fold (on the webhook thread) has folded everything up to `at`: the
+ * 150,000 seeded messages are history a running Wahub has long folded, not part of what a phase
+ * measures.
+ */
+export async function foldedUpTo(handle: DbHandle, at: number): Promise<void> {
+  for (;;) {
+    const row = await handle.db
+      .selectFrom('analytics_cursor')
+      .select('updated_after')
+      .where('name', '=', 'messages')
+      .executeTakeFirst()
+    if (row && Number(row.updated_after) >= at) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import { type BucketKey, type Counters, hourOf, zeroCounts } from './contribution.ts'
 import { countryOf } from './market.ts'
@@ -12,43 +13,45 @@ import { countryOf } from './market.ts'
 
 const resolvedPrefix = '{"status":"resolved"'
 
-/** The latest resolution of each conversation before `before` (ms), by conversation. */
-async function lastResolutionBefore(tx: Db, conversationId: string, before: number): Promise<number> {
-  const row = await tx
-    .selectFrom('conversation_activity')
-    .select((eb) => eb.fn.max('created_at').as('at'))
-    .where('conversation_id', '=', conversationId)
-    .where('kind', '=', 'status')
-    .where('data', 'like', `${resolvedPrefix}%`)
-    .where('created_at', '<', before)
-    .executeTakeFirst()
-  return row?.at === null || row?.at === undefined ? -1 : Number(row.at)
-}
+type Episode = { opened: number | undefined; first: { id: string; createdAt: number } | undefined }
 
-async function firstInbound(tx: Db, conversationId: string, after: number, until: number) {
-  const row = await tx
-    .selectFrom('messages')
-    .select((eb) => eb.fn.min('created_at').as('at'))
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'in')
-    .where('created_at', '>', after)
-    .where('created_at', '<=', until)
-    .executeTakeFirst()
-  return row?.at === null || row?.at === undefined ? undefined : Number(row.at)
-}
-
-async function firstOutbound(tx: Db, conversationId: string, after: number, until: number) {
-  return tx
-    .selectFrom('messages')
-    .select(['id', 'created_at'])
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'out')
-    .where('created_at', '>', after)
-    .where('created_at', '<=', until)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst()
+/**
+ * The episode a moment `until` of a conversation belongs to, in one statement: since its latest
+ * resolution before `until` (or ever), the customer's first message (`opened`) and the business's
+ * first message after it (`first`), both up to `until`. One round trip instead of three: the fold
+ * asks this for every new outbound message (decision 0092; index `messages_episode`).
+ */
+async function episodeBefore(tx: Db, conversationId: string, until: number): Promise<Episode> {
+  const { rows } = await sql<{
+    opened: number | string | null
+    first_id: string | null
+    first_at: number | string | null
+  }>`
+    with since as (
+      select coalesce(max(created_at), -1) as at from conversation_activity
+      where conversation_id = ${conversationId} and kind = 'status'
+        and data like ${`${resolvedPrefix}%`} and created_at < ${until}
+    ), opened as (
+      select min(m.created_at) as at from messages m, since
+      where m.conversation_id = ${conversationId} and m.direction = 'in'
+        and m.created_at > since.at and m.created_at <= ${until}
+    ), answer as (
+      select m.id, m.created_at from messages m, opened
+      where m.conversation_id = ${conversationId} and m.direction = 'out'
+        and m.created_at > opened.at and m.created_at <= ${until}
+      order by m.created_at, m.id limit 1
+    )
+    select opened.at as opened, answer.id as first_id, answer.created_at as first_at
+    from opened left join answer on true`.execute(tx)
+  const row = rows[0]
+  const opened = row?.opened === null || row?.opened === undefined ? undefined : Number(row.opened)
+  return {
+    opened,
+    first:
+      opened !== undefined && row?.first_id
+        ? { id: row.first_id, createdAt: Number(row.first_at) }
+        : undefined,
+  }
 }
 
 /**
@@ -76,10 +79,8 @@ export async function firstResponseTimes(
     out.set(m.id, null)
     if (!spoke.has(m.conversation_id)) continue
     const at = Number(m.created_at)
-    const since = await lastResolutionBefore(tx, m.conversation_id, at)
-    const opened = await firstInbound(tx, m.conversation_id, since, at)
+    const { opened, first } = await episodeBefore(tx, m.conversation_id, at)
     if (opened === undefined) continue
-    const first = await firstOutbound(tx, m.conversation_id, opened, at)
     if (first?.id === m.id) out.set(m.id, at - opened)
   }
   return out
@@ -142,10 +143,7 @@ export async function measureResolutions(tx: Db, after: number, until: number): 
   for (const a of acts) {
     if (done.has(a.id)) continue
     const resolvedAt = Number(a.created_at)
-    const since = await lastResolutionBefore(tx, a.conversation_id, resolvedAt)
-    const opened = await firstInbound(tx, a.conversation_id, since, resolvedAt)
-    const first =
-      opened === undefined ? undefined : await firstOutbound(tx, a.conversation_id, opened, resolvedAt)
+    const { opened, first } = await episodeBefore(tx, a.conversation_id, resolvedAt)
     await tx
       .insertInto('analytics_resolutions')
       .values({
@@ -153,7 +151,7 @@ export async function measureResolutions(tx: Db, after: number, until: number): 
         tenant_id: a.tenant_id,
         conversation_id: a.conversation_id,
         opened_at: opened ?? null,
-        first_response_at: first ? Number(first.created_at) : null,
+        first_response_at: first ? first.createdAt : null,
         resolved_at: resolvedAt,
       })
       .execute()

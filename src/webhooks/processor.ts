@@ -164,10 +164,11 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
     const init: ProcessorInit = {
       connect: options.connect,
       sqliteFile,
-      poolSize: 4,
+      // PostgreSQL: processing waits on round trips, so four jobs at once (and the fold) keep it busy.
+      poolSize: 6,
       logLevel: log.level,
       workerId,
-      concurrency: options.concurrency ?? 2,
+      concurrency: options.concurrency ?? (sqliteFile ? 2 : 4),
       busy: busy.buffer,
     }
     const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
