@@ -1,22 +1,44 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core'
-import { adjacencyGraphs, dictionary as commonWords } from '@zxcvbn-ts/language-common'
-import { dictionary as englishWords, translations } from '@zxcvbn-ts/language-en'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
 
 // Password policy (issue 12): length, and zxcvbn's estimate against its maintained lists of
 // common and breached passwords, names and keyboard patterns (`aaaaaaaaaa`, `password123`,
 // `qwertyuiop` are refused) — not a hand-kept list. Score 3 of 4 ("safely unguessable:
-// moderate protection from offline slow-hash scenario") is the bar. The factory loads its
-// dictionaries once, on first use.
+// moderate protection from offline slow-hash scenario") is the bar.
+// Its dictionaries cost ~27 MB of heap (~55 MB of RSS) once loaded, and a server sets a
+// password rarely: they are loaded on first use, not at start, and the estimator (the larger
+// half, its ranked dictionaries) is let go after ten idle minutes with the modules' cache entries.
 
 const minScore = 3
+const idleMs = 10 * 60_000
+const require = createRequire(import.meta.url)
+const packagePath = `${path.sep}@zxcvbn-ts${path.sep}`
 let factory: ZxcvbnFactory | undefined
+let release: NodeJS.Timeout | undefined
 
 function estimator(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
-    translations,
-    graphs: adjacencyGraphs,
-    dictionary: { ...commonWords, ...englishWords },
-  })
+  if (!factory) {
+    const core = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core')
+    const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common')
+    const english = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en')
+    factory = new core.ZxcvbnFactory({
+      translations: english.translations,
+      graphs: common.adjacencyGraphs,
+      dictionary: { ...common.dictionary, ...english.dictionary },
+    })
+  }
+  clearTimeout(release)
+  release = setTimeout(() => {
+    factory = undefined
+    for (const [key, m] of Object.entries(require.cache)) {
+      if (!key.includes(packagePath)) continue
+      const at = m?.parent?.children.indexOf(m) ?? -1
+      if (at >= 0) m?.parent?.children.splice(at, 1)
+      delete require.cache[key]
+    }
+  }, idleMs)
+  release.unref()
   return factory
 }
 
