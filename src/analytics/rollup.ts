@@ -30,6 +30,19 @@ const cursorName = 'messages'
 export const foldOverlapMs = 10_000
 const defaultPageSize = 500
 
+// The overlap makes each round re-read the last ten seconds of changes: at 1,000 sends a second
+// every message would be folded ten times or more. An outbound message's contribution depends
+// only on its own row (status, error, pricing) and on what its first fold recorded (cost, first
+// response), so one this process folded with the same row — same updated_at, status, error and
+// pricing — is skipped when read again (inbound ones are always folded again: whether they reply
+// to a template or opt out is looked up in other rows). Remembered once the page committed,
+// forgotten once out of the overlap; another instance (or a restart) simply folds it again.
+const foldedOut = new Map<string, { at: number; row: string }>()
+
+function outRowOf(m: Changed): string {
+  return `${m.updated_at}|${m.status}|${m.error_code}|${m.pricing_model}|${m.pricing_type}|${m.pricing_category}|${m.billable}`
+}
+
 type Changed = {
   id: string
   tenant_id: string
@@ -284,8 +297,12 @@ async function foldPage(
   until: number,
   tally: FoldTally,
   pageSize: number,
-): Promise<{ last: { at: number; id: string } | undefined; count: number }> {
-  const page = (await tx
+): Promise<{
+  last: { at: number; id: string } | undefined
+  count: number
+  folded: { id: string; at: number; row: string }[]
+}> {
+  let page = (await tx
     .selectFrom('messages as m')
     .leftJoin('contacts as c', 'c.id', 'm.contact_id')
     .leftJoin('phone_numbers as p', 'p.id', 'm.phone_number_id')
@@ -318,7 +335,15 @@ async function foldPage(
     .orderBy('m.id')
     .limit(pageSize)
     .execute()) as Changed[]
-  if (page.length === 0) return { last: undefined, count: 0 }
+  if (page.length === 0) return { last: undefined, count: 0, folded: [] }
+  const read = page
+  const folded = read
+    .filter((m) => m.direction === 'out')
+    .map((m) => ({ id: m.id, at: Number(m.updated_at), row: outRowOf(m) }))
+  page = read.filter((m) => m.direction !== 'out' || foldedOut.get(m.id)?.row !== outRowOf(m))
+  const tail = read[read.length - 1]
+  const result = { last: { at: Number(tail.updated_at), id: tail.id }, count: read.length, folded }
+  if (page.length === 0) return result
   const costs = await recordCosts(tx, page, tables)
   const replied = await repliedTemplates(tx, page)
   const optedOut = await optOutMessages(
@@ -383,8 +408,7 @@ async function foldPage(
       )
       .execute()
   }
-  const tail = page[page.length - 1]
-  return { last: { at: Number(tail.updated_at), id: tail.id }, count: page.length }
+  return result
 }
 
 /**
@@ -412,11 +436,17 @@ export async function foldRollups(
   for (;;) {
     const tally: FoldTally = { sent: 0, received: 0, delivered: 0, read: 0, failed: new Map() }
     const started = performance.now()
+    let pageFolded: { id: string; at: number; row: string }[] = []
     const done = await db.transaction().execute(async (tx) => {
       const cursor = await lockCursor(tx, rowLocks)
-      from ??= { at: Math.max(0, cursor - foldOverlapMs), id: '' }
+      if (!from) {
+        from = { at: Math.max(0, cursor - foldOverlapMs), id: '' }
+        const since = from.at
+        for (const [id, f] of foldedOut) if (f.at < since) foldedOut.delete(id)
+      }
       windowStart ??= from.at
-      const { last, count } = await foldPage(tx, tables, from, until, tally, pageSize)
+      const { last, count, folded } = await foldPage(tx, tables, from, until, tally, pageSize)
+      pageFolded = folded
       total += count
       if (last) from = last
       if (count < pageSize) {
@@ -436,6 +466,7 @@ export async function foldRollups(
       return false
     })
     // Counted only once the page committed (a rolled-back page is folded again).
+    for (const f of pageFolded) foldedOut.set(f.id, { at: f.at, row: f.row })
     options.onTally?.(tally)
     if (done) return total
     await options.afterPage?.(performance.now() - started)
