@@ -12,6 +12,7 @@ import { templateForSend } from '../messaging/template-lookup.ts'
 import { checkTemplateParams, expectationOf, type SentComponent } from '../templates/params.ts'
 import { type DbAccess, getAudience } from './audiences.ts'
 import { recentRecipients, tierCap, windowMs } from './limits.ts'
+import { forgetFigures, liveFigure } from './live-figures.ts'
 import { type CampaignParameter, componentsFor } from './params.ts'
 
 // Campaigns (issue 18, docs/CAMPAIGNS.md): a template with per-recipient parameters, sent from
@@ -288,10 +289,9 @@ type Planned = {
   reason: string | null
 }
 
-/** Every member of the audience with what the campaign would do with them. */
-async function plan(db: Db, tenantId: string, c: CampaignsTable): Promise<Planned[]> {
+/** Every member of the audience with what the campaign would do with them, a page at a time. */
+async function* planPages(db: Db, tenantId: string, c: CampaignsTable): AsyncGenerator<Planned[]> {
   const parameters = JSON.parse(c.parameters) as CampaignParameter[]
-  const out: Planned[] = []
   let after = -1
   for (;;) {
     const rows = await db
@@ -302,17 +302,17 @@ async function plan(db: Db, tenantId: string, c: CampaignsTable): Promise<Planne
       .orderBy('row')
       .limit(2000)
       .execute()
-    if (rows.length === 0) break
+    if (rows.length === 0) return
     after = rows[rows.length - 1].row
     const suppressed = await suppressedAmong(
       db,
       tenantId,
       rows.map((r) => r.wa_id),
     )
-    for (const r of rows) {
+    yield rows.map((r) => {
       const built = componentsFor(parameters, JSON.parse(r.attributes) as Record<string, string>)
       const missing = 'missing' in built ? built.missing : null
-      out.push({
+      return {
         seq: r.row,
         contactId: r.contact_id,
         waId: r.wa_id,
@@ -323,9 +323,14 @@ async function plan(db: Db, tenantId: string, c: CampaignsTable): Promise<Planne
           : missing
             ? `no value for ${missing}`
             : null,
-      })
-    }
+      }
+    })
   }
+}
+
+async function plan(db: Db, tenantId: string, c: CampaignsTable): Promise<Planned[]> {
+  const out: Planned[] = []
+  for await (const page of planPages(db, tenantId, c)) out.push(...page)
   return out
 }
 
@@ -401,6 +406,7 @@ export async function setStatus(
     .where('status', 'in', [...from])
     .executeTakeFirst()
   if (Number(r.numUpdatedRows) === 0) return false
+  forgetFigures(c.id)
   await recordEvent(db, {
     tenantId: c.tenant_id,
     kind: changes.status === 'paused' ? 'campaign.paused' : 'campaign.status',
@@ -436,8 +442,9 @@ export async function launchCampaign(
   const db = handle.db
   const c = await campaignRow(db, tenantId, id)
   if (c.status !== 'draft') throw conflict(c, 'launched')
-  const planned = await plan(db, tenantId, c)
   const startAt = options.startAt ?? (c.start_at === null ? Date.now() : Number(c.start_at))
+  // The audience is copied a page at a time inside the transaction: a 100,000-row audience is
+  // never held in memory whole.
   await db.transaction().execute(async (trx) => {
     const moved = await setStatus(
       trx,
@@ -446,24 +453,25 @@ export async function launchCampaign(
       ['draft'],
     )
     if (!moved) throw conflict(c, 'launched')
-    for (let i = 0; i < planned.length; i += 500) {
-      await trx
-        .insertInto('campaign_recipients')
-        .values(
-          planned.slice(i, i + 500).map((p) => ({
-            campaign_id: c.id,
-            seq: p.seq,
-            contact_id: p.contactId,
-            wa_id: p.waId,
-            params: p.params,
-            state: p.skip ? ('skipped' as const) : ('pending' as const),
-            reason: p.skip ? `${p.skip}: ${p.reason}` : null,
-            message_id: null,
-            queued_at: null,
-          })),
-        )
-        .execute()
-    }
+    for await (const page of planPages(trx, tenantId, c))
+      for (let i = 0; i < page.length; i += 500) {
+        await trx
+          .insertInto('campaign_recipients')
+          .values(
+            page.slice(i, i + 500).map((p) => ({
+              campaign_id: c.id,
+              seq: p.seq,
+              contact_id: p.contactId,
+              wa_id: p.waId,
+              params: p.params,
+              state: p.skip ? ('skipped' as const) : ('pending' as const),
+              reason: p.skip ? `${p.skip}: ${p.reason}` : null,
+              message_id: null,
+              queued_at: null,
+            })),
+          )
+          .execute()
+      }
     await scheduleRun(trx, c.id, startAt)
   })
   return getCampaign(db, tenantId, id)
@@ -611,29 +619,62 @@ export type Progress = {
   optedOut: number
 }
 
+/** A campaign's range of recipient numbers (its audience's rows), from the primary key. */
+export async function seqRange(db: Db, campaignId: string): Promise<{ from: number; to: number } | null> {
+  const r = await db
+    .selectFrom('campaign_recipients')
+    .select((eb) => [eb.fn.min<number>('seq').as('lo'), eb.fn.max<number>('seq').as('hi')])
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirst()
+  return r?.lo === null || r?.lo === undefined ? null : { from: Number(r.lo), to: Number(r.hi) }
+}
+
+/**
+ * Runs `page(from, to)` over a campaign's recipients a slice of the audience at a time (seq
+ * ranges on the primary key), so a large campaign's report is several short statements — on
+ * SQLite the process answers requests and sends between them — rather than one long one.
+ */
+export async function bySeqSlices<T>(
+  db: Db,
+  campaignId: string,
+  page: (from: number, to: number) => Promise<T[]>,
+  slice = 10_000,
+): Promise<T[]> {
+  const range = await seqRange(db, campaignId)
+  const out: T[] = []
+  if (!range) return out
+  for (let from = range.from; from <= range.to; from += slice)
+    out.push(...(await page(from, from + slice - 1)))
+  return out
+}
+
 /** Where every recipient is: the snapshot's states joined with their messages' statuses. */
 export async function campaignProgress(db: Db, tenantId: string, id: string): Promise<Progress> {
   const c = await campaignRow(db, tenantId, id)
-  const rows = await db
-    .selectFrom('campaign_recipients as r')
-    .leftJoin('messages as m', 'm.id', 'r.message_id')
-    .leftJoin('conversations as cv', 'cv.id', 'm.conversation_id')
-    .select([
-      'r.state',
-      'r.reason',
-      'm.status',
-      'm.error_code',
-      (eb) => eb.fn.countAll<number | string>().as('n'),
-      (eb) =>
-        eb.fn
-          .sum<number | string | null>(
-            eb.case().when('cv.last_inbound_at', '>', eb.ref('m.created_at')).then(1).else(0).end(),
-          )
-          .as('replied'),
-    ])
-    .where('r.campaign_id', '=', c.id)
-    .groupBy(['r.state', 'r.reason', 'm.status', 'm.error_code'])
-    .execute()
+  const rows = await bySeqSlices(db, c.id, (from, to) =>
+    db
+      .selectFrom('campaign_recipients as r')
+      .leftJoin('messages as m', 'm.id', 'r.message_id')
+      .leftJoin('conversations as cv', 'cv.id', 'm.conversation_id')
+      .select([
+        'r.state',
+        'r.reason',
+        'm.status',
+        'm.error_code',
+        (eb) => eb.fn.countAll<number | string>().as('n'),
+        (eb) =>
+          eb.fn
+            .sum<number | string | null>(
+              eb.case().when('cv.last_inbound_at', '>', eb.ref('m.created_at')).then(1).else(0).end(),
+            )
+            .as('replied'),
+      ])
+      .where('r.campaign_id', '=', c.id)
+      .where('r.seq', '>=', from)
+      .where('r.seq', '<=', to)
+      .groupBy(['r.state', 'r.reason', 'm.status', 'm.error_code'])
+      .execute(),
+  )
   const p: Progress = {
     recipients: 0,
     pending: 0,
@@ -691,6 +732,50 @@ export async function campaignProgress(db: Db, tenantId: string, id: string): Pr
     p.optedOut = Number(opted.n)
   }
   return p
+}
+
+/**
+ * campaignProgress as a watcher reads it: while the campaign runs, a recent reading of this
+ * process may be reused (live-figures.ts, decision 0089); `fresh: true` forces a new one.
+ */
+export async function campaignProgressLive(
+  db: Db,
+  tenantId: string,
+  id: string,
+  options: { fresh?: boolean; status?: CampaignStatus } = {},
+): Promise<Progress> {
+  const status = options.status ?? (await campaignRow(db, tenantId, id)).status
+  const running = !options.fresh && (status === 'running' || status === 'scheduled')
+  const { value } = await liveFigure(`progress:${id}`, running, () => campaignProgress(db, tenantId, id))
+  return value
+}
+
+/**
+ * How many of the campaign's queued recipients still wait for their message to leave (queued or
+ * being sent). Those whose message has left — sent, failed, unknown… — become `done`, so this
+ * look (the runner's, four times a second) stays as small as the backlog, never the whole
+ * campaign. Never touches a recipient whose message is still queued (pause and cancel take
+ * those back, withdrawCampaign).
+ */
+export async function waitingToLeave(db: Db, campaignId: string): Promise<number> {
+  const rows = await db
+    .selectFrom('campaign_recipients as r')
+    .innerJoin('messages as m', 'm.id', 'r.message_id')
+    .select(['r.seq', 'm.status'])
+    .where('r.campaign_id', '=', campaignId)
+    .where('r.state', '=', 'queued')
+    .execute()
+  const left = rows.filter((r) => r.status !== 'queued' && r.status !== 'sending').map((r) => r.seq)
+  for (let i = 0; i < left.length; i += 500) {
+    await db
+      .updateTable('campaign_recipients')
+      .set({ state: 'done' })
+      .where('campaign_id', '=', campaignId)
+      .where('seq', 'in', left.slice(i, i + 500))
+      .where('state', '=', 'queued')
+      .execute()
+  }
+  return rows.length - left.length
 }
 
 export type ResultRow = {

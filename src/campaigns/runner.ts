@@ -4,7 +4,14 @@ import { recordEvent } from '../events/events-repo.ts'
 import type { JobHandler, JobOutcome } from '../jobs/types.ts'
 import type { Logger } from '../log.ts'
 import { queueMessagesBulk } from '../messaging/bulk-enqueue.ts'
-import { campaignProgress, numberThroughput, pauseCampaign, quietUntil, setStatus } from './campaigns.ts'
+import {
+  campaignProgressLive,
+  numberThroughput,
+  pauseCampaign,
+  quietUntil,
+  setStatus,
+  waitingToLeave,
+} from './campaigns.ts'
 import { recentRecipients, tierCap, windowMs } from './limits.ts'
 
 // A campaign's runner: the `campaign.run` job, one per campaign (its own lane, so one instance
@@ -46,6 +53,7 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
   const clock = deps.now ?? Date.now
   const tickMs = deps.tickMs ?? 250
   const lastProgress = new Map<string, number>()
+  const lastSent = new Map<string, string>()
   const recheckMs = deps.recheckMs ?? 60_000
   const again = (delayMs: number): JobOutcome => ({
     retry: true,
@@ -57,7 +65,11 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
     const now = Date.now()
     if (!force && now - (lastProgress.get(c.id) ?? 0) < progressEveryMs) return
     lastProgress.set(c.id, now)
-    const p = await campaignProgress(db, c.tenant_id, c.id)
+    const p = await campaignProgressLive(db, c.tenant_id, c.id, { fresh: force, status: c.status })
+    // A reading reused from the last second (a large campaign, decision 0089) is not news.
+    const text = JSON.stringify(p)
+    if (!force && lastSent.get(c.id) === text) return
+    lastSent.set(c.id, text)
     await recordEvent(db, {
       tenantId: c.tenant_id,
       kind: 'campaign.progress',
@@ -92,6 +104,7 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
       await setStatus(db, c, { status: 'running', reason: null }, ['scheduled'])
     } else if (c.status !== 'running') {
       lastProgress.delete(c.id)
+      lastSent.delete(c.id)
       return undefined
     }
     c = (await db
@@ -158,15 +171,7 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
     const throughput = numberThroughput(number)
     const rate = Math.min(c.rate_mps ?? throughput, throughput)
     const lookahead = Math.max(200, Math.ceil(rate * 3))
-    const waiting = await db
-      .selectFrom('campaign_recipients as r')
-      .innerJoin('messages as m', 'm.id', 'r.message_id')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('r.campaign_id', '=', c.id)
-      .where('r.state', '=', 'queued')
-      .where('m.status', 'in', ['queued', 'sending'])
-      .executeTakeFirstOrThrow()
-    const backlog = Number(waiting.n)
+    const backlog = await waitingToLeave(db, c.id)
     if (backlog >= lookahead) {
       await progress(c)
       return again(tickMs)
@@ -182,11 +187,12 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
     if (pending.length === 0) {
       if (backlog > 0) {
         await progress(c)
-        return again(tickMs)
+        return again(Math.max(tickMs, 1000))
       }
       await setStatus(db, c, { status: 'completed', finished_at: Date.now(), reason: null }, ['running'])
       await progress(c, true)
       lastProgress.delete(c.id)
+      lastSent.delete(c.id)
       log.info({ campaignId: c.id, tenantId: c.tenant_id }, 'campaign completed')
       return undefined
     }

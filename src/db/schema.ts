@@ -654,7 +654,8 @@ export type CampaignRecipientsTable = {
   contact_id: string
   wa_id: string
   params: Json
-  state: 'pending' | 'queued' | 'skipped' | 'cancelled'
+  /** queued: its message waits to leave; done: its message has left (its outcome is the message's status). */
+  state: 'pending' | 'queued' | 'done' | 'skipped' | 'cancelled'
   reason: string | null
   message_id: string | null
   queued_at: Millis | null

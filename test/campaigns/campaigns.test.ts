@@ -226,6 +226,11 @@ describe(`campaigns (${testDbKind})`, () => {
     const rows = results.text.trim().split('\n')
     assert.equal(rows.length, 28, 'a header and one line per audience member')
     assert.match(rows[0], /^row,wa_id,state,reason,message_id,status/)
+    assert.equal(
+      rows.filter((r) => r.split(',')[2] === 'done').length,
+      25,
+      'each recipient whose message left is done (the runner looks only at those still queued)',
+    )
   })
 
   test('pause takes back what is queued, resume sends the rest, each recipient once', async () => {

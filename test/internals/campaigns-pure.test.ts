@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { forgetFigures, liveFigure, reuseForMs } from '../../src/campaigns/live-figures.ts'
 import { defaultKeywords, keywordSet, optOutOf } from '../../src/campaigns/suppressions.ts'
 
 // The pure parts of campaigns: which inbound replies opt out (the suppression list, decision 0060).
@@ -38,4 +39,34 @@ test('a tenant’s own keywords replace the defaults', () => {
   assert.equal(optOutOf(text('no más!'), own)?.detail, 'no más')
   assert.equal(optOutOf(text('quit'), own)?.source, 'keyword')
   assert.equal(optOutOf(text('stop'), own), null, 'the defaults no longer apply')
+})
+
+test('a running campaign’s figures: reused for twenty times what they cost (at most 15 s), never when cheap', () => {
+  assert.equal(reuseForMs(3), 0, 'a small campaign is always read afresh')
+  assert.equal(reuseForMs(300), 6000, '0.3 s for 100,000 recipients: reused for 6 s')
+  assert.equal(reuseForMs(5000), 15_000)
+})
+
+test('watchers of a running campaign share the reading under way; a campaign not running is always read afresh', async () => {
+  let computed = 0
+  let finish: (n: number) => void = () => {}
+  const slow = () => {
+    computed++
+    return new Promise<number>((resolve) => {
+      finish = resolve
+    })
+  }
+  const first = liveFigure('progress:cmp_shared', true, slow)
+  const second = liveFigure('progress:cmp_shared', true, slow)
+  finish(7)
+  assert.deepEqual(await first, { value: 7, fresh: true })
+  assert.deepEqual(await second, { value: 7, fresh: false }, 'the second watcher got the same reading')
+  assert.equal(computed, 1)
+  forgetFigures('cmp_shared')
+  const third = liveFigure('progress:cmp_shared', true, slow)
+  finish(8)
+  assert.equal((await third).value, 8, 'forgotten after a state change: read again')
+  let n = 0
+  for (let i = 0; i < 3; i++) await liveFigure('progress:cmp_done', false, async () => ++n)
+  assert.equal(n, 3, 'not running: every reading is fresh')
 })

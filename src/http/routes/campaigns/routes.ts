@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify'
 import { Type } from 'typebox'
 import { campaignCostSoFar, estimateCampaignCost } from '../../../analytics/campaign-cost-report.ts'
 import {
-  campaignProgress,
+  campaignProgressLive,
   campaignResults,
   cancelCampaign,
   createCampaign,
@@ -14,6 +14,7 @@ import {
   removeCampaign,
   resumeCampaign,
 } from '../../../campaigns/campaigns.ts'
+import { liveFigure } from '../../../campaigns/live-figures.ts'
 import type { MessagingContext } from '../../../messaging/context.ts'
 import { actorOfRequest } from '../../auth.ts'
 import {
@@ -174,9 +175,11 @@ export const campaignRoutes = routes(async (app, deps) => {
     async (req) => {
       const tenantId = tenantOf(req, req.query.tenant_id)
       const campaign = await getCampaign(db, tenantId, req.params.id)
-      const [progress, cost] = await Promise.all([
-        campaignProgress(db, tenantId, campaign.id),
-        campaignCostSoFar(db, campaign.id),
+      // Recent readings may be reused while a large campaign runs (decision 0089).
+      const running = campaign.status === 'running' || campaign.status === 'scheduled'
+      const [progress, { value: cost }] = await Promise.all([
+        campaignProgressLive(db, tenantId, campaign.id, { status: campaign.status }),
+        liveFigure(`cost:${campaign.id}`, running, () => campaignCostSoFar(db, campaign.id)),
       ])
       return { campaign: presentCampaign(campaign), progress: presentProgress(progress, cost) }
     },
