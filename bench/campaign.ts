@@ -9,7 +9,7 @@ import { migrateToLatest } from '../src/db/migrate.ts'
 import { type Emulator, type EmulatorSeed, startEmulator } from '../src/emulator/index.ts'
 import type { GraphLedgerEntry } from '../src/emulator/ledger.ts'
 import { seedChannel } from '../test/helpers/channel-fixture.ts'
-import { machine, printTable, type Server, startWahubServe, watchRss } from './lib.ts'
+import { cpuMs, machine, printTable, rssMb, type Server, startWahubServe, watchRss } from './lib.ts'
 
 // SPEC §11 campaigns (issue 18): one campaign of N recipients on one number capped at 1,000 msg/s
 // by the emulator (this process, real HTTP), `wahub serve` a child process. Reported: time from
@@ -47,10 +47,16 @@ function seed(): EmulatorSeed {
         ],
         templates: [
           {
-            name: 'hello_world',
+            name: 'hello_name',
             language: 'en_US',
-            category: 'UTILITY',
-            components: [{ type: 'BODY', text: 'Hello from the campaign bench.' }],
+            category: 'MARKETING',
+            components: [
+              {
+                type: 'BODY',
+                text: 'Hello {{1}}, our winter menu is out.',
+                example: { body_text: [['Ana']] },
+              },
+            ],
           },
         ],
       },
@@ -105,6 +111,7 @@ async function prepare(emulator: Emulator): Promise<Prepared> {
       WAHUB_SECRET_KEY: secretKey,
       WAHUB_SANDBOX: 'off',
       WAHUB_GRAPH_URL: emulator.url,
+      WAHUB_METRICS_TOKEN: metricsToken,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
       ...(url ? { DATABASE_URL: url } : {}),
     },
@@ -144,10 +151,22 @@ async function call(
   return text ? (JSON.parse(text) as Record<string, unknown>) : {}
 }
 
-function accepted(emulator: Emulator, since: number): GraphLedgerEntry[] {
-  return (emulator.control.ledger({ kind: 'graph', since }) as GraphLedgerEntry[]).filter(
-    (e) => e.method === 'POST' && e.path.endsWith('/messages'),
-  )
+/** The emulator's answers to message sends since `since`, read incrementally (by ledger seq). */
+function sendsReader(emulator: Emulator, since: number) {
+  const all: GraphLedgerEntry[] = []
+  let lastSeq = 0
+  let lastAt = since
+  return {
+    read(): GraphLedgerEntry[] {
+      for (const e of emulator.control.ledger({ kind: 'graph', since: lastAt }) as GraphLedgerEntry[]) {
+        if (e.seq <= lastSeq) continue
+        lastSeq = e.seq
+        lastAt = e.at
+        if (e.method === 'POST' && e.path.endsWith('/messages')) all.push(e)
+      }
+      return all
+    },
+  }
 }
 
 async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string, string | number>> {
@@ -155,7 +174,9 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
   try {
     let server = await startWahubServe(p.env)
     let rss = watchRss(server.pid)
-    const csv = `phone\n${Array.from({ length: recipients }, (_, i) => `+${wa(i)}`).join('\n')}\n`
+    const idleRss = rssMb(server.pid)
+    // Realistic audience: distinct numbers and a first name each (the template's parameter).
+    const csv = `phone,first_name\n${Array.from({ length: recipients }, (_, i) => `+${wa(i)},${names[i % names.length]}${i}`).join('\n')}\n`
     const importStarted = Date.now()
     const audience = await call(
       server,
@@ -175,27 +196,43 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
         name: 'bench',
         audienceId: audience.id,
         from: pnid,
-        template: { name: 'hello_world', language: 'en_US' },
+        template: { name: 'hello_name', language: 'en_US' },
+        parameters: [{ attribute: 'first_name' }],
       }),
     )
     emulator.control.clearLedger()
     const t0 = Date.now()
+    const sends = sendsReader(emulator, t0)
     await call(server, p.apiKey, 'POST', `/api/v1/campaigns/${campaign.id}/launch`, '{}')
+    const launchMs = Date.now() - t0
+    const setupRss = rss.stop()
+    rss = watchRss(server.pid)
+    // The server's CPU while sending (every thread), per message accepted by Meta.
+    let cpu = -cpuMs(server.pid)
     let first = 0
     let killedAt = 0
     let peak = 0
+    let lastView = 0
+    let heap = { used: 0, total: 0, external: 0 }
     for (;;) {
-      await new Promise((r) => setTimeout(r, 100))
-      const ok = accepted(emulator, t0).filter((e) => e.status === 200)
+      await new Promise((r) => setTimeout(r, 250))
+      const ok = sends.read().filter((e) => e.status === 200)
       if (!first && ok.length) first = ok[0].at
       if (kill && !killedAt && ok.length >= recipients / 2) {
         peak = Math.max(peak, rss.stop())
+        cpu += cpuMs(server.pid)
         await server.stop('SIGKILL')
         killedAt = Date.now()
         server = await startWahubServe(p.env)
         rss = watchRss(server.pid)
+        cpu -= cpuMs(server.pid)
       }
+      // A watcher polling the campaign once a second, as the dashboard's progress does.
+      if (Date.now() - lastView < 1000) continue
+      lastView = Date.now()
       const view = await call(server, p.apiKey, 'GET', `/api/v1/campaigns/${campaign.id}`)
+      const m = await memoryOf(server)
+      if (m.total >= heap.total) heap = m
       if ((view.campaign as { status: string }).status === 'completed') break
       if (Date.now() - t0 > recipients * 20 + 120_000)
         throw new Error('the campaign did not complete in time')
@@ -203,8 +240,9 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
     const done = Date.now()
     const view = await call(server, p.apiKey, 'GET', `/api/v1/campaigns/${campaign.id}`)
     peak = Math.max(peak, rss.stop())
+    cpu += cpuMs(server.pid)
     await server.stop()
-    const entries = accepted(emulator, t0)
+    const entries = sends.read()
     const ok = entries.filter((e) => e.status === 200)
     const per = new Map<string, number>()
     for (const e of ok) {
@@ -221,23 +259,57 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
     const inWindow = ok.filter((e) => e.at >= from && e.at <= last).length
     const gapMs = killedAt ? (ok.find((e) => e.at > killedAt)?.at ?? killedAt) - killedAt : 0
     const rate = inWindow / Math.max(0.001, (last - from - gapMs) / 1000)
+    const throttled = entries.filter((e) => e.errorCode === 130429).length
+    const maxRss = Math.max(setupRss, peak)
+    const misses = [
+      first - t0 > 5000 ? 'first send > 5 s' : '',
+      rate < 0.95 * cap ? 'sent/s < 95% of cap' : '',
+      throttled > 0 ? '130429' : '',
+      maxRss >= 250 ? 'RSS ≥ 250 MB' : '',
+      duplicates > 0 ? 'duplicates' : '',
+      missing > unknown ? 'missing' : '',
+    ].filter(Boolean)
     return {
       case: kill ? 'kill -9 at 50% + restart' : 'one run',
       recipients,
       'import s': Math.round(importMs / 100) / 10,
+      'launch call ms': launchMs,
       'launch→first send ms': first - t0,
       'sent/s': Math.round(rate),
       '% of cap': Math.round((rate / cap) * 1000) / 10,
-      'throttled (130429)': entries.filter((e) => e.errorCode === 130429).length,
+      'server CPU ms/msg': Math.round((cpu / Math.max(1, ok.length)) * 100) / 100,
+      'throttled (130429)': throttled,
       duplicates,
       missing,
       'unknown (in flight at kill)': unknown,
-      'RSS MB': peak,
+      'RSS MB idle / import+launch / sending': `${idleRss} / ${setupRss} / ${peak}`,
+      'heap used / total / external MB (at the largest heap)': `${heap.used} / ${heap.total} / ${heap.external}`,
+      'issue 18 bars': misses.length === 0 ? 'all met' : `not met: ${misses.join(', ')}`,
+      'load (1 min)': os.loadavg()[0].toFixed(2),
     }
   } finally {
     await p.cleanup()
   }
 }
+
+const metricsToken = randomBytes(16).toString('hex')
+
+/** The server's own view of its memory (MB): V8 heap used / total, external (Buffers, SQLite). */
+async function memoryOf(server: Server): Promise<{ used: number; total: number; external: number }> {
+  const res = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/metrics`, {
+    headers: { authorization: `Bearer ${metricsToken}` },
+  })
+  const text = await res.text()
+  const mb = (name: string) =>
+    Math.round(Number(text.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? Number.NaN) / 1048576)
+  return {
+    used: mb('nodejs_heap_size_used_bytes'),
+    total: mb('nodejs_heap_size_total_bytes'),
+    external: mb('nodejs_external_memory_bytes'),
+  }
+}
+
+const names = ['Ana', 'Bruno', 'Chai', 'Dara', 'Elif', 'Farah', 'Goro', 'Hana', 'Ines', 'Joao']
 
 async function main() {
   const emulator = await startEmulator({ seed: seed(), throughput: cap, ledgerLimit: 1_000_000 })

@@ -196,3 +196,14 @@ export function machine(): string {
     .join(' / ')
   return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, load average ${load} (1/5/15 min), Node ${process.version}`
 }
+
+/** CPU time (user + system, ms, every thread) a process has used so far, from /proc (Linux). */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return (ticks * 1000) / 100 // USER_HZ = 100
+  } catch {
+    return Number.NaN
+  }
+}

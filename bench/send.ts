@@ -14,7 +14,7 @@ import { createLogger } from '../src/log.ts'
 import { parseSendRequest } from '../src/messaging/send-checks.ts'
 import { enqueueMany, maxBulkItems } from '../src/messaging/send-service.ts'
 import { seedChannel } from '../test/helpers/channel-fixture.ts'
-import { machine, percentile, printTable, rssMb, startWahubServe, watchRss } from './lib.ts'
+import { cpuMs, machine, percentile, printTable, rssMb, startWahubServe, watchRss } from './lib.ts'
 
 // SPEC §11 sending: `wahub serve` (a child process) sends template messages to the emulator
 // (this process) whose numbers enforce Meta's throughput with a one-second token bucket and
@@ -28,11 +28,13 @@ import { machine, percentile, printTable, rssMb, startWahubServe, watchRss } fro
 // each in parallel (each backlog queued first through enqueueMany: "queued/s"); queueing through
 // the API, bulk and single (`queue`: BENCH_QUEUE_MESSAGES=20000 BENCH_QUEUE_PARALLEL=2
 // BENCH_QUEUE_SINGLE=2000); and the API offered 90% of an 80 msg/s cap (latency below the cap).
-// Diagnosis: BENCH_CASES=80,1000,10x80,queue,api picks cases; BENCH_PROFILE=/dir writes the server's CPU
+// BENCH_INSTANCES=3 runs the backlog cases on that many `wahub serve` sharing one PostgreSQL
+// database (CPU ms/msg is then their sum). Diagnosis: BENCH_CASES=80,1000,10x80,queue,api picks cases; BENCH_PROFILE=/dir writes the server's CPU
 // profile there; BENCH_NODE_OPTIONS passes Node flags to the server; BENCH_RSS_TRACE=1 prints its
 // RSS every 2 s; BENCH_PG_SLOW_MS logs slower statements of the bench database (PostgreSQL).
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60)
+const instances = Number(process.env.BENCH_INSTANCES ?? 1)
 const databaseUrl = process.env.DATABASE_URL || undefined
 const only = process.env.BENCH_CASES?.split(',')
 const wabaId = '100000000000777'
@@ -196,17 +198,6 @@ async function preload(p: Prepared, emulator: Emulator, count: number, numbers: 
   return Date.now() - started
 }
 
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    const ticks = Number(fields[11]) + Number(fields[12])
-    return (ticks * 1000) / 100 // USER_HZ = 100
-  } catch {
-    return Number.NaN
-  }
-}
-
 function sendsOf(emulator: Emulator, since: number): GraphLedgerEntry[] {
   return (emulator.control.ledger({ kind: 'graph', since }) as GraphLedgerEntry[]).filter(
     (e) => e.method === 'POST' && e.path.endsWith('/messages'),
@@ -263,8 +254,11 @@ async function drainCase(
     const preloadMs = await preload(p, emulator, count, numbers)
     emulator.control.clearLedger()
     const t0 = Date.now()
-    const server = await startWahubServe(p.env)
-    const rss = watchRss(server.pid)
+    // BENCH_INSTANCES=3 (PostgreSQL): that many `wahub serve` on the one database share the
+    // backlog and the number's cluster-wide lane.
+    const servers = await Promise.all(Array.from({ length: instances }, () => startWahubServe(p.env)))
+    const server = servers[0]
+    const rss = servers.map((s) => watchRss(s.pid))
     // Steady window: from the first accepted send + 1 s, for `seconds`.
     let first = 0
     while (!first) {
@@ -274,15 +268,16 @@ async function drainCase(
     const from = first + 1000
     const to = from + seconds * 1000
     while (Date.now() < from) await new Promise((r) => setTimeout(r, 20))
-    const cpu0 = cpuMs(server.pid)
+    const cpu = () => servers.reduce((sum, s) => sum + cpuMs(s.pid), 0)
+    const cpu0 = cpu()
     while (Date.now() < to) {
       await new Promise((r) => setTimeout(r, 20))
       if (process.env.BENCH_RSS_TRACE && Date.now() % 2000 < 20) console.log('rss', rssMb(server.pid))
     }
-    const cpu1 = cpuMs(server.pid)
+    const cpu1 = cpu()
     await new Promise((r) => setTimeout(r, 200))
-    const peak = rss.stop()
-    await server.stop()
+    const peak = Math.max(...rss.map((r) => r.stop()))
+    await Promise.all(servers.map((s) => s.stop()))
     const entries = sendsOf(emulator, t0)
     const m = measure(entries, from, to)
     const lat = await latencies(
@@ -291,6 +286,7 @@ async function drainCase(
     )
     return {
       case: name,
+      instances,
       cap: `${cap}/s`,
       queued: count,
       'preload s': Math.round(preloadMs / 100) / 10,
@@ -303,7 +299,7 @@ async function drainCase(
       'queue→Meta p50 ms': Math.round(percentile(lat, 50)),
       'p99 ms': Math.round(percentile(lat, 99)),
       'server CPU ms/msg': Math.round(((cpu1 - cpu0) / Math.max(1, m.accepted)) * 1000) / 1000,
-      'RSS MB': peak,
+      'RSS MB (largest)': peak,
     }
   } finally {
     await p.cleanup()
@@ -398,13 +394,17 @@ async function apiCase(
  */
 async function queueCase(emulator: Emulator): Promise<Record<string, string | number>[]> {
   const total = Number(process.env.BENCH_QUEUE_MESSAGES ?? 20_000)
-  const parallel = Number(process.env.BENCH_QUEUE_PARALLEL ?? 2)
+  const parallel = Number(process.env.BENCH_QUEUE_PARALLEL ?? 2 * instances)
   const singles = Number(process.env.BENCH_QUEUE_SINGLE ?? 2000)
   const p = await prepare(emulator, 80, 1)
   try {
-    const server = await startWahubServe(p.env)
-    const rss = watchRss(server.pid)
-    const url = server.url.replace('localhost', '127.0.0.1')
+    // BENCH_INSTANCES=3: the calls go round-robin to that many instances on one database.
+    const servers = await Promise.all(Array.from({ length: instances }, () => startWahubServe(p.env)))
+    const rss = servers.map((s) => watchRss(s.pid))
+    const urls = servers.map((s) => s.url.replace('localhost', '127.0.0.1'))
+    const url = urls[0]
+    let turn = 0
+    const nextUrl = () => urls[turn++ % urls.length]
     const headers = { authorization: `Bearer ${p.apiKey}`, 'content-type': 'application/json' }
     const body = () => ({
       from: pnids[0],
@@ -419,7 +419,8 @@ async function queueCase(emulator: Emulator): Promise<Record<string, string | nu
       body: JSON.stringify({ messages: [body()] }),
     })
     if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}: ${await warm.text()}`)
-    const cpu0 = cpuMs(server.pid)
+    const cpu = () => servers.reduce((sum, s) => sum + cpuMs(s.pid), 0)
+    const cpu0 = cpu()
     const calls: number[] = []
     let next = 0
     const started = performance.now()
@@ -429,7 +430,7 @@ async function queueCase(emulator: Emulator): Promise<Record<string, string | nu
           const n = Math.min(maxBulkItems, total - next)
           next += n
           const t = performance.now()
-          const res = await fetch(`${url}/api/v1/messages/batch`, {
+          const res = await fetch(`${nextUrl()}/api/v1/messages/batch`, {
             method: 'POST',
             headers,
             body: JSON.stringify({ messages: Array.from({ length: n }, body) }),
@@ -442,7 +443,7 @@ async function queueCase(emulator: Emulator): Promise<Record<string, string | nu
       }),
     )
     const bulkS = (performance.now() - started) / 1000
-    const cpu1 = cpuMs(server.pid)
+    const cpu1 = cpu()
     const singleLat: number[] = []
     let sent = 0
     const t1 = performance.now()
@@ -451,7 +452,7 @@ async function queueCase(emulator: Emulator): Promise<Record<string, string | nu
         while (sent < singles) {
           sent++
           const t = performance.now()
-          const res = await fetch(`${url}/api/v1/messages`, {
+          const res = await fetch(`${nextUrl()}/api/v1/messages`, {
             method: 'POST',
             headers,
             body: JSON.stringify(body()),
@@ -463,11 +464,12 @@ async function queueCase(emulator: Emulator): Promise<Record<string, string | nu
       }),
     )
     const singleS = (performance.now() - t1) / 1000
-    const peak = rss.stop()
-    await server.stop()
+    const peak = Math.max(...rss.map((r) => r.stop()))
+    await Promise.all(servers.map((s) => s.stop()))
     return [
       {
         path: `POST /messages/batch (1,000 a call, ${parallel} at once)`,
+        instances,
         messages: total,
         'queued/s': Math.round(total / bulkS),
         'call p50 ms': Math.round(percentile(calls, 50)),
@@ -477,6 +479,7 @@ async function queueCase(emulator: Emulator): Promise<Record<string, string | nu
       },
       {
         path: `POST /messages (${parallel * 16} at once)`,
+        instances,
         messages: singles,
         'queued/s': Math.round(singles / singleS),
         'call p50 ms': Math.round(percentile(singleLat, 50)),
@@ -500,6 +503,7 @@ async function main() {
   })
   const rows: Record<string, string | number>[] = []
   const want = (name: string) => !only || only.includes(name)
+  if (instances > 1 && !databaseUrl) throw new Error('BENCH_INSTANCES > 1 needs DATABASE_URL (PostgreSQL)')
   try {
     if (want('80')) rows.push(await drainCase(emulator, 'backlog, 1 number', 80, 1))
     if (want('1000')) rows.push(await drainCase(emulator, 'backlog, 1 number', 1000, 1))

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { DbHandle } from '../db/connect.ts'
 import type { CampaignsTable } from '../db/schema.ts'
 import { recordEvent } from '../events/events-repo.ts'
@@ -51,7 +52,7 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
   const { handle, log } = deps
   const db = handle.db
   const clock = deps.now ?? Date.now
-  const tickMs = deps.tickMs ?? 250
+  const tickMs = deps.tickMs ?? 500
   const lastProgress = new Map<string, number>()
   const lastSent = new Map<string, string>()
   const recheckMs = deps.recheckMs ?? 60_000
@@ -263,11 +264,14 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
         const part = allowed.slice(i, i + 500)
         await trx
           .updateTable('campaign_recipients')
-          .set((eb) => {
-            // biome-ignore lint/suspicious/noExplicitAny: a CASE built one WHEN at a time
-            let chain: any = eb.case('seq')
-            for (const [n, p] of part.entries()) chain = chain.when(p.seq).then(ids[i + n])
-            return { state: 'queued', queued_at: now, message_id: chain.else(null).end() }
+          .set({
+            state: 'queued',
+            queued_at: now,
+            // One CASE written at once (Kysely's builder copies the whole CASE at each WHEN).
+            message_id: sql<string>`case seq ${sql.join(
+              part.map((p, n) => sql`when ${p.seq} then ${ids[i + n]}`),
+              sql` `,
+            )} else null end`,
           })
           .where('campaign_id', '=', c.id)
           .where(
