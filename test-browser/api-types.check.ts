@@ -27,6 +27,12 @@ import type { presentTenant } from '../src/http/presenters/tenant.ts'
 import type { presentUser } from '../src/http/presenters/user.ts'
 import type { presentWaba } from '../src/http/presenters/waba.ts'
 import type { presentWebhookStatus } from '../src/http/presenters/webhook-status.ts'
+import type {
+  presentAttempt,
+  presentDelivery,
+  presentSubscription,
+} from '../src/http/presenters/webhook-subscription.ts'
+import type { presentWidgetSettings } from '../src/http/presenters/widget-settings.ts'
 import type * as Analytics from '../src/http/routes/analytics/schema.ts'
 import type * as Web from '../web/src/api-types.ts'
 
@@ -61,4 +67,8 @@ export type ServerShapesFitTheDashboard = [
   Fits<ReturnType<typeof presentProgress>, Web.CampaignProgress>,
   Fits<ReturnType<typeof presentAudience>, Web.Audience>,
   Fits<ReturnType<typeof presentSuppression>, Web.Suppression>,
+  Fits<ReturnType<typeof presentSubscription>, Web.WebhookSubscription>,
+  Fits<ReturnType<typeof presentAttempt>, Web.WebhookAttempt>,
+  Fits<ReturnType<typeof presentDelivery>, Web.WebhookDelivery>,
+  Fits<ReturnType<typeof presentWidgetSettings>, Web.WidgetSettings>,
 ]

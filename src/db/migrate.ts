@@ -16,6 +16,7 @@ import * as campaigns from './migrations/0025-campaigns.ts'
 import * as webhookSubscriptions from './migrations/0028-webhook-subscriptions.ts'
 import * as websiteWidget from './migrations/0029-website-widget.ts'
 import * as signupAttempts from './migrations/0031-signup-attempts.ts'
+import * as webhookAttemptsDelivery from './migrations/0032-webhook-attempts-delivery.ts'
 import * as searchPrefixes from './migrations/0036-search-prefixes.ts'
 import * as messagesChangedCursor from './migrations/0040-messages-changed-cursor.ts'
 
@@ -41,6 +42,7 @@ const migrations: Record<string, WahubMigration> = {
   '0028-webhook-subscriptions': webhookSubscriptions,
   '0029-website-widget': websiteWidget,
   '0031-signup-attempts': signupAttempts,
+  '0032-webhook-attempts-delivery': webhookAttemptsDelivery,
   '0036-search-prefixes': searchPrefixes,
   '0040-messages-changed-cursor': messagesChangedCursor,
 }

@@ -20,6 +20,8 @@ export type Attempt = {
   responseExcerpt: string | null
   error: string | null
   at: number
+  /** Which try of its delivery this was (1 = the first POST); null for a test event. */
+  attempt?: number | null
 }
 
 export type Delivery = {
@@ -153,10 +155,16 @@ export async function listAttempts(
   if (filter.before !== undefined) q = q.where('at', '<', filter.before)
   if (filter.failedOnly) q = q.where('ok', '=', 0)
   const rows = await q.execute()
+  const ordinals = await attemptOrdinals(
+    db,
+    tenantId,
+    rows.flatMap((r) => (r.delivery_id ? [r.delivery_id] : [])),
+  )
   return rows.map((r) => ({
     id: r.id,
     subscriptionId: r.subscription_id,
     deliveryId: r.delivery_id,
+    attempt: r.delivery_id ? (ordinals.get(r.id) ?? null) : null,
     eventId: r.event_id === null ? null : Number(r.event_id),
     eventKind: r.event_kind,
     webhookId: r.webhook_id,
@@ -167,6 +175,31 @@ export async function listAttempts(
     error: r.error,
     at: Number(r.at),
   }))
+}
+
+/** Each attempt's place among its delivery's attempts (ids are time-ordered), for the log's "attempt n". */
+async function attemptOrdinals(
+  db: Db,
+  tenantId: string,
+  deliveryIds: string[],
+): Promise<Map<string, number>> {
+  const ordinals = new Map<string, number>()
+  if (deliveryIds.length === 0) return ordinals
+  const rows = await db
+    .selectFrom('webhook_attempts')
+    .select(['id', 'delivery_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('delivery_id', 'in', [...new Set(deliveryIds)])
+    .orderBy('at')
+    .orderBy('id')
+    .execute()
+  const seen = new Map<string, number>()
+  for (const r of rows) {
+    const n = (seen.get(r.delivery_id ?? '') ?? 0) + 1
+    seen.set(r.delivery_id ?? '', n)
+    ordinals.set(r.id, n)
+  }
+  return ordinals
 }
 
 export async function listDeliveries(

@@ -524,3 +524,57 @@ export type Suppression = {
   messageId: string | null
   createdAt: Millis
 }
+
+// Integrations: webhook subscriptions, their delivery log and the website widget
+// (src/http/presenters/webhook-subscription.ts, widget-settings.ts; docs/INTEGRATIONS.md).
+
+export type WebhookSubscription = {
+  id: string
+  url: string
+  description: string | null
+  events: string[]
+  legacy: boolean
+  enabled: boolean
+  disabledReason: string | null
+  failingSince: Millis | null
+  hasSecret: boolean
+  createdAt: Millis
+  updatedAt: Millis
+}
+
+export type WebhookAttempt = {
+  id: string
+  deliveryId: string | null
+  eventId: number | null
+  eventKind: string
+  webhookId: string
+  httpStatus: number | null
+  ok: boolean
+  latencyMs: number
+  responseExcerpt: string | null
+  error: string | null
+  at: Millis
+  attempt: number | null
+}
+
+export type WebhookDelivery = {
+  id: string
+  eventId: number
+  eventKind: string
+  status: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  lastError: string | null
+  createdAt: Millis
+  updatedAt: Millis
+}
+
+export type WidgetSettings = {
+  publicKey: string
+  enabled: boolean
+  allowedOrigins: string[]
+  replyMode: 'template' | 'link'
+  template: { name: string; language: string } | null
+  captchaVerifyUrl: string | null
+  embed: string
+  updatedAt: Millis
+}

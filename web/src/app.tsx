@@ -16,6 +16,7 @@ import { TokenAlerts } from './golive/token-alerts.tsx'
 import { i18n } from './i18n/index.ts'
 import { HeaderTools } from './inbox/header-tools.tsx'
 import { InboxPage } from './inbox/inbox-page.tsx'
+import { IntegrationsPage } from './integrations/integrations-page.tsx'
 import { LiveProvider, useLiveState } from './live.tsx'
 import { Link, navigate, usePath } from './router.tsx'
 import { ConnectPage } from './signup/connect-page.tsx'
@@ -36,6 +37,7 @@ type Nav = {
     | 'nav.connect'
     | 'nav.templates'
     | 'nav.campaigns'
+    | 'nav.integrations'
     | 'nav.tenants'
     | 'nav.apiKeys'
     | 'nav.events'
@@ -52,6 +54,7 @@ const nav: Nav[] = [
   { href: '/connect', label: 'nav.connect', tenant: true },
   { href: '/templates', label: 'nav.templates', admin: true },
   { href: '/campaigns', label: 'nav.campaigns', admin: true },
+  { href: '/integrations', label: 'nav.integrations', admin: true },
   { href: '/tenants', label: 'nav.tenants', admin: true },
   { href: '/api-keys', label: 'nav.apiKeys', admin: true },
   { href: '/events', label: 'nav.events', admin: true },
@@ -146,6 +149,7 @@ function Shell(props: { user: User; onSignOut: () => void }) {
   else if (section === '/connect') page = <ConnectPage />
   else if (section === '/templates') page = <TemplatesPage />
   else if (section === '/campaigns') page = <CampaignsPage />
+  else if (section === '/integrations') page = <IntegrationsPage />
   else if (section === '/tenants') page = <TenantsPage />
   else if (section === '/api-keys') page = <ApiKeysPage />
   else if (section === '/events') page = <EventsPage />

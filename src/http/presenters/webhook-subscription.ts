@@ -45,6 +45,9 @@ export const WebhookAttemptSchema = Type.Object({
   responseExcerpt: Nullable(Type.String({ description: 'The first 500 characters of the answer' })),
   error: NStr,
   at: Millis,
+  attempt: Nullable(
+    Type.Integer({ description: 'Which try of its delivery this was (1 = first); null for a test event' }),
+  ),
 })
 
 export function presentAttempt(a: Attempt) {
@@ -60,6 +63,7 @@ export function presentAttempt(a: Attempt) {
     responseExcerpt: a.responseExcerpt,
     error: a.error,
     at: a.at,
+    attempt: a.attempt ?? null,
   }
 }
 

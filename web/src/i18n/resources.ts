@@ -9,6 +9,7 @@ import enErrors from './en/errors.json'
 import enEvents from './en/events.json'
 import enGolive from './en/golive.json'
 import enInbox from './en/inbox.json'
+import enIntegrations from './en/integrations.json'
 import enSignup from './en/signup.json'
 import enTemplates from './en/templates.json'
 import enTenants from './en/tenants.json'
@@ -23,6 +24,7 @@ import esErrors from './es/errors.json'
 import esEvents from './es/events.json'
 import esGolive from './es/golive.json'
 import esInbox from './es/inbox.json'
+import esIntegrations from './es/integrations.json'
 import esSignup from './es/signup.json'
 import esTemplates from './es/templates.json'
 import esTenants from './es/tenants.json'
@@ -37,6 +39,7 @@ import ptErrors from './pt-BR/errors.json'
 import ptEvents from './pt-BR/events.json'
 import ptGolive from './pt-BR/golive.json'
 import ptInbox from './pt-BR/inbox.json'
+import ptIntegrations from './pt-BR/integrations.json'
 import ptSignup from './pt-BR/signup.json'
 import ptTemplates from './pt-BR/templates.json'
 import ptTenants from './pt-BR/tenants.json'
@@ -51,6 +54,7 @@ import thErrors from './th/errors.json'
 import thEvents from './th/events.json'
 import thGolive from './th/golive.json'
 import thInbox from './th/inbox.json'
+import thIntegrations from './th/integrations.json'
 import thSignup from './th/signup.json'
 import thTemplates from './th/templates.json'
 import thTenants from './th/tenants.json'
@@ -72,6 +76,7 @@ export const resources = {
     golive: enGolive,
     signup: enSignup,
     inbox: enInbox,
+    integrations: enIntegrations,
     templates: enTemplates,
     tenants: enTenants,
   },
@@ -88,6 +93,7 @@ export const resources = {
     golive: esGolive,
     signup: esSignup,
     inbox: esInbox,
+    integrations: esIntegrations,
     templates: esTemplates,
     tenants: esTenants,
   },
@@ -104,6 +110,7 @@ export const resources = {
     golive: ptGolive,
     signup: ptSignup,
     inbox: ptInbox,
+    integrations: ptIntegrations,
     templates: ptTemplates,
     tenants: ptTenants,
   },
@@ -120,6 +127,7 @@ export const resources = {
     golive: thGolive,
     signup: thSignup,
     inbox: thInbox,
+    integrations: thIntegrations,
     templates: thTemplates,
     tenants: thTenants,
   },
