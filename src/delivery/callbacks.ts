@@ -125,6 +125,11 @@ export const retryDelaysMs = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 
 export const deliveryAttempts = retryDelaysMs.length + 1
 
 /** One event to one subscription: its delivery row and its job, in the caller's transaction. */
+/** One subscription's deliveries about one conversation run in order, in this lane. */
+export function deliveryLane(subscriptionId: string, conversationId: string | null): string | null {
+  return conversationId ? `hook:${subscriptionId}:${conversationId}` : null
+}
+
 export async function queueDelivery(
   db: Db,
   d: {
@@ -143,7 +148,7 @@ export async function queueDelivery(
     {
       // One more than the schedule: deliver-job.ts gives up itself after the last attempt.
       maxAttempts: deliveryAttempts + 1,
-      lane: d.conversationId ? `hook:${d.subscriptionId}:${d.conversationId}` : null,
+      lane: deliveryLane(d.subscriptionId, d.conversationId),
     },
   )
 }

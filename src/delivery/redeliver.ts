@@ -1,11 +1,16 @@
 import type { Db } from '../db/connect.ts'
 import { WahubError } from '../errors.ts'
-import { conversationsOf, queueDelivery } from './callbacks.ts'
+import { bringForward, liveJobs } from '../jobs/jobs-repo.ts'
+import { conversationsOf, deliveryLane, queueDelivery } from './callbacks.ts'
 import { type Delivery, listDeliveries } from './delivery-log.ts'
+import { subscriptionIdOf } from './endpoints.ts'
 import { getSubscription } from './subscriptions.ts'
 
 // Redelivery (SPEC §17): one delivery, or every failed one since a time, queued again with a
 // fresh set of attempts, in event order and in the conversation's lane like the first time.
+// A delivery still pending (its next retry is hours away) is not queued twice: its waiting
+// retry runs now instead, with the lane's earlier ones, so the receiver gets it once and in
+// order (decision 0080).
 
 export async function redeliver(
   db: Db,
@@ -42,8 +47,25 @@ export async function redeliver(
     db,
     events.map((e) => ({ id: Number(e.id), payload: JSON.parse(e.payload) })),
   )
+  const retried = new Set<number>()
+  for (const d of deliveries.filter((x) => x.status === 'pending')) {
+    const lane = deliveryLane(subscriptionId, conversations.get(d.eventId) ?? null)
+    const jobs = await liveJobs(db, 'callback.deliver', lane)
+    const own = jobs.filter((j) => {
+      const p = j.payload as { tenantId: string; endpointId?: string; eventId: number }
+      return p.eventId === d.eventId && subscriptionIdOf(p.tenantId, p.endpointId) === subscriptionId
+    })
+    if (own.length === 0) continue // nothing will try it again: queue it like a failed one
+    const upTo = Math.max(...own.map((j) => j.id))
+    await bringForward(
+      db,
+      jobs.filter((j) => j.id <= upTo && (lane !== null || own.includes(j))).map((j) => j.id),
+    )
+    retried.add(d.eventId)
+  }
   await db.transaction().execute(async (trx) => {
     for (const d of deliveries) {
+      if (retried.has(d.eventId)) continue
       await queueDelivery(trx, {
         tenantId,
         subscriptionId,

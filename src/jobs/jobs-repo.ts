@@ -95,6 +95,47 @@ export async function scheduleLaneJob<K extends JobKind>(
   await enqueueJob(db, kind, payload, { lane, runAt, maxAttempts: options.maxAttempts })
 }
 
+/**
+ * The live jobs (waiting or running, not dead) of a kind in one lane, or with no lane when `lane`
+ * is null, in the order they run: for a caller that must not queue a second job for the same work.
+ */
+export async function liveJobs(
+  db: Db,
+  kind: JobKind,
+  lane: string | null,
+  limit = 1000,
+): Promise<{ id: number; payload: unknown; running: boolean; runAt: number }[]> {
+  let q = db
+    .selectFrom('jobs')
+    .select(['id', 'payload', 'locked_by', 'run_at'])
+    .where('kind', '=', kind)
+    .where('failed_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+  q = lane === null ? q.where('lane', 'is', null) : q.where('lane', '=', lane)
+  const rows = await q.execute()
+  return rows.map((r) => ({
+    id: r.id,
+    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+    running: r.locked_by !== null,
+    runAt: Number(r.run_at),
+  }))
+}
+
+/** Waiting jobs run at `runAt` rather than later (a retry asked for now); running ones are left alone. */
+export async function bringForward(db: Db, ids: readonly number[], runAt = Date.now()): Promise<number> {
+  if (ids.length === 0) return 0
+  const result = await db
+    .updateTable('jobs')
+    .set({ run_at: runAt })
+    .where('id', 'in', [...ids])
+    .where('locked_by', 'is', null)
+    .where('failed_at', 'is', null)
+    .where('run_at', '>', runAt)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
 /** Kinds whose payload may be empty: the ones that can recur. */
 export type RecurringJobKind = {
   [K in JobKind]: Record<string, never> extends JobPayloads[K] ? K : never

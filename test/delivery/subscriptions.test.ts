@@ -7,7 +7,15 @@ import { deliveryAttempts } from '../../src/delivery/callbacks.ts'
 import { checkSubscriptionUrl } from '../../src/delivery/subscriptions.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { customerWrites, joao, lucia, type SendWorld, sheena, startSendWorld } from '../messaging/helpers.ts'
+import {
+  customerWrites,
+  joao,
+  lucia,
+  type SendWorld,
+  sheena,
+  startSendWorld,
+  ursula,
+} from '../messaging/helpers.ts'
 
 // Webhook subscriptions (SPEC §17): several URLs per tenant with event filters, each signed per
 // Standard Webhooks with its own secret — verified here with the `standardwebhooks` package,
@@ -321,6 +329,50 @@ describe(`webhook subscriptions (${testDbKind})`, () => {
     assert.equal(one.status, 202, one.text)
     const before = messages.got.length
     await waitFor('the one delivery sent again', () => messages.got.length > before)
+  })
+
+  test('redelivering a pending delivery retries it now, once, instead of queueing a second copy', async () => {
+    const before = messages.got.filter((r) => r.parsed.type === 'message.received').length
+    messages.failNext = 2
+    const since = Date.now()
+    await customerWrites(w, ursula, w.pnid, 'pending, then redelivered')
+    // The first try and the retry 5 s later fail; the next retry would wait 5 minutes.
+    const failing = await waitFor(
+      'two failed attempts of one delivery',
+      async () => {
+        const res = await api('GET', `/api/v1/webhook-subscriptions/${messagesSub.id}/attempts?failed=true`)
+        const attempts = (
+          res.body as { attempts: { deliveryId: string; attempt: number; at: number }[] }
+        ).attempts.filter((a) => a.at >= since)
+        const second = attempts.find((a) => a.attempt === 2)
+        return second && attempts.some((a) => a.deliveryId === second.deliveryId && a.attempt === 1)
+          ? second
+          : undefined
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    )
+    const res = await api('POST', `/api/v1/webhook-subscriptions/${messagesSub.id}/redeliver`, {
+      deliveryId: failing.deliveryId,
+    })
+    assert.equal(res.status, 202, res.text)
+    const received = () => messages.got.filter((r) => r.parsed.type === 'message.received').length
+    await waitFor('the pending delivery sent now', () => received() > before, { timeoutMs: 20_000 })
+    const log = await api('GET', `/api/v1/webhook-subscriptions/${messagesSub.id}/attempts?limit=5`)
+    const third = (
+      log.body as { attempts: { deliveryId: string; attempt: number; ok: boolean }[] }
+    ).attempts.find((a) => a.deliveryId === failing.deliveryId && a.ok)
+    assert.equal(third?.attempt, 3, 'the retry brought forward is the third attempt')
+    // Every callback job finishes (a second copy would have been sent by then, not left waiting).
+    await waitFor('no callback job left', async () => {
+      const jobs = await w.h.db.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('kind', '=', 'callback.deliver')
+        .where('failed_at', 'is', null)
+        .execute()
+      return jobs.length === 0
+    })
+    assert.equal(received(), before + 1, 'the receiver got it once')
   })
 
   test('"send test event" posts a signed webhook.test at once and logs it', async () => {

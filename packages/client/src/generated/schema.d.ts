@@ -17259,6 +17259,7 @@ export interface paths {
                             error: null | string;
                             /** @description Epoch milliseconds */
                             at: number;
+                            attempt: null | number;
                         };
                     };
                 };
@@ -17414,6 +17415,7 @@ export interface paths {
                                 error: null | string;
                                 /** @description Epoch milliseconds */
                                 at: number;
+                                attempt: null | number;
                             }[];
                         };
                     };
