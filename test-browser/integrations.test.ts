@@ -177,7 +177,9 @@ describe(`dashboard: integrations (${testDbKind})`, () => {
     await admin.getByLabel('Widget on').check()
     await admin.getByLabel('Allowed websites').fill('https://shop.example.com/checkout')
     await admin.getByRole('radio', { name: /A WhatsApp message/ }).check()
-    await admin.getByLabel('Approved template', { exact: true }).selectOption({ label: 'hello_world (en_US)' })
+    await admin
+      .getByLabel('Approved template', { exact: true })
+      .selectOption({ label: 'hello_world (en_US)' })
     await admin.getByRole('button', { name: 'Save widget settings' }).click()
     await admin
       .locator('.field-error')
