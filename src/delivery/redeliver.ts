@@ -55,7 +55,9 @@ export async function redeliver(
       const p = j.payload as { tenantId: string; endpointId?: string; eventId: number }
       return p.eventId === d.eventId && subscriptionIdOf(p.tenantId, p.endpointId) === subscriptionId
     })
-    if (own.length === 0) continue // nothing will try it again: queue it like a failed one
+    // No job left to try it: queue it again like a failed one. One being sent right now is left
+    // to finish (a copy queued behind it would wait for its next retry, then arrive twice).
+    if (own.length === 0) continue
     const upTo = Math.max(...own.map((j) => j.id))
     await bringForward(
       db,

@@ -322,7 +322,12 @@ describe(`webhook subscriptions (${testDbKind})`, () => {
     )
     for (const r of messages.got) verify(messagesSub.secret, r)
 
-    // One delivery by id, again.
+    // One delivery by id, again, once it is settled (one being sent right now is left to finish).
+    await waitFor('the redelivered delivery settled', async () => {
+      const res = await api('GET', `/api/v1/webhook-subscriptions/${messagesSub.id}/deliveries`)
+      const all = (res.body as { deliveries: { id: string; status: string }[] }).deliveries
+      return all.find((x) => x.id === failedList[0].id)?.status !== 'pending'
+    })
     const one = await api('POST', `/api/v1/webhook-subscriptions/${messagesSub.id}/redeliver`, {
       deliveryId: failedList[0].id,
     })
@@ -351,17 +356,29 @@ describe(`webhook subscriptions (${testDbKind})`, () => {
       },
       { timeoutMs: 30_000, intervalMs: 100 },
     )
+    // Its retry is waiting (the second attempt's job is no longer running).
+    await waitFor('the retry waiting', async () => {
+      const jobs = await w.h.db.db
+        .selectFrom('jobs')
+        .select(['locked_by', 'run_at'])
+        .where('kind', '=', 'callback.deliver')
+        .where('failed_at', 'is', null)
+        .execute()
+      return jobs.length === 1 && jobs[0].locked_by === null && Number(jobs[0].run_at) > Date.now() + 60_000
+    })
     const res = await api('POST', `/api/v1/webhook-subscriptions/${messagesSub.id}/redeliver`, {
       deliveryId: failing.deliveryId,
     })
     assert.equal(res.status, 202, res.text)
     const received = () => messages.got.filter((r) => r.parsed.type === 'message.received').length
     await waitFor('the pending delivery sent now', () => received() > before, { timeoutMs: 20_000 })
-    const log = await api('GET', `/api/v1/webhook-subscriptions/${messagesSub.id}/attempts?limit=5`)
-    const third = (
-      log.body as { attempts: { deliveryId: string; attempt: number; ok: boolean }[] }
-    ).attempts.find((a) => a.deliveryId === failing.deliveryId && a.ok)
-    assert.equal(third?.attempt, 3, 'the retry brought forward is the third attempt')
+    const third = await waitFor('the successful attempt in the log', async () => {
+      const log = await api('GET', `/api/v1/webhook-subscriptions/${messagesSub.id}/attempts?limit=5`)
+      return (log.body as { attempts: { deliveryId: string; attempt: number; ok: boolean }[] }).attempts.find(
+        (a) => a.deliveryId === failing.deliveryId && a.ok,
+      )
+    })
+    assert.equal(third.attempt, 3, 'the retry brought forward is the third attempt')
     // Every callback job finishes (a second copy would have been sent by then, not left waiting).
     await waitFor('no callback job left', async () => {
       const jobs = await w.h.db.db
