@@ -1,6 +1,6 @@
 // `npm run screenshots`: the dashboard's screenshots in docs/screenshots/ (linked from the README
 // and docs/DASHBOARD.md) — inbox, thread, template picker, channel doctor, templates, the template
-// editor, analytics and the team inbox (labels, notes, contact panel, canned replies; in Spanish and Thai) at desktop and phone width (the template picker in Spanish too) — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
+// editor, analytics, the team inbox (labels, notes, contact panel, canned replies; in Spanish and Thai), the admin console and the audit log at desktop and phone width (the template picker in Spanish too) — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
@@ -490,8 +490,47 @@ async function campaignsScreenshots() {
   }
 }
 
-// WAHUB_SCREENSHOTS=golive (or campaigns) retakes only those pictures.
+/**
+ * The admin console (issue 16): Tenants & users with the global default number and the WhatsApp
+ * switches (acme's off), and the audit log of those changes, at desktop and phone width.
+ */
+async function adminScreenshots() {
+  const d = await startDashboard()
+  try {
+    await createUser(d.h, { email: 'ops@example.com', role: 'admin', password: 'admin password 123' })
+    const admin = async (method: string, url: string, body: unknown) => {
+      const res = await d.h.api(method, url, { key: d.h.adminKey, body })
+      if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${res.text}`)
+    }
+    await admin('PATCH', '/api/v1/admin/settings', { defaultNumber: d.h.emulator.seed.phoneNumberIds[2] })
+    await admin('PATCH', `/api/v1/admin/tenants/${d.seed.acme.id}`, { whatsappEnabled: false })
+    await admin('PATCH', `/api/v1/admin/tenants/${d.seed.acme.id}`, { whatsappEnabled: true })
+    await admin('PATCH', `/api/v1/admin/tenants/${d.seed.globex.id}`, { whatsappEnabled: false })
+    for (const [size, viewport] of [
+      ['desktop', desktop],
+      ['phone', phone],
+    ] as const) {
+      const page = await d.newPage(viewport)
+      await signInToInbox(page, 'ops@example.com', 'admin password 123')
+      await page.goto('/tenants')
+      await page.locator('section.global-settings [data-whatsapp="on"]').waitFor()
+      await page
+        .locator('article.tenant-card', { hasText: 'globex' })
+        .locator('[data-whatsapp="off"]')
+        .waitFor()
+      await shoot(page, `admin-console-${size}`)
+      await page.goto('/audit')
+      await page.locator('tr[data-action="settings.default_number"]').first().waitFor()
+      await shoot(page, `audit-${size}`)
+    }
+  } finally {
+    await d.close()
+  }
+}
+
+// WAHUB_SCREENSHOTS=golive (or campaigns, admin) retakes only those pictures.
 const only = process.env.WAHUB_SCREENSHOTS
 if (!only) await main()
 if (!only || only === 'golive') await goliveScreenshots()
 if (!only || only === 'campaigns') await campaignsScreenshots()
+if (!only || only === 'admin') await adminScreenshots()
