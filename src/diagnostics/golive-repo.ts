@@ -39,27 +39,3 @@ export async function tenantName(db: Db, tenantId: string | null): Promise<strin
   const row = await db.selectFrom('tenants').select('name').where('id', '=', tenantId).executeTakeFirst()
   return row?.name ?? null
 }
-
-/** Approved templates of the Sandbox WABA that `wabaRowId` has not (same name and language). */
-export async function sandboxTemplatesMissingIn(
-  db: Db,
-  wabaRowId: string | null,
-): Promise<{ name: string; language: string; category: string }[]> {
-  const sandbox = await db
-    .selectFrom('templates as t')
-    .innerJoin('wabas as w', 'w.id', 't.waba_id')
-    .select(['t.name', 't.language', 't.category'])
-    .where('w.is_sandbox', '=', 1)
-    .where('t.status', '=', 'APPROVED')
-    .orderBy('t.name')
-    .orderBy('t.language')
-    .execute()
-  const have = wabaRowId
-    ? await db.selectFrom('templates').select(['name', 'language']).where('waba_id', '=', wabaRowId).execute()
-    : []
-  const key = (t: { name: string; language: string }) => `${t.name}\u0000${t.language}`
-  const held = new Set(have.map(key))
-  return sandbox
-    .filter((t) => !held.has(key(t)))
-    .map((t) => ({ name: t.name, language: t.language, category: t.category ?? 'UTILITY' }))
-}

@@ -1,3 +1,4 @@
+import { renderCarryOver } from '../sandbox/carry-over-text.ts'
 import type { GoliveGuide, StepState } from './golive-types.ts'
 import { at } from './read.ts'
 
@@ -31,11 +32,6 @@ export function renderGolive(g: GoliveGuide): string {
       ? 'Live: nothing Wahub can read stands in the way.'
       : `Next: ${g.steps.find((x) => x.id === g.next)?.title ?? '—'}.`,
   )
-  if (g.sandbox && (g.sandbox.tenant || g.sandbox.templates.length > 0)) {
-    out.push(
-      '',
-      `From the Sandbox: tenant ${g.sandbox.tenant ? `"${g.sandbox.tenant.name}"` : '—'}; templates to create in the real WABA: ${g.sandbox.templates.map((t) => `${t.name} (${t.language})`).join(', ') || 'none'}.`,
-    )
-  }
+  if (g.sandbox) out.push('', renderCarryOver(g.sandbox))
   return `${out.join('\n')}\n`
 }

@@ -1,3 +1,4 @@
+import type { SandboxCarryOver } from '../sandbox/carry-over.ts'
 import type { CheckId } from './types.ts'
 
 // The go-live guide (`wahub golive`, GET /api/v1/admin/golive, the dashboard's Go live page):
@@ -56,13 +57,6 @@ export type GoliveStep = {
 export type GoliveSubject = {
   waba: { id: string; wabaId: string; name: string | null } | null
   number: { id: string; phoneNumberId: string; display: string | null; isSandbox: boolean } | null
-}
-
-/** What the Sandbox leaves to carry over to the real number ("Go live" from the Sandbox). */
-export type SandboxCarryOver = {
-  tenant: { id: string; name: string } | null
-  /** Approved Sandbox templates the real WABA does not have yet (name, language). */
-  templates: { name: string; language: string; category: string }[]
 }
 
 export type GoliveGuide = SubjectFields & {

@@ -2,14 +2,14 @@ import { getChannelSettings } from '../channels/channel-settings.ts'
 import { targetOf } from '../channels/graph-target.ts'
 import type { GraphTarget } from '../cloud-api/graph-client.ts'
 import { WahubError } from '../errors.ts'
-import { readSandboxState } from '../sandbox/sandbox-state.ts'
+import { sandboxCarryOver } from '../sandbox/carry-over.ts'
 import { numberSubject } from './checks/number.ts'
 import { wabaSubject } from './checks/waba.ts'
 import { type DoctorContext, runDoctor } from './doctor.ts'
 import { lastWebhookAt, loadScope, type NumberRow, type WabaRow } from './facts-repo.ts'
-import { lastDelivered, lastFailedSend, sandboxTemplatesMissingIn, tenantName } from './golive-repo.ts'
+import { lastDelivered, lastFailedSend, tenantName } from './golive-repo.ts'
 import { type GoliveFacts, goliveSteps } from './golive-steps.ts'
-import type { GoliveGuide, SandboxCarryOver, StepState } from './golive-types.ts'
+import type { GoliveGuide, StepState } from './golive-types.ts'
 import { cachedGraph } from './graph-cache.ts'
 import { type Read, readGraph, skipped } from './read.ts'
 
@@ -103,7 +103,7 @@ export async function runGolive(ctx: DoctorContext, options: GoliveOptions = {})
 
   const settings = await getChannelSettings(ctx.db)
   const owner = number ? await tenantName(ctx.db, number.tenant_id ?? waba?.tenant_id ?? null) : null
-  const sandbox = await sandboxCarryOver(ctx, real ? waba : null)
+  const sandbox = await sandboxCarryOver(ctx.db, real && waba ? waba.id : undefined)
   const facts: GoliveFacts = {
     now,
     checks,
@@ -177,18 +177,4 @@ async function readApp(
     token: `${app.app_id}|${secret}`,
   }
   return readGraph(() => ctx.graph.getAppInfo(target, app.app_id, ['name', 'privacy_policy_url']))
-}
-
-/** What the Sandbox leaves to carry over: its tenant, and approved templates the real WABA lacks. */
-async function sandboxCarryOver(
-  ctx: DoctorContext,
-  realWaba: WabaRow | null,
-): Promise<SandboxCarryOver | null> {
-  const state = await readSandboxState(ctx.db)
-  if (state?.status !== 'ready') return null
-  const name = await tenantName(ctx.db, state.tenantId ?? null)
-  return {
-    tenant: name && state.tenantId ? { id: state.tenantId, name } : null,
-    templates: await sandboxTemplatesMissingIn(ctx.db, realWaba?.id ?? null),
-  }
 }

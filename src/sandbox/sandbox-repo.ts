@@ -130,3 +130,42 @@ export async function loadSandboxRows(
     },
   }
 }
+
+/** The Sandbox WABA's row and numbers (what "Go live" leaves behind), or undefined once removed. */
+export async function sandboxWaba(
+  db: Db,
+): Promise<{ id: string; numbers: { phoneNumberId: string; display: string | null }[] } | undefined> {
+  const waba = await db
+    .selectFrom('wabas')
+    .select('id')
+    .where('is_sandbox', '=', 1)
+    .orderBy('created_at')
+    .executeTakeFirst()
+  if (!waba) return undefined
+  const numbers = await db
+    .selectFrom('phone_numbers')
+    .select(['phone_number_id', 'display_phone_number'])
+    .where('waba_id', '=', waba.id)
+    .orderBy('phone_number_id')
+    .execute()
+  return {
+    id: waba.id,
+    numbers: numbers.map((n) => ({ phoneNumberId: n.phone_number_id, display: n.display_phone_number })),
+  }
+}
+
+/** A real (not Sandbox) WABA by Wahub's or Meta's id; without one, the first connected. */
+export async function realWaba(
+  db: Db,
+  idOrWabaId?: string,
+): Promise<{ id: string; wabaId: string; name: string | null } | undefined> {
+  let q = db
+    .selectFrom('wabas')
+    .select(['id', 'waba_id', 'name'])
+    .where('is_sandbox', '=', 0)
+    .orderBy('created_at')
+    .orderBy('id')
+  if (idOrWabaId) q = q.where((eb) => eb.or([eb('id', '=', idOrWabaId), eb('waba_id', '=', idOrWabaId)]))
+  const row = await q.executeTakeFirst()
+  return row ? { id: row.id, wabaId: row.waba_id, name: row.name } : undefined
+}

@@ -24,6 +24,8 @@ export type HarnessOptions = {
   workers?: boolean
   /** The clock campaigns read (tests roll the messaging-limit window with it). */
   campaignClock?: { now: () => number; recheckMs?: number }
+  /** A first run (with WAHUB_SANDBOX=on in env: the Sandbox beside the harness's emulator). */
+  firstRun?: Parameters<typeof startWahub>[1]['firstRun']
 }
 
 export type Harness = {
@@ -124,6 +126,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       handle: db,
       workers: options.workers,
       campaignClock: options.campaignClock,
+      firstRun: options.firstRun,
     })
     const url = wahub.url.replace('localhost', '127.0.0.1')
     // Through the control API, as a user of a separately running emulator would.

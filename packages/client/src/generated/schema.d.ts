@@ -13816,11 +13816,29 @@ export interface paths {
                                 tenant: null | {
                                     id: string;
                                     name: string;
+                                    defaultNumberId: null | string;
+                                };
+                                /** @description The Sandbox's numbers (the emulator's): never carried */
+                                numbers: {
+                                    phoneNumberId: string;
+                                    display: null | string;
+                                }[];
+                                target: null | {
+                                    id: string;
+                                    wabaId: string;
+                                    name: null | string;
                                 };
                                 templates: {
                                     name: string;
                                     language: string;
                                     category: string;
+                                    /** @description authored: made in the Sandbox · sample: one of the Sandbox samples */
+                                    origin: "authored" | "sample";
+                                    /** @description offered: the real WABA lacks it, it can be submitted · submitted: the real WABA has it (status = its review) · not_carried: see reason */
+                                    carry: "offered" | "submitted" | "not_carried";
+                                    status: null | string;
+                                    rejectedReason: null | string;
+                                    reason: null | string;
                                 }[];
                             };
                         };
@@ -13926,6 +13944,351 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/golive/sandbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Go live from the Sandbox: what carries over to the real WABA (as `wahub golive --from-sandbox`)
+         * @description The Sandbox's tenant (it stays and takes the real number), its numbers (never carried) and its templates, each offered, submitted (with the real WABA's review status) or not carried (with why). Decision 0083.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The real WABA: Meta's id or Wahub's */
+                    waba?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tenant: null | {
+                                id: string;
+                                name: string;
+                                defaultNumberId: null | string;
+                            };
+                            /** @description The Sandbox's numbers (the emulator's): never carried */
+                            numbers: {
+                                phoneNumberId: string;
+                                display: null | string;
+                            }[];
+                            target: null | {
+                                id: string;
+                                wabaId: string;
+                                name: null | string;
+                            };
+                            templates: {
+                                name: string;
+                                language: string;
+                                category: string;
+                                /** @description authored: made in the Sandbox · sample: one of the Sandbox samples */
+                                origin: "authored" | "sample";
+                                /** @description offered: the real WABA lacks it, it can be submitted · submitted: the real WABA has it (status = its review) · not_carried: see reason */
+                                carry: "offered" | "submitted" | "not_carried";
+                                status: null | string;
+                                rejectedReason: null | string;
+                                reason: null | string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Carry the Sandbox over: its tenant takes the real number, its templates go to Meta's review
+         * @description `number` makes that real number the Sandbox tenant's default (the Sandbox numbers are not carried); `templates` submits the Sandbox's templates to the real WABA: a list of {name, language}, `authored` (those made in the Sandbox) or `all` (every one offered). Each template's review is then tracked in GET /golive/sandbox. Decision 0083.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The real WABA (default: the first connected): Meta's id or Wahub's */
+                        waba?: string;
+                        /** @description A real number for the Sandbox's tenant: Meta's id or Wahub's */
+                        number?: string;
+                        templates?: {
+                            /** @description The template's name */
+                            name: string;
+                            /** @description Its language code, e.g. en_US */
+                            language: string;
+                        }[] | "authored" | "all";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tenant: null | {
+                                name: string;
+                                number: string;
+                            };
+                            templates: {
+                                name: string;
+                                language: string;
+                                outcome: "submitted" | "skipped" | "failed";
+                                status: null | string;
+                                error: null | {
+                                    code: string;
+                                    message: string;
+                                    fix: string;
+                                };
+                            }[];
+                            carryOver: {
+                                tenant: null | {
+                                    id: string;
+                                    name: string;
+                                    defaultNumberId: null | string;
+                                };
+                                /** @description The Sandbox's numbers (the emulator's): never carried */
+                                numbers: {
+                                    phoneNumberId: string;
+                                    display: null | string;
+                                }[];
+                                target: null | {
+                                    id: string;
+                                    wabaId: string;
+                                    name: null | string;
+                                };
+                                templates: {
+                                    name: string;
+                                    language: string;
+                                    category: string;
+                                    /** @description authored: made in the Sandbox · sample: one of the Sandbox samples */
+                                    origin: "authored" | "sample";
+                                    /** @description offered: the real WABA lacks it, it can be submitted · submitted: the real WABA has it (status = its review) · not_carried: see reason */
+                                    carry: "offered" | "submitted" | "not_carried";
+                                    status: null | string;
+                                    rejectedReason: null | string;
+                                    reason: null | string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, what was wrong, what to do (docs/errors.md) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fix: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

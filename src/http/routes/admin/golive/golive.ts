@@ -1,8 +1,11 @@
 import { Type } from 'typebox'
 import { expiringTokens } from '../../../../channels/wabas.ts'
 import { runGolive } from '../../../../diagnostics/golive.ts'
-import { GoliveSchema, presentGolive } from '../../../presenters/golive.ts'
-import { commonErrors, Millis, NStr, Str } from '../../../presenters/schema-helpers.ts'
+import { WahubError } from '../../../../errors.ts'
+import { carrySandboxOver, sandboxCarryOver } from '../../../../sandbox/carry-over.ts'
+import { actorOfRequest } from '../../../auth.ts'
+import { CarryOverSchema, GoliveSchema, presentCarryOver, presentGolive } from '../../../presenters/golive.ts'
+import { commonErrors, Millis, NStr, Nullable, Str } from '../../../presenters/schema-helpers.ts'
 import { channelRoutes, localUrlOf } from '../context.ts'
 
 const admin = { access: { scope: 'admin' } } as const
@@ -35,6 +38,94 @@ export const adminGoliveRoutes = channelRoutes(async (app, ctx) => {
         ),
       ),
   )
+
+  app.get(
+    '/golive/sandbox',
+    {
+      config: admin,
+      schema: {
+        tags: ['admin: diagnostics'],
+        summary:
+          'Go live from the Sandbox: what carries over to the real WABA (as `wahub golive --from-sandbox`)',
+        description:
+          "The Sandbox's tenant (it stays and takes the real number), its numbers (never carried) and its templates, each offered, submitted (with the real WABA's review status) or not carried (with why). Decision 0083.",
+        querystring: Type.Object({ waba: Type.Optional(Id('The real WABA')) }),
+        response: { 200: CarryOverSchema, ...commonErrors },
+      },
+    },
+    async (req) => presentCarryOver(await carryOverOrThrow(req.query.waba)),
+  )
+
+  const TemplateRef = Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 512, description: "The template's name" }),
+      language: Type.String({ minLength: 2, maxLength: 15, description: 'Its language code, e.g. en_US' }),
+    },
+    { additionalProperties: false },
+  )
+  app.post(
+    '/golive/sandbox',
+    {
+      config: admin,
+      schema: {
+        tags: ['admin: diagnostics'],
+        summary:
+          "Carry the Sandbox over: its tenant takes the real number, its templates go to Meta's review",
+        description:
+          "`number` makes that real number the Sandbox tenant's default (the Sandbox numbers are not carried); `templates` submits the Sandbox's templates to the real WABA: a list of {name, language}, `authored` (those made in the Sandbox) or `all` (every one offered). Each template's review is then tracked in GET /golive/sandbox. Decision 0083.",
+        body: Type.Object(
+          {
+            waba: Type.Optional(Id('The real WABA (default: the first connected)')),
+            number: Type.Optional(Id("A real number for the Sandbox's tenant")),
+            templates: Type.Optional(
+              Type.Union([
+                Type.Array(TemplateRef, { maxItems: 200 }),
+                Type.Literal('authored'),
+                Type.Literal('all'),
+              ]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            tenant: Nullable(Type.Object({ name: Str, number: Str })),
+            templates: Type.Array(
+              Type.Object({
+                name: Str,
+                language: Str,
+                outcome: Type.Union([
+                  Type.Literal('submitted'),
+                  Type.Literal('skipped'),
+                  Type.Literal('failed'),
+                ]),
+                status: NStr,
+                error: Nullable(Type.Object({ code: Str, message: Str, fix: Str })),
+              }),
+            ),
+            carryOver: CarryOverSchema,
+          }),
+          ...commonErrors,
+        },
+      },
+    },
+    async (req) => {
+      const r = await carrySandboxOver(ctx, req.body, actorOfRequest(req))
+      return { tenant: r.tenant, templates: r.templates, carryOver: presentCarryOver(r.carryOver) }
+    },
+  )
+
+  async function carryOverOrThrow(waba: string | undefined) {
+    const c = await sandboxCarryOver(ctx.db, waba)
+    if (!c)
+      throw new WahubError(
+        'not_found',
+        'There is no Sandbox to go live from (it was skipped, removed, or never created here).',
+        undefined,
+        'Follow the go-live guide (`wahub golive`) to connect a real number.',
+      )
+    return c
+  }
 
   app.get(
     '/golive/alerts',
