@@ -15,6 +15,8 @@ export type TokenInfo = {
   scopes: string[]
   /** The WABAs the token's WhatsApp permissions reach (debug_token's granular scopes); [] = not said. */
   wabaIds: string[]
+  /** The Meta app the token was made for (debug_token's app_id); null = not said. */
+  appId: string | null
   warnings: string[]
 }
 
@@ -36,7 +38,7 @@ export async function checkWabaToken(
   target: GraphTarget,
   wabaId: string,
 ): Promise<TokenInfo> {
-  const info: TokenInfo = { type: null, expiresAt: null, scopes: [], wabaIds: [], warnings: [] }
+  const info: TokenInfo = { type: null, expiresAt: null, scopes: [], wabaIds: [], appId: null, warnings: [] }
   try {
     const { data } = await graph.debugToken(target, target.token)
     if (data.is_valid === false) {
@@ -50,6 +52,7 @@ export async function checkWabaToken(
       )
     }
     info.type = data.type ?? null
+    info.appId = data.app_id ?? null
     info.scopes = data.scopes ?? []
     info.wabaIds = [
       ...new Set(

@@ -58,7 +58,11 @@ function invalid(field: string, problem: string): WahubError {
   return new WahubError('validation_failed', `${field} ${problem}.`, [{ field, problem }])
 }
 
-async function resolveAppRowId(db: Db, appId: string | undefined): Promise<string | null> {
+async function resolveAppRowId(
+  db: Db,
+  appId: string | undefined,
+  tokenAppId: string | null = null,
+): Promise<string | null> {
   if (appId) {
     const row = await db
       .selectFrom('meta_apps')
@@ -74,6 +78,16 @@ async function resolveAppRowId(db: Db, appId: string | undefined): Promise<strin
       )
     }
     return row.id
+  }
+  // Not named: the app the token was made for when Wahub has it (several apps, e.g. the
+  // Sandbox's beside the real one), else the only app.
+  if (tokenAppId) {
+    const own = await db
+      .selectFrom('meta_apps')
+      .select('id')
+      .where('app_id', '=', tokenAppId)
+      .executeTakeFirst()
+    if (own) return own.id
   }
   const apps = await db.selectFrom('meta_apps').select('id').limit(2).execute()
   return apps.length === 1 ? apps[0].id : null
@@ -112,7 +126,7 @@ export async function addWaba(
 
   const appRowId = input.appId
     ? await resolveAppRowId(db, input.appId)
-    : (existing?.meta_app_id ?? (await resolveAppRowId(db, undefined)))
+    : (existing?.meta_app_id ?? (await resolveAppRowId(db, undefined, token.appId)))
   const tenantId = input.tenant ? (await findTenant(db, input.tenant)).id : (existing?.tenant_id ?? null)
   const now = Date.now()
   const id = existing?.id ?? newId('waba')

@@ -3,6 +3,7 @@ import { targetOf } from '../channels/graph-target.ts'
 import type { GraphTarget } from '../cloud-api/graph-client.ts'
 import { WahubError } from '../errors.ts'
 import { sandboxCarryOver } from '../sandbox/carry-over.ts'
+import { sandboxIds } from '../sandbox/sandbox-seed.ts'
 import { numberSubject } from './checks/number.ts'
 import { wabaSubject } from './checks/waba.ts'
 import { type DoctorContext, runDoctor } from './doctor.ts'
@@ -107,7 +108,8 @@ export async function runGolive(ctx: DoctorContext, options: GoliveOptions = {})
   const facts: GoliveFacts = {
     now,
     checks,
-    hasApp: all.apps.length > 0,
+    // The Sandbox's app is the built-in emulator's: going live needs a real one (decision 0083).
+    hasApp: all.apps.some((a) => a.app_id !== sandboxIds.appId),
     appInfo,
     waba: waba ? { wabaId: waba.waba_id, isSandbox: !real } : null,
     wabaInfo,

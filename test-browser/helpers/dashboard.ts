@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import type { EmulatorOptions } from '../../src/emulator/index.ts'
-import { type Harness, type Onboarded, onboardSeed, startHarness } from '../../test/helpers/harness.ts'
+import {
+  type Harness,
+  type HarnessOptions,
+  type Onboarded,
+  onboardSeed,
+  startHarness,
+} from '../../test/helpers/harness.ts'
 import { waitFor } from '../../test/helpers/wait.ts'
 
 // The dashboard end to end: Wahub and the emulator on real sockets (test/helpers/harness.ts),
@@ -45,9 +51,20 @@ export type Dashboard = {
 }
 
 export async function startDashboard(
-  options: { onboard?: boolean; emulator?: EmulatorOptions; env?: Record<string, string> } = {},
+  options: {
+    onboard?: boolean
+    emulator?: EmulatorOptions
+    env?: Record<string, string>
+    /** A first run: with env WAHUB_SANDBOX=on, the Sandbox beside the emulator. */
+    firstRun?: HarnessOptions['firstRun']
+  } = {},
 ): Promise<Dashboard> {
-  const h = await startHarness({ logLevel: 'warn', emulator: options.emulator, env: options.env })
+  const h = await startHarness({
+    logLevel: 'warn',
+    emulator: options.emulator,
+    env: options.env,
+    firstRun: options.firstRun,
+  })
   const contexts: BrowserContext[] = []
   let browser: Browser | undefined
   try {

@@ -386,10 +386,36 @@ export type GoliveGuide = {
   summary: Record<GoliveStepState, number>
   live: boolean
   next: string | null
-  sandbox: {
-    tenant: { id: string; name: string } | null
-    templates: { name: string; language: string; category: string }[]
-  } | null
+  sandbox: SandboxCarryOver | null
+}
+
+/** GET /api/v1/admin/golive/sandbox: what "Go live" carries over from the Sandbox (decision 0083). */
+export type CarriedTemplate = {
+  name: string
+  language: string
+  category: string
+  origin: 'authored' | 'sample'
+  carry: 'offered' | 'submitted' | 'not_carried'
+  status: string | null
+  rejectedReason: string | null
+  reason: string | null
+}
+export type SandboxCarryOver = {
+  tenant: { id: string; name: string; defaultNumberId: string | null } | null
+  numbers: { phoneNumberId: string; display: string | null }[]
+  target: { id: string; wabaId: string; name: string | null } | null
+  templates: CarriedTemplate[]
+}
+export type CarryResult = {
+  tenant: { name: string; number: string } | null
+  templates: {
+    name: string
+    language: string
+    outcome: 'submitted' | 'skipped' | 'failed'
+    status: string | null
+    error: { code: string; message: string; fix: string } | null
+  }[]
+  carryOver: SandboxCarryOver
 }
 
 /** POST /api/v1/admin/wabas/{id}/token/check (src/http/presenters/token-info.ts). */

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { Waba } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
+import { navigate } from '../router.tsx'
 import { TableHead } from '../ui/table-head.tsx'
 
 /** The connected WhatsApp Business Accounts: numbers, token (last 4, type, expiry), tenant. */
@@ -17,7 +18,18 @@ export function WabasTable(props: { wabas: Waba[]; tenantName: (id: string | nul
               <tr key={w.id}>
                 <td>
                   <strong>{w.name ?? t('wabas.waba')}</strong> <span className="muted mono">{w.wabaId}</span>
-                  {w.isSandbox ? <span className="badge sandbox">{t('sandbox')}</span> : null}
+                  {w.isSandbox ? (
+                    <>
+                      <span className="badge sandbox">{t('sandbox')}</span>{' '}
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => navigate('/golive?from=sandbox')}
+                      >
+                        {t('goLive')}
+                      </button>
+                    </>
+                  ) : null}
                 </td>
                 <td>{w.numberCount}</td>
                 <td>

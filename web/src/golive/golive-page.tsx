@@ -1,5 +1,5 @@
 import './golive.css'
-import { useRef } from 'react'
+import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get, qs } from '../api.ts'
 import type { GoliveGuide } from '../api-types.ts'
@@ -8,6 +8,7 @@ import { formatDateTime } from '../format.ts'
 import { PageHead } from '../ui/page-head.tsx'
 import { useLoad } from '../ui/server-state.ts'
 import { GoliveStepItem } from './golive-step.tsx'
+import { SandboxCarry } from './sandbox-carry.tsx'
 
 // Go live (issue 21): the ordered steps from a Meta business to a live number (GET
 // /api/v1/admin/golive, as `wahub golive`), each with its state, what was seen, the fix, the
@@ -16,7 +17,10 @@ import { GoliveStepItem } from './golive-step.tsx'
 
 export function GolivePage() {
   const { t } = useTranslation('golive')
-  const number = new URLSearchParams(window.location.search).get('number') ?? undefined
+  const params = new URLSearchParams(window.location.search)
+  const number = params.get('number') ?? undefined
+  // "Go live" on the Sandbox (Channels) opens the guide at what carries over.
+  const fromSandbox = params.get('from') === 'sandbox'
   const fresh = useRef(false)
   const { data, error, loading, reload } = useLoad(['golive', number], () => {
     const ask = fresh.current
@@ -28,6 +32,10 @@ export function GolivePage() {
     await reload()
   }
   const s = data?.summary
+  const hasCarry = Boolean(data?.sandbox)
+  useEffect(() => {
+    if (fromSandbox && hasCarry) document.getElementById('golive-sandbox')?.scrollIntoView({ block: 'start' })
+  }, [fromSandbox, hasCarry])
   return (
     <div className="page golive">
       <PageHead title={t('title')} intro={t('intro')} error={error} errorTitle={t('loadFailed')} />
@@ -52,19 +60,7 @@ export function GolivePage() {
           {loading ? t('checking') : t('recheck')}
         </button>
       </section>
-      {data?.sandbox && (data.sandbox.tenant || data.sandbox.templates.length > 0) ? (
-        <section className="card notice golive-sandbox" aria-label={t('sandbox.title')}>
-          <h2>{t('sandbox.title')}</h2>
-          <p>{t('sandbox.body', { tenant: data.sandbox.tenant?.name ?? '—' })}</p>
-          {data.sandbox.templates.length > 0 ? (
-            <p className="small">
-              {t('sandbox.templates', {
-                list: data.sandbox.templates.map((x) => `${x.name} (${x.language})`).join(', '),
-              })}
-            </p>
-          ) : null}
-        </section>
-      ) : null}
+      {data?.sandbox ? <SandboxCarry carry={data.sandbox} onReload={reload} onChanged={recheck} /> : null}
       {data ? (
         <ol className="golive-steps" aria-label={t('stepsLabel')}>
           {data.steps.map((step) => (

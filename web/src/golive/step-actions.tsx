@@ -86,14 +86,20 @@ function SubscribeAction(props: { wabaId: string; onChanged: () => Promise<void>
 function AssignAction(props: { guide: GoliveGuide; onChanged: () => Promise<void> }) {
   const { t } = useTranslation('golive')
   const carried = props.guide.sandbox?.tenant ?? null
-  const [name, setName] = useState(carried ? '' : '')
+  const [name, setName] = useState('')
   const action = useAction()
   const number = props.guide.number?.phoneNumberId ?? ''
   const assign = (e: FormEvent) => {
     e.preventDefault()
     void action.run('assign', async () => {
+      if (carried && !name.trim()) {
+        // The Sandbox's tenant takes the real number as its default (decision 0083).
+        await post('/api/v1/admin/golive/sandbox', { number })
+        await props.onChanged()
+        return t('assigned', { tenant: carried.name })
+      }
       const tenants = await get<{ tenants: Tenant[] }>('/api/v1/admin/tenants')
-      const wanted = name.trim() || carried?.name || ''
+      const wanted = name.trim()
       const found = tenants.tenants.find((x) => x.name === wanted)
       if (found) await patch(`/api/v1/admin/tenants/${encodeURIComponent(found.id)}`, { numbers: [number] })
       else await post('/api/v1/admin/tenants', { name: wanted, numbers: [number], defaultNumber: number })
