@@ -2,6 +2,8 @@
 // and docs/DASHBOARD.md) — inbox, thread, template picker, channel doctor, templates, the template
 // editor, analytics, the team inbox (labels, notes, contact panel, canned replies; in Spanish and Thai), the admin console and the audit log at desktop and phone width (the template picker in Spanish too) — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
 import fs from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import {
@@ -528,9 +530,101 @@ async function adminScreenshots() {
   }
 }
 
-// WAHUB_SCREENSHOTS=golive (or campaigns, admin) retakes only those pictures.
+/**
+ * Integrations (issue 20): two subscriptions of acme — a help desk receiver that answers, and an
+ * n8n flow that answers 500 — with test events and a customer's message in their delivery logs;
+ * the website widget set to send an approved template.
+ */
+async function integrationsScreenshots() {
+  let failing = true
+  const receiver = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      if (req.url === '/n8n' && failing)
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end('{"message":"Workflow could not be started"}')
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end('ok')
+    })
+  })
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`
+  const d = await startDashboard()
+  try {
+    await createUser(d.h, { email: 'ops@example.com', role: 'admin', password: 'admin password 123' })
+    const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+      const res = await d.h.api(method, url, { key: d.seed.acme.key, body })
+      if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${res.text}`)
+      return res.body as T
+    }
+    type Created = { subscription: { id: string } }
+    const desk = await call<Created>('POST', '/api/v1/webhook-subscriptions', {
+      url: `${base}/helpdesk`,
+      events: ['message.*', 'conversation.*'],
+      description: 'Help desk',
+    })
+    const n8n = await call<Created>('POST', '/api/v1/webhook-subscriptions', {
+      url: `${base}/n8n`,
+      events: ['message.received', 'widget.message'],
+      description: 'n8n: new leads to the CRM',
+    })
+    for (const s of [desk, n8n]) await call('POST', `/api/v1/webhook-subscriptions/${s.subscription.id}/test`)
+    d.h.emulator.control.customerSends(
+      '34612345678',
+      { type: 'text', text: { body: 'Hola, ¿tenéis tartas sin gluten?' } },
+      { phoneNumberId: d.seed.acme.phoneNumberId },
+    )
+    await waitFor(
+      'two failed attempts of the message at the n8n flow',
+      async () => {
+        const r = await call<{ attempts: { eventKind: string }[] }>(
+          'GET',
+          `/api/v1/webhook-subscriptions/${n8n.subscription.id}/attempts?failed=true`,
+        )
+        return r.attempts.filter((a) => a.eventKind === 'message.received').length >= 2
+      },
+      { timeoutMs: 30_000 },
+    )
+    await call('PUT', '/api/v1/widget/settings', {
+      enabled: true,
+      allowedOrigins: ['https://www.panaderia.example', 'https://shop.panaderia.example'],
+      replyMode: 'template',
+      template: { name: 'hello_world', language: 'en_US' },
+    })
+    for (const [size, viewport] of [
+      ['desktop', desktop],
+      ['phone', phone],
+    ] as const) {
+      const page = await d.newPage(viewport)
+      await signInToInbox(page, 'ops@example.com', 'admin password 123')
+      await page.goto('/integrations')
+      await page.getByLabel('Tenant').selectOption({ label: 'acme' })
+      await page
+        .locator(`tr[data-subscription="${base}/n8n"]`)
+        .getByText(/Failed ·/)
+        .waitFor()
+      await shoot(page, `integrations-${size}`)
+      await page.goto(`/integrations/${d.seed.acme.id}/${n8n.subscription.id}`)
+      await page.locator('tr.attempt-failed[data-event="message.received"]').first().waitFor()
+      await page.setViewportSize({ width: viewport.width, height: size === 'phone' ? 2400 : 1100 })
+      await shoot(page, `integration-log-${size}`)
+      await page.setViewportSize(viewport)
+      await page.goto(`/integrations/${d.seed.acme.id}/widget`)
+      await page.getByRole('textbox', { name: 'Tag to paste' }).waitFor()
+      await page.setViewportSize({ width: viewport.width, height: size === 'phone' ? 2200 : 1300 })
+      await shoot(page, `integration-widget-${size}`)
+    }
+    failing = false
+  } finally {
+    await d.close()
+    await new Promise((resolve) => receiver.close(resolve))
+  }
+}
+
+// WAHUB_SCREENSHOTS=golive (or campaigns, admin, integrations) retakes only those pictures.
 const only = process.env.WAHUB_SCREENSHOTS
 if (!only) await main()
 if (!only || only === 'golive') await goliveScreenshots()
 if (!only || only === 'campaigns') await campaignsScreenshots()
 if (!only || only === 'admin') await adminScreenshots()
+if (!only || only === 'integrations') await integrationsScreenshots()

@@ -77,7 +77,7 @@ export function DeliveryLog(props: {
       </div>
       <p className="muted small">{t('log.intro')}</p>
       <div className="toolbar log-toolbar">
-        <label className="check">
+        <label className="tick">
           <input type="checkbox" checked={failedOnly} onChange={(e) => setFailedOnly(e.target.checked)} />
           {t('log.failedOnly')}
         </label>

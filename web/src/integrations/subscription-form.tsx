@@ -84,7 +84,7 @@ export function SubscriptionForm(props: {
       <fieldset className="event-picker">
         <legend>{t('form.events')}</legend>
         <p className="hint">{t('form.eventsHint')}</p>
-        <label className="check">
+        <label className="tick">
           <input type="checkbox" checked={everything} onChange={(e) => toggle('*', e.target.checked)} />
           {t('events.everything')} <code>*</code>
         </label>
@@ -96,7 +96,7 @@ export function SubscriptionForm(props: {
             return (
               <fieldset key={g} className="event-group" disabled={everything}>
                 <legend>{t(`events.groups.${g}`, { defaultValue: g })}</legend>
-                <label className="check">
+                <label className="tick">
                   <input
                     type="checkbox"
                     checked={whole}
@@ -106,7 +106,7 @@ export function SubscriptionForm(props: {
                   <code>{wildcard}</code>
                 </label>
                 {kinds.map((k) => (
-                  <label key={k} className="check">
+                  <label key={k} className="tick">
                     <input
                       type="checkbox"
                       checked={whole || events.includes(k)}

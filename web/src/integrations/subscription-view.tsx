@@ -115,7 +115,7 @@ export function SubscriptionView(props: { tenantId: string; id: string }) {
               </div>
               {s.description ? (
                 <div>
-                  <dt>{t('form.description')}</dt>
+                  <dt>{t('view.description')}</dt>
                   <dd>{s.description}</dd>
                 </div>
               ) : null}
@@ -139,7 +139,7 @@ export function SubscriptionView(props: { tenantId: string; id: string }) {
               <button type="button" className="secondary" onClick={() => void rotate()}>
                 {t('actions.rotate')}
               </button>
-              <button type="button" className="danger" onClick={() => void remove()}>
+              <button type="button" className="secondary delete" onClick={() => void remove()}>
                 {t('actions.delete')}
               </button>
             </div>

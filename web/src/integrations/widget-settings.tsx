@@ -134,7 +134,7 @@ function WidgetForm(props: {
       </section>
       <form className="card widget-form" onSubmit={save} noValidate>
         <h2>{t('widget.settingsTitle')}</h2>
-        <label className="check">
+        <label className="tick">
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
           {t('widget.enabled')}
         </label>
@@ -156,7 +156,7 @@ function WidgetForm(props: {
         </div>
         <fieldset className="reply-mode">
           <legend>{t('widget.mode')}</legend>
-          <label className="check">
+          <label className="tick">
             <input
               type="radio"
               name={`${ids}-mode`}
@@ -165,7 +165,7 @@ function WidgetForm(props: {
             />
             {t('widget.modeTemplate')}
           </label>
-          <label className="check">
+          <label className="tick">
             <input
               type="radio"
               name={`${ids}-mode`}
