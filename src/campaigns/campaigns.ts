@@ -12,7 +12,7 @@ import { templateForSend } from '../messaging/template-lookup.ts'
 import { checkTemplateParams, expectationOf, type SentComponent } from '../templates/params.ts'
 import { type DbAccess, getAudience } from './audiences.ts'
 import { recentRecipients, tierCap, windowMs } from './limits.ts'
-import { forgetFigures, liveFigure } from './live-figures.ts'
+import { forgetFigures, liveFigure, reuseForMs } from './live-figures.ts'
 import { type CampaignParameter, componentsFor } from './params.ts'
 
 // Campaigns (issue 18, docs/CAMPAIGNS.md): a template with per-recipient parameters, sent from
@@ -735,7 +735,17 @@ export async function campaignProgress(db: Db, tenantId: string, id: string): Pr
 }
 
 /**
- * campaignProgress as a watcher reads it: while the campaign runs, a recent reading of this
+ * How long a reading of this campaign's figures may be reused now (live-figures.ts, decision
+ * 0089): 0 unless it is running (or scheduled) and large.
+ */
+export async function figuresReuseMs(db: Db, campaignId: string, status: CampaignStatus): Promise<number> {
+  if (status !== 'running' && status !== 'scheduled') return 0
+  const range = await seqRange(db, campaignId)
+  return range ? reuseForMs(range.to - range.from + 1) : 0
+}
+
+/**
+ * campaignProgress as a watcher reads it: while a large campaign runs, a recent reading of this
  * process may be reused (live-figures.ts, decision 0089); `fresh: true` forces a new one.
  */
 export async function campaignProgressLive(
@@ -745,8 +755,8 @@ export async function campaignProgressLive(
   options: { fresh?: boolean; status?: CampaignStatus } = {},
 ): Promise<Progress> {
   const status = options.status ?? (await campaignRow(db, tenantId, id)).status
-  const running = !options.fresh && (status === 'running' || status === 'scheduled')
-  const { value } = await liveFigure(`progress:${id}`, running, () => campaignProgress(db, tenantId, id))
+  const reuseMs = options.fresh ? 0 : await figuresReuseMs(db, id, status)
+  const { value } = await liveFigure(`progress:${id}`, reuseMs, () => campaignProgress(db, tenantId, id))
   return value
 }
 

@@ -7,6 +7,7 @@ import {
   cancelCampaign,
   createCampaign,
   dryRun,
+  figuresReuseMs,
   getCampaign,
   launchCampaign,
   listCampaigns,
@@ -176,10 +177,10 @@ export const campaignRoutes = routes(async (app, deps) => {
       const tenantId = tenantOf(req, req.query.tenant_id)
       const campaign = await getCampaign(db, tenantId, req.params.id)
       // Recent readings may be reused while a large campaign runs (decision 0089).
-      const running = campaign.status === 'running' || campaign.status === 'scheduled'
+      const reuseMs = await figuresReuseMs(db, campaign.id, campaign.status)
       const [progress, { value: cost }] = await Promise.all([
         campaignProgressLive(db, tenantId, campaign.id, { status: campaign.status }),
-        liveFigure(`cost:${campaign.id}`, running, () => campaignCostSoFar(db, campaign.id)),
+        liveFigure(`cost:${campaign.id}`, reuseMs, () => campaignCostSoFar(db, campaign.id)),
       ])
       return { campaign: presentCampaign(campaign), progress: presentProgress(progress, cost) }
     },
