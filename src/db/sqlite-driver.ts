@@ -46,6 +46,10 @@ export function openSqlite(
   // crash (kill -9) without losing committed transactions; only an OS crash/power loss can
   // drop the last ones (docs/decisions/0002-node-sqlite.md).
   raw.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
+  // A 32 MiB page cache (SQLite's default is 2 MiB, filled only as pages are read): a search
+  // answered from its 2,000 newest hits reads that many rows scattered over the newest tens of
+  // thousands of messages; from the cache rather than the OS, a third of the time (decision 0086).
+  raw.exec('PRAGMA cache_size = -32768')
   if (!options.readOnly) {
     raw.exec('PRAGMA journal_mode = WAL')
     raw.exec('PRAGMA synchronous = NORMAL')
