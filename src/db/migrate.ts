@@ -18,6 +18,7 @@ import * as websiteWidget from './migrations/0029-website-widget.ts'
 import * as signupAttempts from './migrations/0031-signup-attempts.ts'
 import * as webhookAttemptsDelivery from './migrations/0032-webhook-attempts-delivery.ts'
 import * as searchPrefixes from './migrations/0036-search-prefixes.ts'
+import * as conversationsByContact from './migrations/0037-conversations-by-contact.ts'
 import * as messagesChangedCursor from './migrations/0040-messages-changed-cursor.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
@@ -44,6 +45,7 @@ const migrations: Record<string, WahubMigration> = {
   '0031-signup-attempts': signupAttempts,
   '0032-webhook-attempts-delivery': webhookAttemptsDelivery,
   '0036-search-prefixes': searchPrefixes,
+  '0037-conversations-by-contact': conversationsByContact,
   '0040-messages-changed-cursor': messagesChangedCursor,
 }
 

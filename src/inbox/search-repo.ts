@@ -17,8 +17,11 @@ import {
 // path: inbox/inbound.ts, messaging/send-service.ts, inbox/contacts-repo.ts, contact-panel.ts),
 // and the query the conversation list runs for `?q=`.
 
-/** A query is answered from at most this many of its newest hits (decision 0057). */
-export const searchHitCap = 2000
+/**
+ * A query is answered from at most this many of its newest hits (decision 0057; 500 since 0086:
+ * every cost of a common word — hits read, conversations looked up — is in proportion to it).
+ */
+export const searchHitCap = 500
 
 async function upsertDoc(
   db: Db,
@@ -191,7 +194,7 @@ async function fts5Hits(db: Db, tenantId: string | null, words: string[]): Promi
 // statistics: pg_stats' most_common_elems summed over the words each prefix starts (f). Walking
 // reads the cap's worth of hits newest first, cap / f rows on neighbouring pages (R rows a page);
 // the index reads f × N rows scattered over the table's P pages. So it walks when
-// cap / (f × R) < min(f × N, P) — "hola" (every document) 40 pages, "reembol" (3%) 1,100 pages
+// cap / (f × R) < min(f × N, P) — "hola" (every document) 9 pages, "reembol" (3%) 280 pages
 // against 15,000 — and reads the index otherwise ("zanzibar", a word in no statistics).
 async function pgHits(db: Db, tenantId: string | null, words: string[]): Promise<Found> {
   const andTenant = tenantId === null ? sql`` : sql`and tenant_id = ${tenantId}`

@@ -1652,7 +1652,7 @@ export interface paths {
                                 };
                             }[];
                             nextCursor: null | string;
-                            /** @description With `q`: the words matched more than 2,000 messages and the list holds the conversations of the newest 2,000 (add a word to narrow it) */
+                            /** @description With `q`: the words matched more than 500 messages and the list holds the conversations of the newest 500 (add a word to narrow it) */
                             searchCapped?: boolean;
                         };
                     };

@@ -80,7 +80,7 @@ export const conversationRoutes = routes(async (app, deps) => {
             searchCapped: Type.Optional(
               Type.Boolean({
                 description:
-                  'With `q`: the words matched more than 2,000 messages and the list holds the conversations of the newest 2,000 (add a word to narrow it)',
+                  'With `q`: the words matched more than 500 messages and the list holds the conversations of the newest 500 (add a word to narrow it)',
               }),
             ),
           }),
