@@ -18,6 +18,8 @@ export type Config = Readonly<{
   graphVersion: string
   /** Facebook Login for Business configuration id for Embedded Signup; null = tenants cannot self-connect. */
   signupConfigId: string | null
+  /** Embedded Signup: the Facebook JavaScript SDK the dashboard loads (null = the default for Meta's Graph, or the emulator's stand-in page). */
+  facebookSdkUrl: string | null
   sandbox: boolean
   logLevel: LogLevel
   /** How long SIGTERM waits for requests and jobs to finish before releasing what is left. */
@@ -90,6 +92,12 @@ export const configVariables: readonly ConfigVariable[] = [
     default: '',
     description:
       "Embedded Signup: the configuration id of Facebook Login for Business (App Dashboard > Facebook Login for Business > Configurations). Set, a tenant's users can connect their own number from the dashboard; empty = off.",
+  },
+  {
+    name: 'WAHUB_FACEBOOK_SDK_URL',
+    default: '',
+    description:
+      "Embedded Signup: the Facebook JavaScript SDK the dashboard loads to open Meta's popup. Empty = https://connect.facebook.net/en_US/sdk.js when WAHUB_GRAPH_URL is Meta's (else the emulator's stand-in page); set it to an emulator's /_emulator/sdk.js to drive the SDK path offline. The dashboard's CSP allows its origin (and Facebook's) only when Embedded Signup is on.",
   },
   {
     name: 'WAHUB_SANDBOX',
@@ -218,6 +226,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     graphUrl: parseUrl(env, 'WAHUB_GRAPH_URL', ['https:', 'http:'], 'https://graph.facebook.com') as string,
     graphVersion,
     signupConfigId: parseSignupConfigId(value(env, 'WAHUB_SIGNUP_CONFIG_ID')),
+    facebookSdkUrl: parseSdkUrl(value(env, 'WAHUB_FACEBOOK_SDK_URL')),
     sandbox: ['on', 'true', '1'].includes(sandbox),
     logLevel: logLevel as LogLevel,
     shutdownTimeoutMs: parseShutdownTimeout(env),
@@ -226,6 +235,25 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       (message) => new ConfigError(message),
     ),
   })
+}
+
+function parseSdkUrl(raw: string): string | null {
+  if (raw === '') return null
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(
+      `WAHUB_FACEBOOK_SDK_URL must be a URL like https://connect.facebook.net/en_US/sdk.js, got "${redactUrl(raw)}".`,
+    )
+  }
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ConfigError(
+      'WAHUB_FACEBOOK_SDK_URL must be https:// (http:// only for an emulator on this machine, e.g. http://127.0.0.1:4010/_emulator/sdk.js).',
+    )
+  }
+  return url.href
 }
 
 function parseSignupConfigId(raw: string): string | null {

@@ -37,8 +37,18 @@ function page(appName: string, configId: string): string {
 <form id="f"><label for="b">Business name</label><input id="b" name="business" required value="My Business">
 <label for="n">WhatsApp phone number</label><input id="n" name="number" required value="+1 555-040-${String(Math.floor(Math.random() * 9000) + 1000)}">
 <label for="d">Display name</label><input id="d" name="display" required value="My Business">
-<button type="submit">Finish</button></form><p id="s" role="status"></p>
+<button type="submit">Finish</button> <button type="button" id="c">Cancel</button></form><p id="s" role="status"></p>
 <script>
+const post = (m) => window.opener && window.opener.postMessage(JSON.stringify(m), '*')
+const params = new URLSearchParams(location.search)
+if (!params.get('config_id')) {
+  post({ type: 'WA_EMBEDDED_SIGNUP', event: 'ERROR', data: { error_message: 'Missing config_id: FB.login needs the configuration id of Facebook Login for Business.', session_id: 'emulator' } })
+  s.textContent = 'Missing config_id.'
+}
+document.getElementById('c').addEventListener('click', () => {
+  post({ type: 'WA_EMBEDDED_SIGNUP', event: 'CANCEL', data: { current_step: 'PHONE_NUMBER_SETUP' } })
+  window.close()
+})
 document.getElementById('f').addEventListener('submit', async (e) => {
   e.preventDefault()
   const body = { business: b.value, number: n.value, display: d.value }
@@ -47,7 +57,7 @@ document.getElementById('f').addEventListener('submit', async (e) => {
   if (!res.ok) { s.textContent = out.error?.message || 'failed'; return }
   const to = window.opener
   if (to) {
-    to.postMessage(JSON.stringify({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: out.waba_id, phone_number_id: out.phone_number_id } }), '*')
+    to.postMessage(JSON.stringify({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: out.waba_id, phone_number_id: out.phone_number_id, business_id: out.business_id } }), '*')
     to.postMessage(JSON.stringify({ type: 'WAHUB_EMULATOR_LOGIN', code: out.code }), '*')
   }
   s.textContent = 'Done: you can close this window.'
@@ -56,8 +66,57 @@ document.getElementById('f').addEventListener('submit', async (e) => {
 </script></body></html>`
 }
 
-/** The stand-in page and its submit, under /_emulator. */
+// The stand-in for Facebook's JavaScript SDK (decision 0084): the same interface the dashboard
+// calls — window.fbAsyncInit, FB.init({appId, version}), FB.login(callback, {config_id,
+// response_type: 'code', override_default_response_type: true, extras}) — opening the stand-in
+// page above from this (a facebook-like, foreign) origin, which posts Meta's WA_EMBEDDED_SIGNUP
+// message to the opener itself; the code reaches FB.login's callback as Meta's SDK hands it:
+// { authResponse: { code } } only with response_type code and the override, else a token.
+// FB.__calls keeps every FB.login's options for tests.
+const sdk = `(function () {
+  var origin = new URL(document.currentScript.src).origin
+  var FB = {
+    __calls: [],
+    _init: null,
+    init: function (o) { FB._init = o || {} },
+    login: function (cb, o) {
+      o = o || {}
+      FB.__calls.push(JSON.parse(JSON.stringify(o)))
+      if (!FB._init || !FB._init.appId) { console.error('FB.login called before FB.init({ appId })'); cb({ authResponse: null, status: 'unknown' }); return }
+      var q = new URLSearchParams({ app_id: FB._init.appId, config_id: o.config_id || '', extras: JSON.stringify(o.extras || {}) })
+      var popup = window.open(origin + '/_emulator/embedded-signup?' + q, 'fb-embedded-signup', 'width=520,height=700')
+      var done = false
+      var timer = 0
+      function finish(r) { if (done) return; done = true; window.removeEventListener('message', onMessage); clearInterval(timer); cb(r) }
+      function onMessage(e) {
+        if (e.origin !== origin || typeof e.data !== 'string') return
+        var m
+        try { m = JSON.parse(e.data) } catch (_) { return }
+        if (m.type !== 'WAHUB_EMULATOR_LOGIN') return
+        if (o.response_type === 'code' && o.override_default_response_type === true)
+          finish({ status: 'connected', authResponse: { code: m.code, userID: '', expiresIn: 0 } })
+        else finish({ status: 'connected', authResponse: { accessToken: 'EAA' + String(m.code).slice(2), userID: '', expiresIn: 3600 } })
+      }
+      window.addEventListener('message', onMessage)
+      timer = setInterval(function () {
+        if (!popup || popup.closed) setTimeout(function () { finish({ authResponse: null, status: 'unknown' }) }, 300)
+      }, 250)
+    },
+  }
+  window.FB = FB
+  if (typeof window.fbAsyncInit === 'function') window.fbAsyncInit()
+})()
+`
+
+/** The stand-in page and its submit, and the stand-in SDK, under /_emulator. */
 export async function signupPageRoutes(app: FastifyInstance, { ctx }: { ctx: EmulatorContext }) {
+  app.get('/sdk.js', async (_req, reply) =>
+    reply
+      .type('application/javascript; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('access-control-allow-origin', '*')
+      .send(sdk),
+  )
   app.get('/embedded-signup', async (req, reply) => {
     const q = req.query as { config_id?: string }
     return reply.type('text/html; charset=utf-8').send(page(ctx.state.app.name, q.config_id ?? '—'))
@@ -105,7 +164,7 @@ export async function signupPageRoutes(app: FastifyInstance, { ctx }: { ctx: Emu
     }
     const code = `AQ${randomBytes(24).toString('hex')}`
     codesOf(ctx).set(code, { wabaId: waba.id, phoneNumberId: number.id, used: false })
-    return { code, waba_id: waba.id, phone_number_id: number.id }
+    return { code, waba_id: waba.id, phone_number_id: number.id, business_id: `${waba.id}0` }
   })
 }
 

@@ -16,6 +16,7 @@ import type { JobRunner } from '../jobs/runner.ts'
 import type { Logger } from '../log.ts'
 import type { RateLanes } from '../messaging/rate-lanes.ts'
 import type { Metrics } from '../metrics.ts'
+import { signupCspSources } from '../onboarding/embedded-signup.ts'
 import type { MediaStore } from '../storage/media-store.ts'
 import type { IntakeBatcher } from '../webhooks/intake-batcher.ts'
 import type { RejectionRecorder } from '../webhooks/rejections.ts'
@@ -182,6 +183,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(widgetRoutes, { ...deps, prefix: '/api/v1' })
   await app.register(widgetScriptRoutes, deps)
   // The dashboard answers every GET no other route matches (its pages) with the app.
-  await app.register(dashboardRoutes)
+  await app.register(dashboardRoutes, { csp: signupCspSources(deps.config) })
   return app
 }

@@ -5,6 +5,7 @@ import { registerNumber } from '../channels/phone-registration.ts'
 import { updateTenant } from '../channels/tenants.ts'
 import { addWaba } from '../channels/wabas.ts'
 import { GraphError } from '../cloud-api/graph-client.ts'
+import type { Config } from '../config.ts'
 import { WahubError } from '../errors.ts'
 import { newId } from '../ids.ts'
 import { syncTemplates } from '../templates/sync.ts'
@@ -33,9 +34,37 @@ export type SignupConfig = {
   graphVersion: string
   /** The emulator's stand-in page when Graph is not Meta's (offline and in tests), else null. */
   standInUrl: string | null
+  /** The Facebook JavaScript SDK to load for the popup (Meta's, or an emulator's stand-in); null = the stand-in page. */
+  sdkUrl: string | null
 }
 
 const metaGraph = 'https://graph.facebook.com'
+export const metaSdkUrl = 'https://connect.facebook.net/en_US/sdk.js'
+
+/**
+ * The SDK the dashboard loads for Embedded Signup (decision 0084): WAHUB_FACEBOOK_SDK_URL, else
+ * Meta's when Graph is Meta's; null while Embedded Signup is off or the emulator's stand-in page
+ * is used instead.
+ */
+export function facebookSdkUrl(config: Config): string | null {
+  if (!config.signupConfigId) return null
+  if (config.facebookSdkUrl) return config.facebookSdkUrl
+  return config.graphUrl.replace(/\/+$/, '') === metaGraph ? metaSdkUrl : null
+}
+
+/** What the dashboard's CSP adds for the SDK and its popup (nothing while it is not loaded). */
+export function signupCspSources(config: Config): { script: string[]; frame: string[]; connect: string[] } {
+  const sdk = facebookSdkUrl(config)
+  if (!sdk) return { script: [], frame: [], connect: [] }
+  const origin = new URL(sdk).origin
+  const facebook = ['https://www.facebook.com', 'https://web.facebook.com', 'https://staticxx.facebook.com']
+  const unique = (xs: string[]) => [...new Set(xs)]
+  return {
+    script: unique([origin, 'https://connect.facebook.net']),
+    frame: unique([origin, ...facebook]),
+    connect: unique([origin, 'https://graph.facebook.com', 'https://www.facebook.com']),
+  }
+}
 
 async function signupApp(ctx: ChannelsContext) {
   const apps = await ctx.db
@@ -55,13 +84,15 @@ export async function signupConfig(ctx: ChannelsContext): Promise<SignupConfig> 
       ? 'No Meta app with its secret is connected: the operator adds it first (`wahub app add`).'
       : null
   const graph = ctx.config.graphUrl.replace(/\/+$/, '')
+  const sdkUrl = facebookSdkUrl(ctx.config)
   return {
     available: reason === null,
     reason,
     appId: app?.app_id ?? null,
     configId,
     graphVersion: ctx.config.graphVersion,
-    standInUrl: graph === metaGraph ? null : `${graph}/_emulator/embedded-signup`,
+    standInUrl: sdkUrl || graph === metaGraph ? null : `${graph}/_emulator/embedded-signup`,
+    sdkUrl,
   }
 }
 

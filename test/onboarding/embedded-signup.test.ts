@@ -44,6 +44,9 @@ describe(`Embedded Signup for a tenant (${testDbKind})`, () => {
     assert.equal(c.configId, '700000000000123')
     assert.equal(c.appId, h.emulator.seed.appId)
     assert.equal(c.standInUrl, `${h.emulator.url}/_emulator/embedded-signup`)
+    assert.equal((res.body as { sdkUrl: string | null }).sdkUrl, null, 'no SDK: the stand-in page')
+    const page = await h.api('GET', '/inbox')
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self';/, 'no foreign script')
     assert.equal((await h.api('GET', '/api/v1/signup/config')).status, 401)
     assert.equal(
       (await h.api('GET', '/api/v1/signup/config', { key: h.adminKey })).status,

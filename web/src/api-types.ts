@@ -447,6 +447,8 @@ export type SignupConfig = {
   configId: string | null
   graphVersion: string
   standInUrl: string | null
+  /** The Facebook JavaScript SDK to load (Meta's, or the emulator's stand-in); null = the stand-in page. */
+  sdkUrl: string | null
 }
 export type SignupAttempt = {
   id: string

@@ -48,7 +48,13 @@ export const SignupConfigSchema = Type.Object({
   configId: NStr,
   graphVersion: Str,
   standInUrl: Nullable(
-    Type.String({ description: "The emulator's stand-in page (offline), or null for Meta's" }),
+    Type.String({ description: "The emulator's stand-in page (offline, no SDK), or null" }),
+  ),
+  sdkUrl: Nullable(
+    Type.String({
+      description:
+        "The Facebook JavaScript SDK the dashboard loads for Meta's popup (FB.login with the configuration id), or an emulator's stand-in SDK; null = the stand-in page",
+    }),
   ),
 })
 
@@ -60,5 +66,6 @@ export function presentSignupConfig(c: SignupConfig) {
     configId: c.configId,
     graphVersion: c.graphVersion,
     standInUrl: c.standInUrl,
+    sdkUrl: c.sdkUrl,
   }
 }

@@ -6,10 +6,12 @@ import { ErrorBox } from '../ui/error-box.tsx'
 import { PageHead } from '../ui/page-head.tsx'
 import { useAction, useLoad } from '../ui/server-state.ts'
 import { AttemptView } from './attempt-view.tsx'
+import { launchEmbeddedSignup, loadFacebookSdk, sessionInfo, trustedOrigin } from './facebook-sdk.ts'
 import { SendFirst } from './send-first.tsx'
 
-// "Connect WhatsApp" for a tenant's users (issue 21, decision 0072): Meta's Embedded Signup popup
-// (offline: the emulator's stand-in page) hands back a code and the WABA and number the customer
+// "Connect WhatsApp" for a tenant's users (issue 21, decisions 0072, 0084): Meta's Embedded Signup
+// popup through the Facebook SDK (offline: the emulator's stand-in SDK, or its stand-in page
+// without one) hands back a code and the WABA and number the customer
 // shared; with the number's PIN, Wahub runs the steps and shows each one, resumable.
 
 type Shared = { wabaId?: string; phoneNumberId?: string; code?: string }
@@ -23,33 +25,64 @@ export function ConnectPage() {
   const action = useAction()
   const c = config.data
 
+  // Meta's popup through the Facebook SDK (decision 0084), loaded with the page so that the
+  // click opens the popup itself (a popup opened after an await is blocked by browsers).
+  const [fb, setFb] = useState<Awaited<ReturnType<typeof loadFacebookSdk>> | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const sdkUrl = c?.available ? c.sdkUrl : null
   useEffect(() => {
-    if (!c?.standInUrl) return
-    const origin = new URL(c.standInUrl).origin
+    if (!sdkUrl || !c?.appId) return
+    let live = true
+    loadFacebookSdk(sdkUrl, c.appId, c.graphVersion)
+      .then((sdk) => live && setFb(sdk))
+      .catch((err: unknown) => live && setNotice(t('sdkFailed', { message: (err as Error).message })))
+    return () => {
+      live = false
+    }
+  }, [sdkUrl, c?.appId, c?.graphVersion, t])
+
+  useEffect(() => {
+    const from = c?.sdkUrl ?? c?.standInUrl ?? null
+    if (!from) return
+    const viaSdk = Boolean(c?.sdkUrl)
     const onMessage = (e: MessageEvent) => {
-      if (e.origin !== origin || typeof e.data !== 'string') return
-      try {
-        const m = JSON.parse(e.data) as {
-          type?: string
-          event?: string
-          code?: string
-          data?: Record<string, string>
+      if (!trustedOrigin(e.origin, from)) return
+      const info = sessionInfo(e.data)
+      if (info?.event === 'FINISH') {
+        if (info.phoneNumberId)
+          setShared((s) => ({ ...s, wabaId: info.wabaId, phoneNumberId: info.phoneNumberId ?? undefined }))
+        else setNotice(t('noNumber', { waba: info.wabaId }))
+      } else if (info?.event === 'CANCEL') setNotice(t('cancelled', { step: info.step ?? '—' }))
+      else if (info?.event === 'ERROR') setNotice(t('metaError', { message: info.message ?? '—' }))
+      else if (!viaSdk && typeof e.data === 'string') {
+        // The stand-in page (no SDK) hands the code over itself.
+        try {
+          const m = JSON.parse(e.data) as { type?: string; code?: string }
+          if (m.type === 'WAHUB_EMULATOR_LOGIN' && m.code) setShared((s) => ({ ...s, code: m.code }))
+        } catch {
+          // not a signup message
         }
-        if (m.type === 'WA_EMBEDDED_SIGNUP' && m.event === 'FINISH' && m.data)
-          setShared((s) => ({ ...s, wabaId: m.data?.waba_id, phoneNumberId: m.data?.phone_number_id }))
-        if (m.type === 'WAHUB_EMULATOR_LOGIN' && m.code) setShared((s) => ({ ...s, code: m.code }))
-      } catch {
-        // not a signup message
       }
     }
     window.addEventListener('message', onMessage)
     return () => window.removeEventListener('message', onMessage)
-  }, [c?.standInUrl])
+  }, [c?.sdkUrl, c?.standInUrl, t])
 
   const open = () => {
-    if (!c?.standInUrl) return
     setShared({})
     setAttempt(null)
+    setNotice(null)
+    if (c?.sdkUrl) {
+      if (!fb || !c.configId) return
+      void launchEmbeddedSignup(fb, c.configId).then((r) => {
+        const code = r.authResponse?.code
+        if (code) setShared((s) => ({ ...s, code }))
+        else if (r.authResponse) setNotice(t('noCode'))
+        else setNotice((n) => n ?? t('closed'))
+      })
+      return
+    }
+    if (!c?.standInUrl) return
     const q = new URLSearchParams({ app_id: c.appId ?? '', config_id: c.configId ?? '' })
     window.open(`${c.standInUrl}?${q}`, 'wahub-embedded-signup', 'width=520,height=700')
   }
@@ -74,13 +107,18 @@ export function ConnectPage() {
     <div className="page narrow">
       <PageHead title={t('title')} intro={t('intro')} error={config.error} errorTitle={t('loadFailed')} />
       {c && !c.available ? <p className="notice">{c.reason}</p> : null}
-      {c?.available && !c.standInUrl ? <p className="notice">{t('metaNotWired')}</p> : null}
-      {c?.available && c.standInUrl ? (
+      {c?.available && !c.standInUrl && !c.sdkUrl ? <p className="notice">{t('metaNotWired')}</p> : null}
+      {c?.available && (c.standInUrl || c.sdkUrl) ? (
         <section className="card">
-          <button type="button" onClick={open}>
-            {t('connect')}
+          <button type="button" onClick={open} disabled={Boolean(c.sdkUrl) && !fb}>
+            {c.sdkUrl && !fb ? t('sdkLoading') : t('connect')}
           </button>
           <p className="hint">{t('popupHint')}</p>
+          {notice ? (
+            <p className="notice" role="status">
+              {notice}
+            </p>
+          ) : null}
           {ready && !attempt ? (
             <form onSubmit={finish} className="stack-form" aria-label={t('pinForm')}>
               <p role="status">{t('shared', { number: shared.phoneNumberId, waba: shared.wabaId })}</p>

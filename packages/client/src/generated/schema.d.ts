@@ -829,6 +829,7 @@ export interface paths {
                             configId: null | string;
                             graphVersion: string;
                             standInUrl: null | string;
+                            sdkUrl: null | string;
                         };
                     };
                 };

@@ -14,12 +14,17 @@ export const webDist = path.resolve(import.meta.dirname, '../../../../web/dist')
 /** Paths that belong to the server: an unknown one is a JSON 404, never the app. */
 const serverPrefixes = ['/api/', '/docs', '/webhooks/', '/metrics', '/healthz', '/readyz', '/_emulator']
 
-const securityHeaders = {
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
+/** Extra sources of the dashboard's CSP: the Facebook SDK and its popup when Embedded Signup loads it (decision 0084). */
+export type DashboardCspExtra = { script: string[]; frame: string[]; connect: string[] }
+
+function securityHeadersFor(extra: DashboardCspExtra) {
+  const add = (xs: string[]) => (xs.length ? ` ${xs.join(' ')}` : '')
+  return {
+    'content-security-policy': `default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'${add(extra.script)}; connect-src 'self'${add(extra.connect)}; frame-src 'self'${add(extra.frame)}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'x-frame-options': 'DENY',
+  }
 }
 
 const notBuilt = `<!doctype html>
@@ -31,8 +36,12 @@ const notBuilt = `<!doctype html>
 </body></html>`
 
 /** `webDist`: the build to serve (tests give their own folder); default web/dist. */
-export const dashboardRoutes: FastifyPluginAsync<{ webDist?: string }> = async (app, options) => {
+export const dashboardRoutes: FastifyPluginAsync<{ webDist?: string; csp?: DashboardCspExtra }> = async (
+  app,
+  options,
+) => {
   const dist = options.webDist ?? webDist
+  const securityHeaders = securityHeadersFor(options.csp ?? { script: [], frame: [], connect: [] })
   // serve: false — only reply.sendFile; the routes below decide what is served.
   await app.register(fastifyStatic, { root: dist, serve: false })
 
