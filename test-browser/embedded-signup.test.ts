@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import os from 'node:os'
+import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { testDbKind } from '../test/helpers/db.ts'
@@ -122,6 +124,7 @@ describe(`dashboard: Connect WhatsApp through the Facebook SDK (${testDbKind})`,
     await first.getByRole('button', { name: 'Cancel' }).click()
     await gone
     await page.getByText('Signup cancelled at step PHONE_NUMBER_SETUP').waitFor()
+    await page.screenshot({ path: path.join(os.tmpdir(), 'signup-sdk-cancelled.png') })
 
     const [popup] = await Promise.all([page.waitForEvent('popup'), connect.click()])
     await popup.getByLabel('Business name').fill('Globex Deli')
