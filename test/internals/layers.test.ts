@@ -20,8 +20,10 @@ const layers: string[][] = [
   ['inbox', 'templates', 'accounts'],
   ['delivery', 'messaging'],
   ['campaigns'],
+  // analytics/ reads only db/ and cloud-api/; the webhook thread runs its fold (decision 0092).
+  ['analytics'],
   ['webhooks', 'widget'],
-  ['sandbox', 'diagnostics', 'analytics', 'onboarding'],
+  ['sandbox', 'diagnostics', 'onboarding'],
   ['http', 'cli', 'wahub.ts'],
 ]
 const beside: Record<string, string[]> = {
