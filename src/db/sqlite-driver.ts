@@ -45,7 +45,10 @@ export function openSqlite(
   // WAL: readers never block the writer. synchronous=NORMAL in WAL mode survives a process
   // crash (kill -9) without losing committed transactions; only an OS crash/power loss can
   // drop the last ones (docs/decisions/0002-node-sqlite.md).
-  raw.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
+  // The set-up pragmas below wait inside SQLite whatever the caller asked: switching a fresh file
+  // to WAL needs a lock that another process opening the same file (`wahub migrate` beside
+  // `wahub serve`) may hold for a moment, and nothing else runs on this thread yet.
+  raw.exec('PRAGMA busy_timeout = 5000')
   // A 32 MiB page cache (SQLite's default is 2 MiB, filled only as pages are read): a search
   // answered from its 2,000 newest hits reads that many rows scattered over the newest tens of
   // thousands of messages; from the cache rather than the OS, a third of the time (decision 0086).
@@ -55,6 +58,7 @@ export function openSqlite(
     raw.exec('PRAGMA synchronous = NORMAL')
   }
   raw.exec('PRAGMA foreign_keys = ON')
+  raw.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
 
   const cache = new Map<string, { statement: StatementSync; weight: number }>()
   let cachedWeight = 0

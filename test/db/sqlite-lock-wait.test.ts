@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, before, describe, test } from 'node:test'
+import { Worker } from 'node:worker_threads'
+import { openSqlite } from '../../src/db/sqlite-driver.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 // Decision 0092: the connection of the thread that answers Meta never waits for SQLite's write
@@ -66,5 +71,44 @@ describe('SQLite: writes wait for the lock without stopping the thread', {
   test('a constraint error is not retried: it fails at once with its own message', async () => {
     await insert('lock-wait-c')
     await assert.rejects(insert('lock-wait-c'), /UNIQUE constraint failed/)
+  })
+})
+
+describe('SQLite: opening a file another process is setting up', { skip: testDbKind !== 'sqlite' }, () => {
+  // `wahub migrate` run twice at once (or beside `wahub serve`) on a fresh file: one process holds
+  // the lock while it switches the file to WAL; the other's own set-up pragmas must wait for it,
+  // even on a connection that otherwise waits for locks on timers (busyTimeoutMs 0). CI saw
+  // "database is locked" from the second `wahub migrate` before this.
+  test('a connection opened with busyTimeoutMs 0 waits for the set-up lock instead of failing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wahub-open-'))
+    const file = path.join(dir, 'fresh.db')
+    // Another thread takes an exclusive lock on the fresh (rollback-journal) file and keeps it
+    // until a short while after telling us, so our open meets the lock and must wait for it.
+    const worker = new Worker(
+      `const { DatabaseSync } = require('node:sqlite')
+       const { parentPort, workerData } = require('node:worker_threads')
+       const db = new DatabaseSync(workerData)
+       db.exec('begin exclusive; create table holder (a)')
+       parentPort.postMessage('held')
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150)
+       db.exec('commit')
+       db.close()`,
+      { eval: true, workerData: file },
+    )
+    try {
+      await new Promise((resolve) => worker.once('message', resolve))
+      const db = openSqlite(file, { busyTimeoutMs: 0 })
+      try {
+        const mode = db.raw.prepare('PRAGMA journal_mode').get() as { journal_mode: string }
+        assert.equal(mode.journal_mode, 'wal', 'the file is in WAL mode once open')
+        const busy = db.raw.prepare('PRAGMA busy_timeout').get() as Record<string, number>
+        assert.equal(Object.values(busy)[0], 0, 'the connection keeps the busy timeout it asked for')
+      } finally {
+        db.close()
+      }
+    } finally {
+      await new Promise((resolve) => worker.once('exit', resolve))
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
