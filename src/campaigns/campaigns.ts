@@ -619,13 +619,19 @@ export type Progress = {
   optedOut: number
 }
 
-/** A campaign's range of recipient numbers (its audience's rows), from the primary key. */
+/**
+ * A campaign's range of recipient numbers (its audience's rows), from the primary key's two ends.
+ * Two subqueries of one aggregate each: SQLite answers a lone min() or max() with one index
+ * seek, but `min(seq), max(seq)` together with a scan of every recipient (~6 ms at 100,000,
+ * 0.2 ms now; the runner looks twice a second and each progress reading once).
+ */
 export async function seqRange(db: Db, campaignId: string): Promise<{ from: number; to: number } | null> {
-  const r = await db
-    .selectFrom('campaign_recipients')
-    .select((eb) => [eb.fn.min<number>('seq').as('lo'), eb.fn.max<number>('seq').as('hi')])
-    .where('campaign_id', '=', campaignId)
-    .executeTakeFirst()
+  const end = (fn: 'min' | 'max') =>
+    db
+      .selectFrom('campaign_recipients')
+      .select((eb) => eb.fn[fn]<number>('seq').as('v'))
+      .where('campaign_id', '=', campaignId)
+  const r = await db.selectNoFrom([end('min').as('lo'), end('max').as('hi')]).executeTakeFirst()
   return r?.lo === null || r?.lo === undefined ? null : { from: Number(r.lo), to: Number(r.hi) }
 }
 
