@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { foldRollups } from '../../src/analytics/rollup.ts'
+import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
+
+// Each fold round re-reads the last ten seconds of changed messages; on SQLite the pages of it
+// that hold only outbound messages folded before and unchanged are read without the write lock
+// and skipped. The figures must stay exact: a message that changed is folded again, one that did
+// not is never counted twice, and inbound messages in the overlap are folded as before.
+
+describe(`analytics fold: the overlap re-read changes no figure (${testDbKind})`, () => {
+  let db: TestDb
+  const now = Date.now()
+  before(async () => {
+    db = await createTestDb()
+    await db.db
+      .insertInto('tenants')
+      .values({ id: 't1', name: 'T', created_at: now, updated_at: now })
+      .execute()
+    await db.db
+      .insertInto('wabas')
+      .values({
+        id: 'w1',
+        waba_id: '1',
+        access_token_enc: 'x',
+        token_last4: 'x',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute()
+    await db.db
+      .insertInto('phone_numbers')
+      .values({
+        id: 'p1',
+        phone_number_id: '100',
+        waba_id: 'w1',
+        tenant_id: 't1',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute()
+    await db.db
+      .insertInto('contacts')
+      .values({ id: 'c1', tenant_id: 't1', wa_id: '34600000000', created_at: now, updated_at: now })
+      .execute()
+    await db.db
+      .insertInto('conversations')
+      .values({
+        id: 'v1',
+        tenant_id: 't1',
+        phone_number_id: 'p1',
+        contact_id: 'c1',
+        status: 'open',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute()
+  })
+  after(async () => {
+    await db.drop()
+  })
+
+  const message = (n: number, direction: 'in' | 'out', at: number) => ({
+    id: `m${String(n).padStart(3, '0')}`,
+    tenant_id: 't1',
+    conversation_id: 'v1',
+    phone_number_id: 'p1',
+    contact_id: 'c1',
+    direction,
+    type: 'text',
+    content: '{"body":"hi"}',
+    wamid: `wamid.${n}`,
+    status: direction === 'in' ? 'received' : 'sent',
+    status_at: at,
+    created_at: at,
+    updated_at: at,
+  })
+
+  const fold = (at: number) =>
+    foldRollups(db.db, { tables: [], rowLocks: db.caps.multiProcess, now: at, pageSize: 10 })
+
+  async function totals() {
+    const rows = await db.db
+      .selectFrom('analytics_hourly')
+      .select(['direction', 'messages', 'delivered'])
+      .where('tenant_id', '=', 't1')
+      .execute()
+    const sum = (dir: string, k: 'messages' | 'delivered') =>
+      rows.filter((r) => r.direction === dir).reduce((s, r) => s + Number(r[k]), 0)
+    return { out: sum('out', 'messages'), delivered: sum('out', 'delivered'), in: sum('in', 'messages') }
+  }
+
+  test('60 outbound and 5 inbound messages folded three times, 25 of them delivered between rounds', async () => {
+    const rows = [
+      ...Array.from({ length: 60 }, (_, i) => message(i, 'out', now - 5000 + i)),
+      ...Array.from({ length: 5 }, (_, i) => message(100 + i, 'in', now - 4000 + i * 10)),
+    ]
+    await db.db.insertInto('messages').values(rows).execute()
+    await fold(now)
+    assert.deepEqual(await totals(), { out: 60, delivered: 0, in: 5 }, 'first round counts each message once')
+    // Folded again within the overlap: nothing changed, nothing moves.
+    await fold(now + 500)
+    assert.deepEqual(
+      await totals(),
+      { out: 60, delivered: 0, in: 5 },
+      'a second round counted a message twice',
+    )
+    // Every other outbound message from m010 on (25 of them) is delivered: they move to the end of
+    // the change order, in full pages of messages folded before whose row changed, after pages
+    // that hold only messages folded before and unchanged.
+    const changed = Array.from({ length: 25 }, (_, i) => `m${String(10 + i * 2).padStart(3, '0')}`)
+    await db.db
+      .updateTable('messages')
+      .set({ status: 'delivered', status_at: now + 600, updated_at: now + 600 })
+      .where('id', 'in', changed)
+      .execute()
+    await fold(now + 1000)
+    assert.deepEqual(
+      await totals(),
+      { out: 60, delivered: 25, in: 5 },
+      'the delivered messages were not folded again, or a message was counted twice',
+    )
+  })
+})
