@@ -27,9 +27,10 @@ import { recentRecipients, tierCap, windowMs } from './limits.ts'
 //      number's throughput): takes the next pending recipients in the audience's order, as many
 //      new unique users as the messaging limit still allows in the moving 24 hours (a user
 //      already messaged in the window costs nothing) — none left: paused until the window
-//      rolls — and queues them in bulk (messaging/bulk-enqueue.ts) in the same transaction that
-//      marks them queued: a crash leaves each recipient either pending or queued with its
-//      message, never both, never twice; the send path's `unknown` covers a crash mid-request;
+//      rolls — and queues them in bulk (messaging/bulk-enqueue.ts), 1,000 per transaction, in
+//      the transaction that marks them queued: a crash leaves each recipient either pending or
+//      queued with its message, never both, never twice; the send path's `unknown` covers a
+//      crash mid-request; the send workers are woken after each slice;
 //   5. completes the campaign when nobody is pending and nothing is waiting to leave;
 // and runs again shortly (a retry of the same job, not an attempt).
 
@@ -47,6 +48,8 @@ export type CampaignRunnerDeps = {
 }
 
 const progressEveryMs = 1000
+/** Recipients queued per transaction (see the fill below). */
+const sliceSize = 1000
 
 export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'campaign.run'> {
   const { handle, log } = deps
@@ -228,63 +231,72 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
     const real = Date.now()
     const start = paced ? Math.max(real, Number(c.pace_at ?? 0)) : real
     const gap = paced ? 1000 / rate : 0
-    const queued = await db.transaction().execute(async (trx) => {
-      // The campaign row first: a pause or cancel committing meanwhile wins, and nothing is queued.
-      const still = await trx
-        .updateTable('campaigns')
-        .set({ pace_at: Math.round(start + allowed.length * gap), updated_at: Date.now() })
-        .where('id', '=', c.id)
-        .where('status', '=', 'running')
-        .executeTakeFirst()
-      if (Number(still.numUpdatedRows) === 0) return 0
-      const ids = await queueMessagesBulk(trx, {
-        tenantId: c.tenant_id,
-        numberRowId: c.phone_number_id,
-        type: 'template',
-        source: { source: 'campaign', createdBy: `campaign:${c.id}` },
-        now,
-        items: allowed.map((p, n) => ({
-          contactId: p.contact_id,
-          waId: p.wa_id,
-          runAt: Math.round(start + n * gap),
-          body: {
-            messaging_product: 'whatsapp',
-            recipient_type: 'individual',
-            to: p.wa_id,
-            type: 'template',
-            template: {
-              name: c.template_name,
-              language: { code: c.template_language },
-              ...(p.params !== '[]' ? { components: JSON.parse(p.params) } : {}),
+    const queueSlice = (part: typeof allowed, offset: number) =>
+      db.transaction().execute(async (trx) => {
+        // The campaign row first: a pause or cancel committing meanwhile wins, and nothing is queued.
+        const still = await trx
+          .updateTable('campaigns')
+          .set({ pace_at: Math.round(start + (offset + part.length) * gap), updated_at: Date.now() })
+          .where('id', '=', c.id)
+          .where('status', '=', 'running')
+          .executeTakeFirst()
+        if (Number(still.numUpdatedRows) === 0) return 0
+        const ids = await queueMessagesBulk(trx, {
+          tenantId: c.tenant_id,
+          numberRowId: c.phone_number_id,
+          type: 'template',
+          source: { source: 'campaign', createdBy: `campaign:${c.id}` },
+          now,
+          items: part.map((p, n) => ({
+            contactId: p.contact_id,
+            waId: p.wa_id,
+            runAt: Math.round(start + (offset + n) * gap),
+            body: {
+              messaging_product: 'whatsapp',
+              recipient_type: 'individual',
+              to: p.wa_id,
+              type: 'template',
+              template: {
+                name: c.template_name,
+                language: { code: c.template_language },
+                ...(p.params !== '[]' ? { components: JSON.parse(p.params) } : {}),
+              },
             },
-          },
-        })),
+          })),
+        })
+        for (let i = 0; i < part.length; i += 500) {
+          const rows = part.slice(i, i + 500)
+          await trx
+            .updateTable('campaign_recipients')
+            .set({
+              state: 'queued',
+              queued_at: now,
+              // One CASE written at once (Kysely's builder copies the whole CASE at each WHEN).
+              message_id: sql<string>`case seq ${sql.join(
+                rows.map((p, n) => sql`when ${p.seq} then ${ids[i + n]}`),
+                sql` `,
+              )} else null end`,
+            })
+            .where('campaign_id', '=', c.id)
+            .where(
+              'seq',
+              'in',
+              rows.map((p) => p.seq),
+            )
+            .where('state', '=', 'pending')
+            .execute()
+        }
+        return ids.length
       })
-      for (let i = 0; i < allowed.length; i += 500) {
-        const part = allowed.slice(i, i + 500)
-        await trx
-          .updateTable('campaign_recipients')
-          .set({
-            state: 'queued',
-            queued_at: now,
-            // One CASE written at once (Kysely's builder copies the whole CASE at each WHEN).
-            message_id: sql<string>`case seq ${sql.join(
-              part.map((p, n) => sql`when ${p.seq} then ${ids[i + n]}`),
-              sql` `,
-            )} else null end`,
-          })
-          .where('campaign_id', '=', c.id)
-          .where(
-            'seq',
-            'in',
-            part.map((p) => p.seq),
-          )
-          .where('state', '=', 'pending')
-          .execute()
-      }
-      return ids.length
-    })
-    if (queued > 0) deps.nudge?.()
+    // A slice per transaction, the send workers woken after each: the first sends leave once
+    // the first slice is committed, not the whole fill (5,000 at 1,000/s); and on SQLite, where
+    // a transaction holds the thread that also sends, sending goes on between slices.
+    for (let i = 0; i < allowed.length; i += sliceSize) {
+      // 0: the campaign was paused or cancelled meanwhile.
+      if ((await queueSlice(allowed.slice(i, i + sliceSize), i)) === 0) break
+      deps.nudge?.()
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
     await progress(c)
     return again(tickMs)
   }
