@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
 import { testDbKind } from '../test/helpers/db.ts'
-import { createUser, type Dashboard, signIn, startDashboard } from './helpers/dashboard.ts'
+import { createUser, type Dashboard, desktop, signIn, startDashboard } from './helpers/dashboard.ts'
 
 // The dashboard in a second language end to end: chosen from the browser's language, or by
 // ?lang= (remembered); every view translated; a server error is shown
@@ -103,4 +104,84 @@ describe(`dashboard: languages (${testDbKind})`, () => {
       'the chosen language is remembered in this browser',
     )
   })
+
+  // Issue 20: with the language switch in the header, "Integrations" was cut off at 1280 px (the
+  // navigation scrolled sideways behind the account tools). Every section must be on screen,
+  // whole and clear of the switch, in the longest languages too, at a laptop's width and a narrow one.
+  test('every navigation link is visible and whole at 1280 and 800 px, in every language', async () => {
+    const page = await d.newPage(desktop, { locale: 'en-US' })
+    await signIn(page, 'ana@example.com', 'contraseña segura 123')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Integrations' }).waitFor()
+    const labels = {
+      en: ['Main', 'Integrations'],
+      es: ['Principal', 'Integraciones'],
+      'pt-BR': ['Principal', 'Integrações'],
+      th: ['หลัก', 'การผสานการทำงาน'],
+    } as const
+    for (const width of [1280, 800]) {
+      await page.setViewportSize({ width, height: desktop.height })
+      for (const [lang, [navName, integrations]] of Object.entries(labels)) {
+        await page.locator('.language-switch').selectOption(lang)
+        const nav = page.getByRole('navigation', { name: navName })
+        await nav.getByRole('link', { name: integrations }).waitFor()
+        const problems = await navProblems(page, navName)
+        assert.deepEqual(
+          problems,
+          [],
+          `at ${width} px in ${lang} some navigation links are not whole on screen`,
+        )
+        assert.equal(await nav.getByRole('link').count(), 11, 'an admin sees every section')
+      }
+    }
+  })
 })
+
+/** What keeps each navigation link from being read and clicked: off screen, cut off, under the language switch. */
+async function navProblems(page: Page, navName: string): Promise<string[]> {
+  const nav = page.getByRole('navigation', { name: navName })
+  const viewport = page.viewportSize() ?? desktop
+  const language = await page.getByRole('banner').getByRole('combobox').boundingBox()
+  assert.ok(language, 'the language switch is shown')
+  const problems: string[] = []
+  for (const link of await nav.getByRole('link').all()) {
+    const name = (await link.textContent()) ?? ''
+    if (!(await link.isVisible())) {
+      problems.push(`${name}: hidden`)
+      continue
+    }
+    const box = await link.boundingBox()
+    assert.ok(box)
+    if (box.x < 0 || box.y < 0 || box.x + box.width > viewport.width || box.y + box.height > viewport.height)
+      problems.push(
+        `${name}: outside the ${viewport.width}×${viewport.height} window (${JSON.stringify(box)})`,
+      )
+    const overlaps =
+      box.x < language.x + language.width &&
+      language.x < box.x + box.width &&
+      box.y < language.y + language.height &&
+      language.y < box.y + box.height
+    if (overlaps) problems.push(`${name}: under the language switch`)
+    // Cut off by an ancestor that clips (the old sideways-scrolling navigation) or by its own width.
+    const clipped = await link.evaluate((a) => {
+      const r = a.getBoundingClientRect()
+      if (a.scrollWidth > a.clientWidth + 1) return true
+      for (let el = a.parentElement; el; el = el.parentElement) {
+        const style = (
+          globalThis as unknown as { getComputedStyle(e: unknown): { overflowX: string; overflowY: string } }
+        ).getComputedStyle(el)
+        if (style.overflowX === 'visible' && style.overflowY === 'visible') continue
+        const c = el.getBoundingClientRect()
+        if (
+          r.left < c.left - 0.5 ||
+          r.right > c.right + 0.5 ||
+          r.top < c.top - 0.5 ||
+          r.bottom > c.bottom + 0.5
+        )
+          return true
+      }
+      return false
+    })
+    if (clipped) problems.push(`${name}: cut off`)
+  }
+  return problems
+}
