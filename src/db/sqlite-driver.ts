@@ -148,7 +148,7 @@ class LockWaitingConnection implements DatabaseConnection {
   }
 }
 
-class LockWaitingDriver implements Driver {
+export class LockWaitingDriver implements Driver {
   #connection: LockWaitingConnection | undefined
   readonly inner: Driver
   readonly raw: DatabaseSync
@@ -175,14 +175,19 @@ class LockWaitingDriver implements Driver {
   rollbackTransaction(connection: DatabaseConnection) {
     return this.inner.rollbackTransaction(connection)
   }
+  // Delegated, or refused: a savepoint skipped in silence would let a nested transaction's
+  // rollback undo nothing (or its release commit what the caller meant to roll back).
   savepoint(...args: Parameters<NonNullable<Driver['savepoint']>>) {
-    return this.inner.savepoint?.(...args) ?? Promise.resolve()
+    if (!this.inner.savepoint) return Promise.reject(noSavepoints('savepoint'))
+    return this.inner.savepoint(...args)
   }
   rollbackToSavepoint(...args: Parameters<NonNullable<Driver['rollbackToSavepoint']>>) {
-    return this.inner.rollbackToSavepoint?.(...args) ?? Promise.resolve()
+    if (!this.inner.rollbackToSavepoint) return Promise.reject(noSavepoints('rollbackToSavepoint'))
+    return this.inner.rollbackToSavepoint(...args)
   }
   releaseSavepoint(...args: Parameters<NonNullable<Driver['releaseSavepoint']>>) {
-    return this.inner.releaseSavepoint?.(...args) ?? Promise.resolve()
+    if (!this.inner.releaseSavepoint) return Promise.reject(noSavepoints('releaseSavepoint'))
+    return this.inner.releaseSavepoint(...args)
   }
   releaseConnection(connection: DatabaseConnection) {
     return this.inner.releaseConnection(connection)
@@ -190,6 +195,12 @@ class LockWaitingDriver implements Driver {
   destroy() {
     return this.inner.destroy()
   }
+}
+
+function noSavepoints(method: string): Error {
+  return new Error(
+    `The SQLite driver under LockWaitingDriver has no ${method}(): a nested transaction cannot run on it (upgrade Kysely, whose SqliteDriver has savepoints).`,
+  )
 }
 
 /**

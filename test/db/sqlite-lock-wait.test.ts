@@ -5,7 +5,8 @@ import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, before, describe, test } from 'node:test'
 import { Worker } from 'node:worker_threads'
-import { openSqlite } from '../../src/db/sqlite-driver.ts'
+import type { Driver } from 'kysely'
+import { LockWaitingDriver, openSqlite } from '../../src/db/sqlite-driver.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 // Decision 0092: the connection of the thread that answers Meta never waits for SQLite's write
@@ -71,6 +72,45 @@ describe('SQLite: writes wait for the lock without stopping the thread', {
   test('a constraint error is not retried: it fails at once with its own message', async () => {
     await insert('lock-wait-c')
     await assert.rejects(insert('lock-wait-c'), /UNIQUE constraint failed/)
+  })
+})
+
+describe('SQLite: savepoints through the lock-waiting driver', () => {
+  test('a nested transaction rolls back its savepoint and keeps the outer work', {
+    skip: testDbKind !== 'sqlite',
+  }, async () => {
+    const db = await createTestDb()
+    try {
+      const row = (key: string) => ({ key, value: '"x"', updated_at: Date.now() })
+      const trx = await db.db.startTransaction().execute()
+      await trx.insertInto('settings').values(row('sp.outer')).execute()
+      const sp = await trx.savepoint('inner').execute()
+      await sp.insertInto('settings').values(row('sp.inner')).execute()
+      await sp.rollbackToSavepoint('inner').execute()
+      await trx.commit().execute()
+      const keys = await db.db.selectFrom('settings').select('key').where('key', 'like', 'sp.%').execute()
+      assert.deepEqual(
+        keys.map((k) => k.key),
+        ['sp.outer'],
+        'only the outer insert stays',
+      )
+    } finally {
+      await db.drop()
+    }
+  })
+
+  test('a driver without savepoints refuses them instead of skipping them in silence', async () => {
+    const inner = { savepoint: undefined } as unknown as Driver
+    const driver = new LockWaitingDriver(inner, new DatabaseSync(':memory:'), 10)
+    const connection = {} as Parameters<NonNullable<Driver['savepoint']>>[0]
+    const compile = ((q: unknown) => q) as unknown as Parameters<NonNullable<Driver['savepoint']>>[2]
+    for (const call of [
+      () => driver.savepoint(connection, 'inner', compile),
+      () => driver.rollbackToSavepoint(connection, 'inner', compile),
+      () => driver.releaseSavepoint(connection, 'inner', compile),
+    ]) {
+      await assert.rejects(call(), /has no \w+\(\): a nested transaction cannot run on it/)
+    }
   })
 })
 
