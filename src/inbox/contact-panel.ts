@@ -45,31 +45,34 @@ async function contactRow(db: Db, scope: string | null, id: string) {
 }
 
 export async function getContactPanel(db: Db, scope: string | null, id: string): Promise<ContactPanel> {
+  // The number history before the contact: a number change writes both in one commit, and these
+  // reads are separate statements (on PostgreSQL, separate connections). Read contact-first, a
+  // commit falling between them showed the change in the history beside the old number
+  // (test/http/contacts.test.ts flaked under load); history-first, a history that shows the
+  // change was committed before the contact is read, so the contact shows it too.
+  const history = await db
+    .selectFrom('contact_number_changes')
+    .select(['old_wa_id', 'new_wa_id', 'at'])
+    .where('contact_id', '=', id)
+    .orderBy('at', 'desc')
+    .execute()
   const row = await contactRow(db, scope, id)
-  const [history, conversations] = await Promise.all([
-    db
-      .selectFrom('contact_number_changes')
-      .select(['old_wa_id', 'new_wa_id', 'at'])
-      .where('contact_id', '=', row.id)
-      .orderBy('at', 'desc')
-      .execute(),
-    db
-      .selectFrom('conversations as c')
-      .innerJoin('phone_numbers as p', 'p.id', 'c.phone_number_id')
-      .select([
-        'c.id',
-        'c.phone_number_id',
-        'p.display_phone_number',
-        'c.status',
-        'c.assignee_user_id',
-        'c.last_message_at',
-        'c.last_message_preview',
-      ])
-      .where('c.contact_id', '=', row.id)
-      .where('c.tenant_id', '=', row.tenant_id)
-      .orderBy('c.last_message_at', 'desc')
-      .execute(),
-  ])
+  const conversations = await db
+    .selectFrom('conversations as c')
+    .innerJoin('phone_numbers as p', 'p.id', 'c.phone_number_id')
+    .select([
+      'c.id',
+      'c.phone_number_id',
+      'p.display_phone_number',
+      'c.status',
+      'c.assignee_user_id',
+      'c.last_message_at',
+      'c.last_message_preview',
+    ])
+    .where('c.contact_id', '=', row.id)
+    .where('c.tenant_id', '=', row.tenant_id)
+    .orderBy('c.last_message_at', 'desc')
+    .execute()
   return {
     id: row.id,
     tenantId: row.tenant_id,
