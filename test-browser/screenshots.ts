@@ -1,6 +1,6 @@
 // `npm run screenshots`: the dashboard's screenshots in docs/screenshots/ (linked from the README
 // and docs/DASHBOARD.md) — inbox, thread, template picker, channel doctor, templates, the template
-// editor, analytics, the team inbox (labels, notes, contact panel, canned replies; in Spanish and Thai), the admin console and the audit log at desktop and phone width (the template picker in Spanish too) — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
+// editor, analytics, the team inbox (labels, notes, contact panel, canned replies; in Spanish and Thai), the admin console and the audit log at desktop and phone width (the template picker in Spanish too), going live from the Sandbox (the carry-over section) — taken in Debian's Chromium against a Wahub and emulator filled with a help desk's day.
 import fs from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -408,6 +408,42 @@ async function goliveScreenshots() {
 }
 
 /**
+ * Go live from the first-run Sandbox (issue 21, decision 0083): the "Coming from the Sandbox"
+ * section with the Sandbox's tenant and a template made in it, before a real WABA is connected.
+ */
+async function sandboxCarryScreenshot() {
+  const d = await startDashboard({
+    onboard: false,
+    env: { WAHUB_SANDBOX: 'on' },
+    firstRun: { sandbox: { customers: false } },
+  })
+  try {
+    await createUser(d.h, { email: 'ops@example.com', role: 'admin', password: 'admin password 123' })
+    const made = await d.h.api('POST', '/api/v1/admin/wabas/990100000000001/templates', {
+      key: d.h.adminKey,
+      body: {
+        name: 'order_ready',
+        language: 'en_US',
+        category: 'UTILITY',
+        components: [
+          { type: 'BODY', text: 'Your order {{1}} is ready to collect.', example: { body_text: [['PO-1']] } },
+        ],
+      },
+    })
+    if (made.status !== 201) throw new Error(`template: ${made.status} ${made.text}`)
+    const page = await d.newPage(desktop)
+    await signInToInbox(page, 'ops@example.com', 'admin password 123')
+    await page.goto('/golive?from=sandbox')
+    const carry = page.getByRole('region', { name: 'Coming from the Sandbox' })
+    await carry.getByRole('table', { name: 'Sandbox templates' }).waitFor()
+    await carry.scrollIntoViewIfNeeded()
+    await shoot(page, 'golive-sandbox-carry-desktop')
+  } finally {
+    await d.close()
+  }
+}
+
+/**
  * Campaigns (issue 18): a campaign of 12 customers at one message a second, launched and
  * photographed while it sends, with its dry run's draft beside it in the list.
  */
@@ -621,10 +657,11 @@ async function integrationsScreenshots() {
   }
 }
 
-// WAHUB_SCREENSHOTS=golive (or campaigns, admin, integrations) retakes only those pictures.
+// WAHUB_SCREENSHOTS=golive (or sandbox, campaigns, admin, integrations) retakes only those pictures.
 const only = process.env.WAHUB_SCREENSHOTS
 if (!only) await main()
 if (!only || only === 'golive') await goliveScreenshots()
+if (!only || only === 'sandbox') await sandboxCarryScreenshot()
 if (!only || only === 'campaigns') await campaignsScreenshots()
 if (!only || only === 'admin') await adminScreenshots()
 if (!only || only === 'integrations') await integrationsScreenshots()
