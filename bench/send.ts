@@ -464,6 +464,7 @@ async function queueCase(emulator: Emulator): Promise<Record<string, string | nu
       }),
     )
     const singleS = (performance.now() - t1) / 1000
+    const cpu2 = cpu()
     const peak = Math.max(...rss.map((r) => r.stop()))
     await Promise.all(servers.map((s) => s.stop()))
     return [
@@ -484,7 +485,7 @@ async function queueCase(emulator: Emulator): Promise<Record<string, string | nu
         'queued/s': Math.round(singles / singleS),
         'call p50 ms': Math.round(percentile(singleLat, 50)),
         'call p99 ms': Math.round(percentile(singleLat, 99)),
-        'server CPU ms/msg': '',
+        'server CPU ms/msg': Math.round(((cpu2 - cpu1) / singles) * 1000) / 1000,
         'RSS MB': peak,
       },
     ]
