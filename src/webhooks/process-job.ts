@@ -168,7 +168,10 @@ async function processEvents(
     outcomes.push(outcome)
     let payload: unknown
     try {
-      payload = JSON.parse(event.body.toString('utf8'), withoutNul)
+      // A NUL can only arrive as the escape \u0000 (JSON forbids raw control characters), so
+      // the reviver (a JavaScript call per key and value of the payload) runs only then.
+      const text = event.body.toString('utf8')
+      payload = JSON.parse(text, /\\u0000/i.test(text) ? withoutNul : undefined)
     } catch (err) {
       // Signed by Meta's app secret but not JSON: kept as rejected, never retried (decision 0007).
       outcome.outcome = 'rejected'
