@@ -448,11 +448,12 @@ export async function foldRollups(
   let from: { at: number; id: string } | undefined
   let windowStart: number | undefined
   let total = 0
+  let peekWorthIt = true
   for (;;) {
     const tally: FoldTally = { sent: 0, received: 0, delivered: 0, read: 0, failed: new Map() }
     const started = performance.now()
     let pageFolded: { id: string; at: number; row: string }[] = []
-    if (from && !rowLocks) {
+    if (from && !rowLocks && peekWorthIt) {
       // SQLite: a full page of outbound messages folded before and unchanged since (most of the
       // ten-second overlap every round re-reads) needs no write: it is read without taking the
       // file's write lock, which the send path's group commits would wait for meanwhile.
@@ -475,6 +476,9 @@ export async function foldRollups(
       windowStart ??= from.at
       const { last, count, folded } = await foldPage(tx, tables, from, until, tally, pageSize)
       pageFolded = folded
+      // Inbound messages are always folded again: after a page that held any, the next one likely
+      // does too, and peeking first would read it twice (webhook traffic).
+      peekWorthIt = folded.length === count
       total += count
       if (last) from = last
       if (count < pageSize) {

@@ -93,7 +93,7 @@ describe(`analytics fold: the overlap re-read changes no figure (${testDbKind})`
   test('60 outbound and 5 inbound messages folded three times, 25 of them delivered between rounds', async () => {
     const rows = [
       ...Array.from({ length: 60 }, (_, i) => message(i, 'out', now - 5000 + i)),
-      ...Array.from({ length: 5 }, (_, i) => message(100 + i, 'in', now - 4000 + i * 10)),
+      ...Array.from({ length: 5 }, (_, i) => message(100 + i, 'in', now - 6000 + i * 10)),
     ]
     await db.db.insertInto('messages').values(rows).execute()
     await fold(now)
