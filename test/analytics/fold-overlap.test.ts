@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { foldRollups } from '../../src/analytics/rollup.ts'
+import { seedBareConversation } from '../helpers/channel-fixture.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 // Each fold round re-reads the last ten seconds of changed messages; on SQLite the pages of it
@@ -13,48 +14,7 @@ describe(`analytics fold: the overlap re-read changes no figure (${testDbKind})`
   const now = Date.now()
   before(async () => {
     db = await createTestDb()
-    await db.db
-      .insertInto('tenants')
-      .values({ id: 't1', name: 'T', created_at: now, updated_at: now })
-      .execute()
-    await db.db
-      .insertInto('wabas')
-      .values({
-        id: 'w1',
-        waba_id: '1',
-        access_token_enc: 'x',
-        token_last4: 'x',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute()
-    await db.db
-      .insertInto('phone_numbers')
-      .values({
-        id: 'p1',
-        phone_number_id: '100',
-        waba_id: 'w1',
-        tenant_id: 't1',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute()
-    await db.db
-      .insertInto('contacts')
-      .values({ id: 'c1', tenant_id: 't1', wa_id: '34600000000', created_at: now, updated_at: now })
-      .execute()
-    await db.db
-      .insertInto('conversations')
-      .values({
-        id: 'v1',
-        tenant_id: 't1',
-        phone_number_id: 'p1',
-        contact_id: 'c1',
-        status: 'open',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute()
+    await seedBareConversation(db.db, now)
   })
   after(async () => {
     await db.drop()

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { migrateToLatest, migrationNames } from '../../src/db/migrate.ts'
 import type { Database } from '../../src/db/schema.ts'
+import { seedBareConversation } from '../helpers/channel-fixture.ts'
 import { runWahub } from '../helpers/cli.ts'
 import { createTestDb, testDbKind } from '../helpers/db.ts'
 
@@ -88,48 +89,7 @@ describe(`migrations (${testDbKind})`, () => {
     const db = await createTestDb()
     try {
       const now = Date.now()
-      await db.db
-        .insertInto('tenants')
-        .values({ id: 't1', name: 'T', created_at: now, updated_at: now })
-        .execute()
-      await db.db
-        .insertInto('wabas')
-        .values({
-          id: 'w1',
-          waba_id: '1',
-          access_token_enc: 'x',
-          token_last4: 'x',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute()
-      await db.db
-        .insertInto('phone_numbers')
-        .values({
-          id: 'p1',
-          phone_number_id: '100',
-          waba_id: 'w1',
-          tenant_id: 't1',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute()
-      await db.db
-        .insertInto('contacts')
-        .values({ id: 'c1', tenant_id: 't1', wa_id: '34600000000', created_at: now, updated_at: now })
-        .execute()
-      await db.db
-        .insertInto('conversations')
-        .values({
-          id: 'v1',
-          tenant_id: 't1',
-          phone_number_id: 'p1',
-          contact_id: 'c1',
-          status: 'open',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute()
+      await seedBareConversation(db.db, now)
       const message = (id: string) => ({
         id,
         tenant_id: 't1',

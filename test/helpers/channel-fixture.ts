@@ -75,3 +75,50 @@ export async function seedChannel(db: Db, vault: Vault, seed: ChannelSeed) {
   const numberRowId = await addNumber(seed.phoneNumberIds[0])
   return { tenantId, numberRowId, wabaRowId, appRowId: appRow, addNumber }
 }
+
+/**
+ * The bare rows a message needs, with fixed ids: tenant `t1`, WABA `w1`, number `p1`
+ * (phone_number_id 100), contact `c1` (wa_id 34600000000) and their open conversation `v1`.
+ * No Meta app and no secrets: for tests of the data layer that write messages directly.
+ */
+export async function seedBareConversation(db: Db, now = Date.now()): Promise<void> {
+  await db.insertInto('tenants').values({ id: 't1', name: 'T', created_at: now, updated_at: now }).execute()
+  await db
+    .insertInto('wabas')
+    .values({
+      id: 'w1',
+      waba_id: '1',
+      access_token_enc: 'x',
+      token_last4: 'x',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  await db
+    .insertInto('phone_numbers')
+    .values({
+      id: 'p1',
+      phone_number_id: '100',
+      waba_id: 'w1',
+      tenant_id: 't1',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  await db
+    .insertInto('contacts')
+    .values({ id: 'c1', tenant_id: 't1', wa_id: '34600000000', created_at: now, updated_at: now })
+    .execute()
+  await db
+    .insertInto('conversations')
+    .values({
+      id: 'v1',
+      tenant_id: 't1',
+      phone_number_id: 'p1',
+      contact_id: 'c1',
+      status: 'open',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+}
