@@ -6,7 +6,7 @@ import type { MessageRow } from '../inbox/messages-repo.ts'
 import { applyReaction } from '../inbox/reactions-repo.ts'
 import type { Logger } from '../log.ts'
 import { addTransition, addTransitions, markAcceptedMany, markFailed, markUnknown } from './outbound-repo.ts'
-import { adoptOrphanStatuses, applyEarlierStatuses } from './status.ts'
+import { applyEarlierStatuses, findOrphanStatuses } from './status.ts'
 
 // How a send ends, each in one transaction with its history row and the `message.status`
 // event that feeds tenants' callbacks and the dashboard. `send failed` is the log line a
@@ -92,17 +92,10 @@ export async function settleAcceptedMany(trx: Db, list: readonly Accepted[]): Pr
   const earlyWamids = new Set(early.map((e) => e.wamid))
   for (const a of moved) {
     if (earlyWamids.has(a.answer.wamid)) {
-      await applyEarlierStatuses(trx, a.msg.id, a.metaPhoneNumberId, a.answer.wamid)
-      // Meta's statuses that came first are news for the tenant too.
-      const after = await trx
-        .selectFrom('messages')
-        .select(['status', 'error_code'])
-        .where('id', '=', a.msg.id)
-        .executeTakeFirst()
-      // A `failed` that raced the send carries Meta's code like one applied in order (the
-      // tenant's callback read errorCode null when the status webhook came first).
-      if (after && after.status !== 'sent')
-        await event(trx, a.msg, after.status, after.status === 'failed' ? after.error_code : null)
+      // Meta's statuses that came first are news for the tenant too, each of them (a `failed`
+      // that raced the send carries Meta's code like one applied in order).
+      for (const move of await applyEarlierStatuses(trx, a.msg.id, a.metaPhoneNumberId, a.answer.wamid))
+        await event(trx, a.msg, move.status, move.errorCode)
     }
     if (a.msg.type === 'reaction') {
       const reaction = (JSON.parse(a.msg.content) as Obj).reaction as { message_id: string; emoji: string }
@@ -292,16 +285,27 @@ export async function settleGaveUp(
   )
 }
 
-/** adoptOrphanStatuses, with the `message.status` event each move deserves. */
+/**
+ * Statuses stored before their message had its wamid (findOrphanStatuses) linked and applied,
+ * each message in one transaction with a `message.status` event per move it made. Returns the
+ * number of moves.
+ */
 export async function adoptLateStatuses(db: Db, since: number): Promise<number> {
-  const moved = await adoptOrphanStatuses(db, since)
-  for (const m of moved) {
-    await recordEvent(db, {
-      tenantId: m.tenantId,
-      kind: 'message.status',
-      subjectId: m.messageId,
-      payload: { messageId: m.messageId, status: m.status, errorCode: m.errorCode },
+  let count = 0
+  for (const orphan of await findOrphanStatuses(db, since)) {
+    count += await db.transaction().execute(async (trx) => {
+      const moves = await applyEarlierStatuses(trx, orphan.messageId, orphan.metaPhoneNumberId, orphan.wamid)
+      await recordEvents(
+        trx,
+        moves.map((m) => ({
+          tenantId: orphan.tenantId,
+          kind: 'message.status' as const,
+          subjectId: orphan.messageId,
+          payload: { messageId: orphan.messageId, status: m.status, errorCode: m.errorCode },
+        })),
+      )
+      return moves.length
     })
   }
-  return moved.length
+  return count
 }

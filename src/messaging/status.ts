@@ -161,16 +161,21 @@ async function applyToMessage(
   return moves
 }
 
+/** A status a message moved to, with Meta's error code when it is `failed`. */
+export type StatusMove = { status: string; errorCode: number | null }
+
 /**
  * Status webhooks can arrive before the send worker stored the wamid Meta returned. Once it
- * has, the statuses already received are linked and applied in time order.
+ * has, the statuses already received are linked and applied in time order. Returns each move
+ * the message made, in order (`delivered` then `read` when both came early), so every one is
+ * news for the tenant as it would have been in order.
  */
 export async function applyEarlierStatuses(
   db: Db,
   messageId: string,
   metaPhoneNumberId: string,
   wamid: string,
-): Promise<void> {
+): Promise<StatusMove[]> {
   const events = await db
     .selectFrom('message_status_events')
     .selectAll()
@@ -179,7 +184,7 @@ export async function applyEarlierStatuses(
     .where('message_id', 'is', null)
     .orderBy('meta_timestamp')
     .execute()
-  if (events.length === 0) return
+  if (events.length === 0) return []
   await db
     .updateTable('message_status_events')
     .set({ message_id: messageId })
@@ -189,12 +194,13 @@ export async function applyEarlierStatuses(
       events.map((e) => e.id),
     )
     .execute()
+  const moves: StatusMove[] = []
+  let { status: current } = await db
+    .selectFrom('messages')
+    .select('status')
+    .where('id', '=', messageId)
+    .executeTakeFirstOrThrow()
   for (const e of events) {
-    const current = await db
-      .selectFrom('messages')
-      .select('status')
-      .where('id', '=', messageId)
-      .executeTakeFirstOrThrow()
     const status = {
       id: e.wamid,
       status: e.status,
@@ -202,47 +208,45 @@ export async function applyEarlierStatuses(
       errors: e.errors ? JSON.parse(e.errors) : undefined,
       pricing: e.pricing ? JSON.parse(e.pricing) : undefined,
     } as MessageStatusUpdate
-    await applyToMessage(db, messageId, current.status, status, e.meta_timestamp ?? Date.now())
+    if (await applyToMessage(db, messageId, current, status, e.meta_timestamp ?? Date.now())) {
+      current = e.status
+      const code = e.status === 'failed' ? status.errors?.[0]?.code : undefined
+      moves.push({ status: e.status, errorCode: code === undefined ? null : (wireInteger(code) ?? null) })
+    }
   }
+  return moves
 }
 
 /**
  * Statuses stored without their message because the webhook's transaction looked the wamid up
- * just before the send's transaction stored it (both in flight at once): linked and applied
- * now. Runs every few seconds over the last `sinceMs`; returns the messages it moved.
+ * just before the send's transaction stored it (both in flight at once): the messages they
+ * belong to, one row each, for applyEarlierStatuses. Looks at statuses stored after `since`.
  */
-export async function adoptOrphanStatuses(
+export async function findOrphanStatuses(
   db: Db,
   since: number,
-): Promise<{ messageId: string; tenantId: string; status: string; errorCode: number | null }[]> {
+): Promise<{ messageId: string; tenantId: string; metaPhoneNumberId: string; wamid: string }[]> {
   const rows = await db
     .selectFrom('message_status_events as s')
     .innerJoin('phone_numbers as p', 'p.phone_number_id', 's.phone_number_id')
     .innerJoin('messages as m', (j) =>
       j.onRef('m.phone_number_id', '=', 'p.id').onRef('m.wamid', '=', 's.wamid'),
     )
-    .select(['m.id as message_id', 'm.tenant_id', 'm.status', 's.phone_number_id', 's.wamid'])
+    .select(['m.id as message_id', 'm.tenant_id', 's.phone_number_id', 's.wamid'])
     .where('s.message_id', 'is', null)
     .where('s.created_at', '>', since)
     .execute()
-  const moved: { messageId: string; tenantId: string; status: string; errorCode: number | null }[] = []
-  const seen = new Set<string>()
-  for (const r of rows) {
-    if (seen.has(r.message_id)) continue
-    seen.add(r.message_id)
-    await applyEarlierStatuses(db, r.message_id, r.phone_number_id, r.wamid)
-    const now = await db
-      .selectFrom('messages')
-      .select(['status', 'error_code'])
-      .where('id', '=', r.message_id)
-      .executeTakeFirst()
-    if (now && now.status !== r.status)
-      moved.push({
+  const byMessage = new Map<
+    string,
+    { messageId: string; tenantId: string; metaPhoneNumberId: string; wamid: string }
+  >()
+  for (const r of rows)
+    if (!byMessage.has(r.message_id))
+      byMessage.set(r.message_id, {
         messageId: r.message_id,
         tenantId: r.tenant_id,
-        status: now.status,
-        errorCode: now.status === 'failed' ? now.error_code : null,
+        metaPhoneNumberId: r.phone_number_id,
+        wamid: r.wamid,
       })
-  }
-  return moved
+  return [...byMessage.values()]
 }

@@ -109,4 +109,54 @@ describe(`statuses that raced their send (${testDbKind})`, () => {
       w.h.emulator.control.setWebhookUrl(`${w.h.wahub.config.publicUrl}/webhooks/whatsapp`)
     }
   })
+
+  test('two unlinked statuses (delivered, then read) each reach the tenant, in order', async () => {
+    w.h.emulator.control.setWebhookUrl(null)
+    try {
+      const sent = await sendOk(w, {
+        to: '34600000503',
+        type: 'template',
+        template: { name: 'hello_world', language: 'en_US' },
+      })
+      const d = await waitStatus(w, sent.id, 'sent')
+      const at = Date.now()
+      for (const [n, status] of ['delivered', 'read'].entries())
+        await w.h.db.db
+          .insertInto('message_status_events')
+          .values({
+            id: newId('st'),
+            phone_number_id: w.pnid,
+            wamid: d.wamid as string,
+            status,
+            message_id: null,
+            meta_timestamp: at + n * 1000,
+            recipient_id: '34600000503',
+            errors: null,
+            pricing: null,
+            conversation: null,
+            webhook_event_id: null,
+            created_at: at,
+          })
+          .execute()
+      await waitStatus(w, sent.id, 'read', { timeoutMs: 10_000 })
+      const statuses = await waitFor('the read message.status event', async () => {
+        const events = await w.h.db.db
+          .selectFrom('events')
+          .select('payload')
+          .where('kind', '=', 'message.status')
+          .where('subject_id', '=', sent.id)
+          .orderBy('id')
+          .execute()
+        const list = events.map((e) => (JSON.parse(e.payload) as { status: string }).status)
+        return list.includes('read') && list
+      })
+      assert.deepEqual(
+        statuses,
+        ['sent', 'delivered', 'read'],
+        'every status the message moved through is an event (a callback), not only the last one',
+      )
+    } finally {
+      w.h.emulator.control.setWebhookUrl(`${w.h.wahub.config.publicUrl}/webhooks/whatsapp`)
+    }
+  })
 })
