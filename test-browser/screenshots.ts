@@ -6,6 +6,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
+import { quietUntil } from '../src/campaigns/campaigns.ts'
 import {
   cakePicture,
   closeWindow,
@@ -448,7 +449,14 @@ async function sandboxCarryScreenshot() {
  * photographed while it sends, with its dry run's draft beside it in the list.
  */
 async function campaignsScreenshots() {
-  const d = await startDashboard()
+  // The campaign keeps Madrid's quiet hours (21:00-08:00), as a real one would, but its runner
+  // reads a clock moved to 11:00 in Madrid when the script runs inside them: otherwise an evening
+  // run photographs a campaign waiting for the morning instead of one sending.
+  const quietHours = '21:00-08:00'
+  const timeZone = 'Europe/Madrid'
+  const quietEnd = quietUntil(Date.now(), quietHours, timeZone)
+  const offset = quietEnd === null ? 0 : quietEnd - Date.now() + 3 * 3600_000
+  const d = await startDashboard({ campaignClock: { now: () => Date.now() + offset } })
   try {
     await createUser(d.h, { email: 'ops@example.com', role: 'admin', password: 'admin password 123' })
     const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
@@ -481,8 +489,8 @@ async function campaignsScreenshots() {
       template,
       parameters,
       rateMps: 1,
-      quietHours: '21:00-08:00',
-      timeZone: 'Europe/Madrid',
+      quietHours,
+      timeZone,
     })
     await call('POST', `/api/v1/campaigns/${c.id}/launch`, {})
     await waitFor(

@@ -57,6 +57,8 @@ export async function startDashboard(
     env?: Record<string, string>
     /** A first run: with env WAHUB_SANDBOX=on, the Sandbox beside the emulator. */
     firstRun?: HarnessOptions['firstRun']
+    /** The clock campaigns read (quiet hours, the messaging-limit window); the wall clock by default. */
+    campaignClock?: HarnessOptions['campaignClock']
   } = {},
 ): Promise<Dashboard> {
   const h = await startHarness({
@@ -64,6 +66,7 @@ export async function startDashboard(
     emulator: options.emulator,
     env: options.env,
     firstRun: options.firstRun,
+    campaignClock: options.campaignClock,
   })
   const contexts: BrowserContext[] = []
   let browser: Browser | undefined
