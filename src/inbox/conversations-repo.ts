@@ -127,11 +127,31 @@ export async function ensureConversations(
   contactIds: readonly string[],
   now = Date.now(),
 ): Promise<Map<string, string>> {
+  return (await openConversations(db, tenantId, numberRowId, contactIds, now, null)).ids
+}
+
+/**
+ * ensureConversations whose new conversations start with an outbound message at `now` already
+ * shown (its `preview`): `created` names them, so the caller moves the preview of the others
+ * only (touchConversationsOutbound) — a campaign to new contacts then writes each conversation
+ * once, not inserted then updated (at 100,000 recipients on SQLite the update was ~11 µs a
+ * message, its two last_message_at index entries moved). The select reads only the contacts
+ * whose conversation already existed.
+ */
+export async function openConversations(
+  db: Db,
+  tenantId: string,
+  numberRowId: string,
+  contactIds: readonly string[],
+  now: number,
+  preview: string | null,
+): Promise<{ ids: Map<string, string>; created: Set<string> }> {
   const sorted = [...new Set(contactIds)].sort()
-  const out = new Map<string, string>()
+  const ids = new Map<string, string>()
+  const created = new Set<string>()
   for (let i = 0; i < sorted.length; i += 500) {
     const chunk = sorted.slice(i, i + 500)
-    await db
+    const inserted = await db
       .insertInto('conversations')
       .values(
         chunk.map((contactId) => ({
@@ -140,21 +160,32 @@ export async function ensureConversations(
           phone_number_id: numberRowId,
           contact_id: contactId,
           status: 'open',
+          ...(preview === null ? {} : { last_message_at: now, last_message_preview: preview }),
           created_at: now,
           updated_at: now,
         })),
       )
       .onConflict((oc) => oc.columns(['phone_number_id', 'contact_id']).doNothing())
+      .returning(['id', 'contact_id'])
       .execute()
+    for (const r of inserted) {
+      ids.set(r.contact_id, r.id)
+      created.add(r.id)
+    }
+    if (inserted.length === chunk.length) continue
     const rows = await db
       .selectFrom('conversations')
       .select(['id', 'contact_id'])
       .where('phone_number_id', '=', numberRowId)
-      .where('contact_id', 'in', chunk)
+      .where(
+        'contact_id',
+        'in',
+        chunk.filter((c) => !ids.has(c)),
+      )
       .execute()
-    for (const r of rows) out.set(r.contact_id, r.id)
+    for (const r of rows) ids.set(r.contact_id, r.id)
   }
-  return out
+  return { ids, created }
 }
 
 /**

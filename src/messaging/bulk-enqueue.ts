@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
-import { ensureConversations, touchConversationsOutbound } from '../inbox/conversations-repo.ts'
+import { openConversations, touchConversationsOutbound } from '../inbox/conversations-repo.ts'
 import { previewOf } from '../inbox/preview.ts'
 import { enqueueJobs } from '../jobs/jobs-repo.ts'
 import { insertOutboundMany } from './outbound-repo.ts'
@@ -39,12 +39,15 @@ export async function queueMessagesBulk(trx: Db, input: BulkInput): Promise<stri
   const ids: string[] = []
   for (let i = 0; i < input.items.length; i += 500) {
     const chunk = input.items.slice(i, i + 500)
-    const conversations = await ensureConversations(
+    const preview = previewOf(chunk[0].body)
+    // New conversations are created showing this message; only the others are touched below.
+    const { ids: conversations, created } = await openConversations(
       trx,
       input.tenantId,
       input.numberRowId,
-      [...new Set(chunk.map((c) => c.contactId))],
+      chunk.map((c) => c.contactId),
       now,
+      preview,
     )
     const messageIds = await insertOutboundMany(
       trx,
@@ -73,12 +76,9 @@ export async function queueMessagesBulk(trx: Db, input: BulkInput): Promise<stri
         },
       })),
     )
-    const preview = previewOf(chunk[0].body)
-    await touchConversationsOutbound(
-      trx,
-      now,
-      new Map([...conversations.values()].map((id) => [id, preview])),
-    )
+    const existing = [...conversations.values()].filter((id) => !created.has(id))
+    if (existing.length > 0)
+      await touchConversationsOutbound(trx, now, new Map(existing.map((id) => [id, preview])))
     ids.push(...messageIds)
   }
   return ids

@@ -233,6 +233,52 @@ describe(`campaigns (${testDbKind})`, () => {
     )
   })
 
+  test("each recipient's thread shows the campaign's message: a conversation it opened, and one that existed", async () => {
+    const pnid = w.seed.acme.phoneNumberId
+    w.h.emulator.control.addCustomer({ wa_id: '34611000077', name: 'Eva' })
+    w.h.emulator.control.customerSends(
+      '34611000077',
+      { type: 'text', text: { body: 'hola' } },
+      { phoneNumberId: pnid },
+    )
+    const threadOf = (waId: string) =>
+      w.h.db.db
+        .selectFrom('conversations as cv')
+        .innerJoin('contacts as k', 'k.id', 'cv.contact_id')
+        .select(['cv.id', 'cv.last_message_preview', 'cv.last_message_at'])
+        .where('k.wa_id', '=', waId)
+        .where('cv.phone_number_id', '=', w.seed.acme.numberId)
+        .execute()
+    const before = await waitFor('the reply opened a conversation', async () => {
+      const rows = await threadOf('34611000077')
+      return rows[0]?.last_message_preview === 'hola' ? rows[0] : undefined
+    })
+    const audience = await inlineAudience('Threads', [
+      { phone: '+34611000077', attributes: { name: 'Eva', order: '#77' } },
+      { phone: '+34600177777', attributes: { name: 'Leo', order: '#78' } },
+    ])
+    const c = await campaign('Threads', audience.id)
+    await ok(api(w, 'POST', `/api/v1/campaigns/${c.id}/launch`, {}), 'launch')
+    await waitStatus(w, c.id, 'completed')
+    for (const waId of ['34611000077', '34600177777']) {
+      const threads = await threadOf(waId)
+      assert.equal(threads.length, 1, `${waId} has one conversation with the number`)
+      const sent = await w.h.db.db
+        .selectFrom('messages')
+        .select(['created_at'])
+        .where('conversation_id', '=', threads[0].id)
+        .where('created_by', '=', `campaign:${c.id}`)
+        .executeTakeFirstOrThrow()
+      assert.equal(
+        threads[0].last_message_preview,
+        '[template] appointment_reminder',
+        `${waId}: the thread's preview is the campaign's message`,
+      )
+      assert.equal(Number(threads[0].last_message_at), Number(sent.created_at), `${waId}: its time`)
+    }
+    assert.equal((await threadOf('34611000077'))[0].id, before.id, 'the existing conversation is reused')
+  })
+
   test('pause takes back what is queued, resume sends the rest, each recipient once', async () => {
     const audience = await inlineAudience('slow', people(12, 34_600_200_000))
     const c = await campaign('slow one', audience.id, { rateMps: 2 })
