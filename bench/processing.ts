@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
+import { fallbackAutocheckpointPages, startSqliteCheckpointer } from '../src/db/sqlite-checkpointer.ts'
 import { createLogger } from '../src/log.ts'
 import { insertEventBatch } from '../src/webhooks/intake-batcher.ts'
 import { createWebhookProcessJob } from '../src/webhooks/process-job.ts'
@@ -28,6 +29,11 @@ console.log(
 )
 console.log(`machine at start: ${machine()}`)
 
+// As `wahub serve` runs on SQLite: the WAL checkpointed on a thread of its own (decision 0107).
+const checkpointer =
+  benchDb === 'sqlite' ? startSqliteCheckpointer(handle.location, { log: createLogger('warn') }) : undefined
+if (checkpointer)
+  await sql.raw(`pragma wal_autocheckpoint = ${fallbackAutocheckpointPages}`).execute(handle.db)
 const job = createWebhookProcessJob({ db: handle.db, caps: handle.caps })
 const log = createLogger('warn')
 
@@ -94,5 +100,6 @@ async function run(kind: Kind): Promise<Record<string, string | number>> {
 const rows = [await run('inbound'), await run('status')]
 printTable(`webhook processing on ${benchDb}, one connection, ${processingChunk} events a transaction`, rows)
 console.log(`machine at end: ${machine()}`)
+await checkpointer?.stop()
 await handle.close()
 await prepared.remove()

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import { registerDbGauges } from './analytics/prometheus.ts'
 import { countFoldTally, type RollupPump } from './analytics/rollup-pump.ts'
 import { createCampaignRunJob } from './campaigns/runner.ts'
@@ -9,6 +10,12 @@ import { createGraphClient, type GraphClient } from './cloud-api/graph-client.ts
 import type { Config } from './config.ts'
 import { connectDb, type DbHandle } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import {
+  fallbackAutocheckpointPages,
+  registerCheckpointGauges,
+  type SqliteCheckpointer,
+  startSqliteCheckpointer,
+} from './db/sqlite-checkpointer.ts'
 import { startCallbackPump } from './delivery/callbacks.ts'
 import { createCallbackDeliverJob } from './delivery/deliver-job.ts'
 import { qualityWatchJob, scheduleQualityWatch } from './diagnostics/quality-watch.ts'
@@ -62,6 +69,8 @@ export type Wahub = {
   sandbox: Sandbox | undefined
   /** Keeps the analytics rollups in step with the messages (with the workers). */
   rollups: RollupPump | undefined
+  /** SQLite: the thread that checkpoints the WAL (db/sqlite-checkpointer.ts); none on PostgreSQL. */
+  checkpointer: SqliteCheckpointer | undefined
   close(): Promise<void>
 }
 
@@ -104,6 +113,7 @@ type Started = {
   pump: { stop(): Promise<void> } | undefined
   rollups: RollupPump | undefined
   sandbox: Sandbox | undefined
+  checkpointer: SqliteCheckpointer | undefined
 }
 
 /** Stops taking work and lets what is in flight finish: requests, intake batches, jobs. */
@@ -125,6 +135,8 @@ async function drain(started: Started): Promise<void> {
   await started.processor?.stop()
   await started.runner.stop()
   await started.rejections.stop()
+  // Last: the writers above are done; closing the database checkpoints what is left.
+  await started.checkpointer?.stop()
 }
 
 export async function startWahub(config: Config, options: StartOptions): Promise<Wahub> {
@@ -137,6 +149,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
   let processor: WebhookProcessor | undefined
   let rejections: RejectionRecorder | undefined
   let sandbox: Sandbox | undefined
+  let checkpointer: SqliteCheckpointer | undefined
   try {
     const { applied } = await migrateToLatest(handle)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
@@ -146,6 +159,13 @@ export async function startWahub(config: Config, options: StartOptions): Promise
 
     const metrics = createMetrics({ webhookBacklog: () => webhookBacklog(handle.db) })
     registerDbGauges(metrics, handle.db)
+    // SQLite: the WAL is checkpointed on a thread of its own, not inside the commits of the
+    // threads that answer, send and process (decision 0107).
+    if (!handle.caps.multiProcess) {
+      checkpointer = startSqliteCheckpointer(handle.location, { log: log.child({ component: 'sqlite' }) })
+      registerCheckpointGauges(metrics, checkpointer)
+      await sql.raw(`pragma wal_autocheckpoint = ${fallbackAutocheckpointPages}`).execute(handle.db)
+    }
     const graph = createGraphClient()
     const mediaStore = openMediaStore(config)
     const secrets = createSecretsCache(handle.db, vault)
@@ -199,6 +219,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       onWrongApp: () => metrics.webhookWrongApp.inc(),
       // The analytics fold runs on the webhook thread (decision 0092); its counts come back here.
       analytics: options.workers !== false ? { onTally: (t) => countFoldTally(metrics, t) } : undefined,
+      walAutocheckpointPages: checkpointer ? fallbackAutocheckpointPages : undefined,
     })
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
@@ -274,6 +295,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       pump,
       rollups,
       sandbox,
+      checkpointer,
     }
     let closing: Promise<void> | undefined
     return {
@@ -295,6 +317,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       welcome,
       sandbox,
       rollups,
+      checkpointer,
       close() {
         closing ??= (async () => {
           // Past the deadline (SIGTERM → WAHUB_SHUTDOWN_TIMEOUT_MS), what is still running is let
@@ -332,6 +355,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await runner?.stop().catch(() => {})
     await sendWorker?.stop().catch(() => {})
     await rejections?.stop().catch(() => {})
+    await checkpointer?.stop().catch(() => {})
     if (!options.handle) await handle.close().catch(() => {})
     throw err
   }

@@ -35,7 +35,12 @@ function toSqlite(value: unknown): SQLInputValue {
   return value as SQLInputValue
 }
 
-export type SqliteOpenOptions = { readOnly?: boolean; busyTimeoutMs?: number }
+export type SqliteOpenOptions = {
+  readOnly?: boolean
+  busyTimeoutMs?: number
+  /** The WAL size (pages) at which this connection's commit checkpoints; SQLite's 1,000 when absent. */
+  autocheckpointPages?: number
+}
 
 export function openSqlite(
   file: string,
@@ -56,6 +61,8 @@ export function openSqlite(
   if (!options.readOnly) {
     raw.exec('PRAGMA journal_mode = WAL')
     raw.exec('PRAGMA synchronous = NORMAL')
+    if (options.autocheckpointPages !== undefined)
+      raw.exec(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.autocheckpointPages))}`)
   }
   raw.exec('PRAGMA foreign_keys = ON')
   raw.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`)

@@ -52,7 +52,7 @@ const log = createLogger(
 let handle: DbHandle
 let intake: ReturnType<typeof createIntakeCommit> | undefined
 if (init.sqliteFile) {
-  const database = openSqlite(init.sqliteFile)
+  const database = openSqlite(init.sqliteFile, { autocheckpointPages: init.walAutocheckpointPages })
   // Prepared now: a database that cannot take the intake's rows fails the thread at once.
   intake = createIntakeCommit(database.raw)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })

@@ -53,6 +53,8 @@ export type ProcessorInit = {
   concurrency: number
   /** Int32 [0]: the answering thread's event-loop utilisation in thousandths. */
   busy: SharedArrayBuffer
+  /** SQLite: the thread's connection checkpoints only past this WAL size (db/sqlite-checkpointer.ts). */
+  walAutocheckpointPages?: number
 }
 
 export type ToProcessor =
@@ -102,6 +104,8 @@ export type ProcessorOptions = {
   concurrency?: number
   /** Runs the analytics fold on the thread once processing starts; each page's tally comes here. */
   analytics?: { onTally(t: FoldTally): void }
+  /** SQLite: the WAL size at which the thread's own commits checkpoint (a checkpoint thread runs). */
+  walAutocheckpointPages?: number
 }
 
 const pinoLevels: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
@@ -170,6 +174,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       workerId,
       concurrency: options.concurrency ?? (sqliteFile ? 2 : 4),
       busy: busy.buffer,
+      walAutocheckpointPages: options.walAutocheckpointPages,
     }
     const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
     const ownWaiting: Waiting = new Map()

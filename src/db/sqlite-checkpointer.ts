@@ -1,0 +1,114 @@
+import { Worker } from 'node:worker_threads'
+import { Gauge } from 'prom-client'
+import type { Logger } from '../log.ts'
+import type { Metrics } from '../metrics.ts'
+
+// SQLite in WAL mode appends each commit's pages to the WAL; a checkpoint copies them back into
+// the database file and syncs it. By default the connection whose commit takes the WAL past
+// 1,000 pages runs that checkpoint inside its commit: the webhook thread (processing, the intake)
+// and the thread that answers Meta and sends stalled for it, most of it waiting on the disk. In
+// bench/processing.ts a new inbound message cost 0.61–0.83 ms of the processing thread with
+// those checkpoints and 0.49–0.64 ms without them (paired runs; the slowest 5-event transaction
+// 9.6–17 ms → 4.9–10.7 ms). So `wahub serve` on SQLite runs them on a thread of their own
+// (decision 0107): a PASSIVE checkpoint every 200 ms — it never takes the write lock nor waits
+// for a reader. The writing connections keep a fallback of their own at 10,000 pages (~40 MB of
+// WAL): if this thread dies or falls behind, the WAL stops growing there, as it did before at 1,000.
+
+/** How often the thread checkpoints. */
+export const checkpointIntervalMs = 200
+
+/** The writing connections' own checkpoint threshold while the thread runs (pages of WAL). */
+export const fallbackAutocheckpointPages = 10_000
+
+export type CheckpointInit = { file: string; intervalMs: number; shared: SharedArrayBuffer }
+
+export type CheckpointProgress = {
+  /** Pages in the WAL file (since it last restarted from its beginning). */
+  walPages: number
+  /** Of those, pages already copied into the database file. */
+  checkpointedPages: number
+  /** When the last checkpoint ran (epoch ms; 0 before the first). */
+  at: number
+  /** Checkpoints run, and the time they took in all (ms). */
+  runs: number
+  totalMs: number
+}
+
+export type SqliteCheckpointer = {
+  progress(): CheckpointProgress
+  /** Times the thread was started again after it failed. */
+  readonly restarts: number
+  stop(): Promise<void>
+}
+
+export function startSqliteCheckpointer(
+  file: string,
+  options: { log: Logger; intervalMs?: number },
+): SqliteCheckpointer {
+  const shared = new SharedArrayBuffer(5 * 8)
+  const cells = new Float64Array(shared)
+  const init: CheckpointInit = { file, intervalMs: options.intervalMs ?? checkpointIntervalMs, shared }
+  let worker: Worker | undefined
+  let stopping = false
+  let restarts = 0
+  let restartTimer: NodeJS.Timeout | undefined
+
+  const spawn = () => {
+    const current = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), {
+      workerData: init,
+    })
+    // The thread must not keep a process alive that is otherwise done.
+    current.unref()
+    worker = current
+    current.on('error', (err) => options.log.warn({ err }, 'SQLite checkpoint thread failed'))
+    current.on('exit', () => {
+      if (stopping || worker !== current) return
+      worker = undefined
+      // Meanwhile the writers' own checkpoints (fallbackAutocheckpointPages) bound the WAL.
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(restarts, 5))
+      restarts++
+      options.log.warn({ restarts, delayMs: delay }, 'SQLite checkpoint thread stopped; starting it again')
+      restartTimer = setTimeout(spawn, delay)
+      restartTimer.unref()
+    })
+  }
+  spawn()
+
+  return {
+    progress: () => ({
+      walPages: cells[0],
+      checkpointedPages: cells[1],
+      at: cells[2],
+      totalMs: cells[3],
+      runs: cells[4],
+    }),
+    get restarts() {
+      return restarts
+    },
+    async stop() {
+      stopping = true
+      clearTimeout(restartTimer)
+      const current = worker
+      worker = undefined
+      if (!current) return
+      const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()))
+      current.postMessage({ type: 'stop' })
+      await exited
+    },
+  }
+}
+
+/** /metrics: the WAL's size and what the thread has not copied into the database file yet. */
+export function registerCheckpointGauges(metrics: Metrics, checkpointer: SqliteCheckpointer): void {
+  new Gauge({
+    name: 'wahub_sqlite_wal_pages',
+    help: 'Pages in the SQLite WAL file, by state: total, or not yet checkpointed into the database file',
+    labelNames: ['state'] as const,
+    registers: [metrics.registry],
+    collect() {
+      const p = checkpointer.progress()
+      this.set({ state: 'total' }, p.walPages)
+      this.set({ state: 'pending' }, Math.max(0, p.walPages - p.checkpointedPages))
+    },
+  })
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Writable } from 'node:stream'
+import { after, before, describe, test } from 'node:test'
+import { sql } from 'kysely'
+import { startSqliteCheckpointer } from '../../src/db/sqlite-checkpointer.ts'
+import { createLogger } from '../../src/log.ts'
+import { metricsAuth } from '../helpers/config.ts'
+import { testDbKind } from '../helpers/db.ts'
+import { type Harness, startHarness } from '../helpers/harness.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+// On SQLite the WAL is copied back into the database file by a thread of its own (decision
+// 0107), not inside the commits of the threads that answer Meta, send and process webhooks.
+
+describe('SQLite checkpoints on their own thread', { skip: testDbKind !== 'sqlite' && 'SQLite only' }, () => {
+  let h: Harness
+  before(async () => {
+    h = await startHarness({ workers: false })
+  })
+  after(async () => {
+    await h?.close()
+  })
+
+  test('a running Wahub’s commits leave the WAL to the checkpoint thread, which keeps it copied into the file', async () => {
+    const checkpointer = h.wahub.checkpointer
+    assert.ok(checkpointer, 'Wahub on SQLite runs a checkpoint thread')
+    const setting = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(h.db.db)
+    assert.equal(
+      setting.rows[0]?.wal_autocheckpoint,
+      10_000,
+      'the main connection checkpoints only as a fallback, past 10,000 pages of WAL',
+    )
+    // ~8 MB of writes: eight times SQLite's default checkpoint threshold of 1,000 pages.
+    await sql`create table checkpoint_probe (body text not null)`.execute(h.db.db)
+    const body = 'x'.repeat(4000)
+    for (let i = 0; i < 40; i++)
+      await h.db.db.transaction().execute(async (trx) => {
+        for (let j = 0; j < 50; j++)
+          await sql`insert into checkpoint_probe (body) values (${body})`.execute(trx)
+      })
+    const before = checkpointer.progress().runs
+    const copied = await waitFor('the checkpoint thread to copy the whole WAL into the database file', () => {
+      const p = checkpointer.progress()
+      return p.runs > before && p.checkpointedPages === p.walPages ? p : undefined
+    })
+    assert.ok(
+      copied.walPages < 10_000,
+      `the WAL held ${copied.walPages} pages: the fallback threshold was reached`,
+    )
+    assert.ok(fs.statSync(h.db.location).size > 8_000_000, 'the rows are in the database file itself')
+
+    const metrics = await fetch(`${h.url}/metrics`, { headers: metricsAuth })
+    const text = await metrics.text()
+    assert.match(text, /wahub_sqlite_wal_pages\{state="pending"\} \d+/, 'the WAL gauge is on /metrics')
+  })
+
+  test('a checkpoint thread that fails is started again, with a warning', async () => {
+    const lines: string[] = []
+    const log = createLogger(
+      'warn',
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(chunk.toString())
+          done()
+        },
+      }),
+    )
+    // A file in a directory that does not exist: the thread cannot open it and ends.
+    const missing = path.join(os.tmpdir(), `wahub-missing-${process.pid}`, 'wahub.db')
+    const checkpointer = startSqliteCheckpointer(missing, { log })
+    try {
+      await waitFor('a restart of the failed checkpoint thread', () => checkpointer.restarts >= 1)
+      assert.ok(
+        lines.some((l) => l.includes('SQLite checkpoint thread stopped; starting it again')),
+        'the restart is logged',
+      )
+    } finally {
+      await checkpointer.stop()
+    }
+  })
+})
