@@ -18,7 +18,7 @@ const csv = [
   'phone,name',
   ...recipients.map((r) => `${r.phone},${r.name}`),
   'not a phone,Nadie',
-  recipients[0].phone + ',Again',
+  `${recipients[0].phone},Again`,
 ].join('\n')
 
 describe(`dashboard: campaigns (${testDbKind})`, () => {

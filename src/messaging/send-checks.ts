@@ -2,7 +2,6 @@ import { Value } from 'typebox/value'
 import { WahubError } from '../errors.ts'
 import { validationProblems } from '../validation-problems.ts'
 import {
-  dotted,
   type FieldProblem,
   type MediaRefRequest,
   type MessageType,

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { mediaHeaders, sniffBytes, sniffLength } from '../../src/http/media-headers.ts'
 import { createLogger } from '../../src/log.ts'

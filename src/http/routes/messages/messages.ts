@@ -1,8 +1,5 @@
 import multipart from '@fastify/multipart'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { getNumber } from '../../../channels/numbers.ts'
-import type { Db } from '../../../db/connect.ts'
 import { callbackInfo, rotateCallbackSecret } from '../../../delivery/callback-secret.ts'
 import { WahubError } from '../../../errors.ts'
 import type { MessagingContext } from '../../../messaging/context.ts'
@@ -13,7 +10,7 @@ import { messageDetail, waitForAnswer } from '../../../messaging/message-view.ts
 import { retryMessage } from '../../../messaging/retry.ts'
 import { SendRequestSchema } from '../../../messaging/send-request.ts'
 import { queueMessage } from '../../../messaging/send-service.ts'
-import { actorOfRequest, principalOf, tenantIdOf } from '../../auth.ts'
+import { actorOfRequest, tenantIdOf } from '../../auth.ts'
 import { presentUploadedMedia, UploadedMediaSchema } from '../../presenters/media.ts'
 import {
   MessageDetailSchema,
