@@ -13,6 +13,8 @@ export type DialectCapabilities = Readonly<{
   serialType: 'integer' | 'bigserial'
   /** Column type for raw bytes. */
   bytesType: 'blob' | 'bytea'
+  /** INSERT/UPDATE/DELETE inside WITH: several writes in one statement, atomic without BEGIN/COMMIT. */
+  writableCte: boolean
 }>
 
 export const sqliteCapabilities: DialectCapabilities = Object.freeze({
@@ -21,6 +23,7 @@ export const sqliteCapabilities: DialectCapabilities = Object.freeze({
   multiProcess: false,
   serialType: 'integer',
   bytesType: 'blob',
+  writableCte: false,
 })
 
 export const postgresCapabilities: DialectCapabilities = Object.freeze({
@@ -29,4 +32,5 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
   multiProcess: true,
   serialType: 'bigserial',
   bytesType: 'bytea',
+  writableCte: true,
 })

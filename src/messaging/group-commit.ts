@@ -7,7 +7,9 @@ import type { Db } from '../db/connect.ts'
 // WAL flush each on PostgreSQL. Under light load a group is one item and nothing waits.
 // `work` gets the whole group, so it can use one multi-row statement where one per item would
 // do (a round trip each on PostgreSQL). Each item still gets its own result; if a group fails,
-// its items are retried one by one so one bad item cannot fail the others.
+// its items are retried one by one so one bad item cannot fail the others. With
+// `transaction: false`, `work` gets the database itself: for work that is one statement (atomic on
+// its own) or opens its own transactions — no BEGIN and COMMIT round trips around it.
 
 export type GroupCommit<T, R> = {
   run(item: T): Promise<R>
@@ -16,9 +18,12 @@ export type GroupCommit<T, R> = {
 export function createGroupCommit<T, R>(
   db: Db,
   work: (trx: Db, items: T[]) => Promise<R[]>,
-  options: { concurrency?: number; maxBatch?: number } = {},
+  options: { concurrency?: number; maxBatch?: number; transaction?: boolean } = {},
 ): GroupCommit<T, R> {
   const concurrency = options.concurrency ?? 1
+  const inTransaction = options.transaction ?? true
+  const run = (items: T[]): Promise<R[]> =>
+    inTransaction ? db.transaction().execute((trx) => work(trx, items)) : work(db, items)
   const maxBatch = options.maxBatch ?? 64
   type Pending = { item: T; resolve(r: R): void; reject(err: unknown): void }
   let queue: Pending[] = []
@@ -27,12 +32,7 @@ export function createGroupCommit<T, R>(
 
   async function commit(batch: Pending[]): Promise<void> {
     try {
-      const results = await db.transaction().execute((trx) =>
-        work(
-          trx,
-          batch.map((p) => p.item),
-        ),
-      )
+      const results = await run(batch.map((p) => p.item))
       batch.forEach((p, i) => {
         p.resolve(results[i])
       })
@@ -43,7 +43,7 @@ export function createGroupCommit<T, R>(
       }
       for (const p of batch) {
         try {
-          const [result] = await db.transaction().execute((trx) => work(trx, [p.item]))
+          const [result] = await run([p.item])
           p.resolve(result)
         } catch (e) {
           p.reject(e)

@@ -153,6 +153,53 @@ export async function bookPairs(
   return out
 }
 
+/**
+ * bookPairs, and each message whose pair was booked moved from `queued` to `sending`
+ * (outbound-repo.ts markSendingMany), in ONE statement for databases with writable CTEs
+ * (PostgreSQL): atomic without a transaction, one round trip for the group commit before the
+ * requests leave. Keys must be distinct. Returns, per key, the wait in µs (0 = booked), the
+ * strike count and whether its message moved to `sending`.
+ */
+export async function bookPairsMarkSending(
+  db: Db,
+  items: readonly { key: string; messageId: string }[],
+  intervalUs: number,
+  burst: number,
+  nowUs: number,
+): Promise<Map<string, { waitUs: number; strikes: number; sending: boolean }>> {
+  const out = new Map<string, { waitUs: number; strikes: number; sending: boolean }>()
+  if (items.length === 0) return out
+  const tolerance = (burst - 1) * intervalUs
+  const nowMs = Math.floor(nowUs / 1000)
+  const values = sql.join(items.map((i) => sql`(${i.key}, ${i.messageId})`))
+  const { rows } = await sql<{
+    key: string
+    booked: boolean
+    strikes: number | string | null
+    sending: boolean
+    tat_us: number | string | null
+  }>`with v(key, id) as (values ${values}),
+    booked as (insert into rate_lanes (key, kind, tat_us, strikes, slowed_until, updated_at)
+      select v.key, 'pair', ${nowUs + intervalUs}::bigint, 0, 0, ${nowMs}::bigint from v
+      on conflict (key) do update set tat_us = ${later(nowUs)} + ${intervalUs}, updated_at = ${nowMs}
+      where ${later(nowUs)} <= ${nowUs + tolerance}
+      returning rate_lanes.key, rate_lanes.strikes),
+    sending as (update messages set status = 'sending', status_at = ${nowMs}, updated_at = ${nowMs}
+      where id in (select v.id from v join booked on booked.key = v.key) and status = 'queued'
+      returning id)
+    select v.key, booked.key is not null as booked, coalesce(booked.strikes, r.strikes) as strikes,
+      sending.id is not null as sending, r.tat_us
+    from v left join booked on booked.key = v.key left join sending on sending.id = v.id
+      left join rate_lanes r on r.key = v.key and booked.key is null`.execute(db)
+  for (const r of rows)
+    out.set(r.key, {
+      waitUs: r.booked ? 0 : Math.max(1000, Number(r.tat_us) - tolerance - nowUs),
+      strikes: Number(r.strikes ?? 0),
+      sending: r.sending,
+    })
+  return out
+}
+
 /** 130429: nothing leaves the number before `untilUs`, and it runs at half rate until `slowUntil`. */
 export async function pauseNumber(db: Db, key: string, untilUs: number, slowUntil: number): Promise<void> {
   await db

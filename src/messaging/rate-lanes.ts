@@ -4,6 +4,7 @@ import {
   bookNumberSlots,
   bookPair,
   bookPairs,
+  bookPairsMarkSending,
   clearStrikes,
   deleteIdlePairs,
   ensureLane,
@@ -297,6 +298,33 @@ export function createRateLanes(db: Db, log: Logger, options: RateLaneOptions = 
         return r.waitUs > 0
           ? { ok: false, retryInMs: Math.ceil(r.waitUs / 1000), reason: 'pair' }
           : { ok: true, waitedMs: 0, strikes: r.strikes }
+      })
+    },
+
+    /**
+     * takePairs, and each booked message moved to `sending` in the same statement (databases
+     * with writable CTEs; rate-lanes-repo.ts bookPairsMarkSending). Undefined when two messages
+     * share a pair: the caller takes takePairs and markSendingMany in a transaction instead.
+     */
+    async takePairsMarkSending(
+      items: readonly { numberRowId: string; recipient: string; messageId: string }[],
+      nowMs: number,
+      trx: Db = db,
+    ): Promise<{ grant: LaneGrant & { strikes?: number }; sending: boolean }[] | undefined> {
+      const keys = items.map((i) => pairLaneKey(i.numberRowId, i.recipient))
+      if (new Set(keys).size !== keys.length) return undefined
+      const result = await bookPairsMarkSending(
+        trx,
+        items.map((i, n) => ({ key: keys[n], messageId: i.messageId })),
+        pairIntervalUs,
+        pair.burst,
+        nowMs * 1000,
+      )
+      return keys.map((k) => {
+        const r = result.get(k) ?? { waitUs: 1000, strikes: 0, sending: false }
+        return r.waitUs > 0
+          ? { grant: { ok: false, retryInMs: Math.ceil(r.waitUs / 1000), reason: 'pair' }, sending: false }
+          : { grant: { ok: true, waitedMs: 0, strikes: r.strikes }, sending: r.sending }
       })
     },
 

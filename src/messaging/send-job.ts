@@ -13,12 +13,13 @@ import { addTransition, markQueuedAgain, markSendingMany } from './outbound-repo
 import {
   type Accepted,
   type AcceptedAnswer,
+  settleAcceptedInOne,
   settleAcceptedMany,
   settleFailed,
   settleUnknown,
   settleUnreachable,
 } from './outcomes.ts'
-import type { RateLanes } from './rate-lanes.ts'
+import type { LaneGrant, RateLanes } from './rate-lanes.ts'
 
 // One attempt to send one message (a `message.send` job). Invariant: the message is marked
 // `sending` (committed) before the request leaves, and only a known answer moves it on. A job
@@ -77,45 +78,81 @@ export function createSender(deps: SenderDeps) {
   const { db } = ctx
   const concurrency = deps.commitConcurrency ?? 1
 
-  // Before the request: each pair's slot (Meta's pair limit) and `sending`, one transaction and
-  // two statements for the whole group.
+  // Before the request: each pair's slot (Meta's pair limit) and `sending` for the whole group —
+  // one statement where the database has writable CTEs (PostgreSQL: one round trip, no
+  // transaction), else two statements in one transaction.
+  type Gate = { pairWaitMs: number; sending: boolean; strikes: number }
+  type BeforeItem = { msg: MessageRow; recipient: string; at: number }
+  const gateOf = (pair: LaneGrant & { strikes?: number }, sending: boolean): Gate =>
+    pair.ok
+      ? { pairWaitMs: 0, sending, strikes: pair.strikes ?? 0 }
+      : { pairWaitMs: pair.retryInMs, sending: false, strikes: 0 }
+  async function bookAndMarkSending(trx: Db, items: BeforeItem[]): Promise<Gate[]> {
+    const pairs = await lanes.takePairs(
+      items.map((i) => ({ numberRowId: i.msg.phone_number_id, recipient: i.recipient })),
+      trx,
+    )
+    const booked = items.filter((_, n) => pairs[n].ok)
+    const sending = await markSendingMany(
+      trx,
+      booked.map((i) => i.msg.id),
+      items[0].at,
+    )
+    return items.map((item, n) => gateOf(pairs[n], sending.has(item.msg.id)))
+  }
+  const oneStatement = deps.caps?.writableCte ?? false
   const beforeSend = createGroupCommit(
     db,
-    async (trx, items: { msg: MessageRow; recipient: string; at: number }[]) => {
-      const pairs = await lanes.takePairs(
-        items.map((i) => ({ numberRowId: i.msg.phone_number_id, recipient: i.recipient })),
-        trx,
-      )
-      const booked = items.filter((_, n) => pairs[n].ok)
-      const sending = await markSendingMany(
-        trx,
-        booked.map((i) => i.msg.id),
+    async (conn, items: BeforeItem[]): Promise<Gate[]> => {
+      if (!oneStatement) return bookAndMarkSending(conn, items)
+      const one = await lanes.takePairsMarkSending(
+        items.map((i) => ({
+          numberRowId: i.msg.phone_number_id,
+          recipient: i.recipient,
+          messageId: i.msg.id,
+        })),
         items[0].at,
+        conn,
       )
-      return items.map((item, n) => {
-        const pair = pairs[n]
-        if (!pair.ok) return { pairWaitMs: pair.retryInMs, sending: false, strikes: 0 }
-        return { pairWaitMs: 0, sending: sending.has(item.msg.id), strikes: pair.strikes ?? 0 }
-      })
+      if (one) return one.map((r) => gateOf(r.grant, r.sending))
+      return conn.transaction().execute((trx) => bookAndMarkSending(trx, items))
     },
-    { concurrency },
+    { concurrency, transaction: !oneStatement },
   )
   // After Meta accepted it: the wamid, history, event, earlier statuses and the job deleted, in
   // one transaction for the group (the job rows locked in id order, as the worker's lease
-  // renewal locks them, so the two cannot deadlock on PostgreSQL).
+  // renewal locks them, so the two cannot deadlock on PostgreSQL). With writable CTEs, one
+  // statement for the group (outcomes.ts settleAcceptedInOne); a reaction, or a message whose
+  // statuses came before its wamid, still takes the transaction.
+  type AfterItem = Accepted & { jobId: number }
+  async function settleAndComplete(trx: Db, items: AfterItem[]): Promise<void> {
+    await settleAcceptedMany(trx, items)
+    await completeJobs(
+      trx,
+      items.map((i) => i.jobId),
+      workerId,
+      deps.caps,
+    )
+  }
   const afterAccepted = createGroupCommit(
     db,
-    async (trx, items: (Accepted & { jobId: number })[]) => {
-      await settleAcceptedMany(trx, items)
-      await completeJobs(
-        trx,
-        items.map((i) => i.jobId),
-        workerId,
-        deps.caps,
+    async (conn, items: AfterItem[]) => {
+      if (!oneStatement) {
+        await settleAndComplete(conn, items)
+        return items.map(() => undefined)
+      }
+      const full = items.filter((i) => i.msg.type === 'reaction')
+      full.push(
+        ...(await settleAcceptedInOne(
+          conn,
+          items.filter((i) => i.msg.type !== 'reaction'),
+          workerId,
+        )),
       )
+      if (full.length > 0) await conn.transaction().execute((trx) => settleAndComplete(trx, full))
       return items.map(() => undefined)
     },
-    { concurrency },
+    { concurrency, transaction: !oneStatement },
   )
 
   async function again(msg: MessageRow, status: 'throttled' | 'retrying', detail: Obj): Promise<void> {
