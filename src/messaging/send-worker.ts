@@ -45,8 +45,8 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const { handle, ctx } = options
   const db = handle.db
   const log = ctx.log
-  const concurrency = options.concurrency ?? 64
-  const claimBatch = Math.min(options.claimBatch ?? 16, concurrency)
+  const concurrency = options.concurrency ?? (handle.caps.multiProcess ? 128 : 64)
+  const claimBatch = Math.min(options.claimBatch ?? (handle.caps.multiProcess ? 32 : 16), concurrency)
   const pollMs = options.pollMs ?? 200
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000
   const workerId = options.workerId ?? `s_${randomBytes(6).toString('hex')}`
