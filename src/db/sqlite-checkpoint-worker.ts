@@ -20,10 +20,12 @@ const cells = new Float64Array(init.shared)
 const timer = setInterval(() => {
   const started = performance.now()
   const result = checkpoint.get() as { busy: number; log: number; checkpointed: number }
+  cells[3] += performance.now() - started
+  // Another connection checkpointing at the same moment: busy, -1 pages; the next run will do.
+  if (result.busy !== 0 || result.log < 0) return
   cells[0] = result.log
   cells[1] = result.checkpointed
   cells[2] = Date.now()
-  cells[3] += performance.now() - started
   cells[4]++
 }, init.intervalMs)
 

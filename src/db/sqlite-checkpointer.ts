@@ -29,7 +29,7 @@ export type CheckpointProgress = {
   checkpointedPages: number
   /** When the last checkpoint ran (epoch ms; 0 before the first). */
   at: number
-  /** Checkpoints run, and the time they took in all (ms). */
+  /** Checkpoints completed (not turned away because another connection was checkpointing), and the time all runs took (ms). */
   runs: number
   totalMs: number
 }
