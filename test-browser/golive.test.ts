@@ -4,7 +4,14 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
 import { testDbKind } from '../test/helpers/db.ts'
-import { createUser, type Dashboard, signInToInbox, startDashboard, waitFor } from './helpers/dashboard.ts'
+import {
+  createSandboxTemplate,
+  createUser,
+  type Dashboard,
+  signInToInbox,
+  startDashboard,
+  waitFor,
+} from './helpers/dashboard.ts'
 
 // Issue 21: a fresh Wahub and the emulator, taken from nothing to a live number through the
 // Go live page alone — the Meta app, the WABA and its token, the tenant, a first template
@@ -160,18 +167,7 @@ describe(`dashboard: go live from the Sandbox (${testDbKind})`, () => {
     })
     await createUser(d.h, { email: 'admin@example.com', role: 'admin', password: 'admin password 123' })
     // A template made in the Sandbox (the Templates page's own test covers authoring there).
-    const made = await d.h.api('POST', '/api/v1/admin/wabas/990100000000001/templates', {
-      key: d.h.adminKey,
-      body: {
-        name: 'order_ready',
-        language: 'en_US',
-        category: 'UTILITY',
-        components: [
-          { type: 'BODY', text: 'Your order {{1}} is ready to collect.', example: { body_text: [['PO-1']] } },
-        ],
-      },
-    })
-    assert.equal(made.status, 201, made.text)
+    await createSandboxTemplate(d.h)
     page = await d.newPage()
     await signInToInbox(page, 'admin@example.com', 'admin password 123')
   })

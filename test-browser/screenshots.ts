@@ -11,6 +11,7 @@ import {
   cakePicture,
   closeWindow,
   conversationOf,
+  createSandboxTemplate,
   createUser,
   type Dashboard,
   desktop,
@@ -420,18 +421,7 @@ async function sandboxCarryScreenshot() {
   })
   try {
     await createUser(d.h, { email: 'ops@example.com', role: 'admin', password: 'admin password 123' })
-    const made = await d.h.api('POST', '/api/v1/admin/wabas/990100000000001/templates', {
-      key: d.h.adminKey,
-      body: {
-        name: 'order_ready',
-        language: 'en_US',
-        category: 'UTILITY',
-        components: [
-          { type: 'BODY', text: 'Your order {{1}} is ready to collect.', example: { body_text: [['PO-1']] } },
-        ],
-      },
-    })
-    if (made.status !== 201) throw new Error(`template: ${made.status} ${made.text}`)
+    await createSandboxTemplate(d.h)
     const page = await d.newPage(desktop)
     await signInToInbox(page, 'ops@example.com', 'admin password 123')
     await page.goto('/golive?from=sandbox')

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import type { EmulatorOptions } from '../../src/emulator/index.ts'
+import { sandboxIds } from '../../src/sandbox/sandbox-seed.ts'
 import {
   type Harness,
   type HarnessOptions,
@@ -115,6 +116,25 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password', { exact: true }).fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+/**
+ * A template made in the first-run Sandbox's WABA through the admin API (order_ready, en_US,
+ * UTILITY, one body variable): what going live carries over to the real WABA.
+ */
+export async function createSandboxTemplate(h: Harness): Promise<void> {
+  const made = await h.api('POST', `/api/v1/admin/wabas/${sandboxIds.wabaId}/templates`, {
+    key: h.adminKey,
+    body: {
+      name: 'order_ready',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: [
+        { type: 'BODY', text: 'Your order {{1}} is ready to collect.', example: { body_text: [['PO-1']] } },
+      ],
+    },
+  })
+  assert.equal(made.status, 201, `the Sandbox template order_ready was refused: ${made.text}`)
 }
 
 /** Signs in and waits for the inbox. */
