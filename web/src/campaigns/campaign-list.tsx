@@ -1,14 +1,13 @@
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get } from '../api.ts'
-import type { Campaign, Tenant } from '../api-types.ts'
+import type { Campaign } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
 import { useLive } from '../live.tsx'
 import { Link } from '../router.tsx'
 import { useDebounced } from '../ui/hooks.ts'
 import { PageHead } from '../ui/page-head.tsx'
-import { SelectField } from '../ui/select-field.tsx'
 import { useLoad } from '../ui/server-state.ts'
+import { TenantToolbar, useChosenTenant } from '../ui/tenant-choice.tsx'
 import { campaignHref, tenantPath } from './campaigns-page.tsx'
 import { StatusBadge } from './status-badge.tsx'
 
@@ -19,16 +18,8 @@ const remembered = 'wahub.campaigns.tenant'
 
 export function CampaignList() {
   const { t } = useTranslation('campaigns')
-  const tenants = useLoad(
-    ['campaign-tenants'],
-    async () => (await get<{ tenants: Tenant[] }>('/api/v1/admin/tenants')).tenants,
-  )
-  const [chosen, setChosen] = useState(() => sessionStorage.getItem(remembered) ?? '')
-  const tenantId = tenants.data?.some((x) => x.id === chosen) ? chosen : (tenants.data?.[0]?.id ?? '')
-  const choose = (id: string) => {
-    sessionStorage.setItem(remembered, id)
-    setChosen(id)
-  }
+  const choice = useChosenTenant(remembered)
+  const { tenants, tenantId } = choice
   const list = useLoad(['campaigns', tenantId], async (signal) =>
     tenantId
       ? (await get<{ campaigns: Campaign[] }>(tenantPath('campaigns', tenantId), signal)).campaigns
@@ -46,24 +37,20 @@ export function CampaignList() {
         error={tenants.error ?? list.error}
         errorTitle={t('loadFailed')}
       />
-      <div className="toolbar">
-        <SelectField
-          label={t('tenant')}
-          value={tenantId}
-          onValue={choose}
-          options={(tenants.data ?? []).map((x) => [x.id, x.name] as const)}
-        />
-        {tenantId ? (
+      <TenantToolbar
+        label={t('tenant')}
+        choice={choice}
+        actions={(id) => (
           <>
-            <Link className="button" href={campaignHref(tenantId, 'new')}>
+            <Link className="button" href={campaignHref(id, 'new')}>
               {t('new')}
             </Link>
-            <Link className="button secondary" href={campaignHref(tenantId, 'suppressions')}>
+            <Link className="button secondary" href={campaignHref(id, 'suppressions')}>
               {t('suppressions.link')}
             </Link>
           </>
-        ) : null}
-      </div>
+        )}
+      />
       {list.data && campaigns.length === 0 ? <p className="notice">{t('none')}</p> : null}
       {campaigns.length ? (
         <table className="campaign-table">

@@ -6,6 +6,7 @@ import { formatDateTime, number } from '../format.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction, useLoad } from '../ui/server-state.ts'
 import { Success } from '../ui/success.tsx'
+import { TableHead } from '../ui/table-head.tsx'
 import { tenantPath } from './integrations-page.tsx'
 
 // A subscription's delivery log: every POST, newest first, with its time, event, which try it
@@ -112,19 +113,17 @@ export function DeliveryLog(props: {
       {attempts.length ? (
         <div className="table-wrap">
           <table className="integration-table attempts-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('log.time')}</th>
-                <th scope="col">{t('log.event')}</th>
-                <th scope="col">{t('log.attempt')}</th>
-                <th scope="col">{t('log.status')}</th>
-                <th scope="col">{t('log.latency')}</th>
-                <th scope="col">{t('log.response')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('log.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('log.time'),
+                t('log.event'),
+                t('log.attempt'),
+                t('log.status'),
+                t('log.latency'),
+                t('log.response'),
+              ]}
+              actions={t('log.actions')}
+            />
             <tbody>
               {attempts.map((a) => {
                 const delivery = a.deliveryId ? statusOf.get(a.deliveryId) : undefined

@@ -1,13 +1,13 @@
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { get } from '../api.ts'
-import type { Tenant, WebhookAttempt, WebhookSubscription } from '../api-types.ts'
+import type { WebhookAttempt, WebhookSubscription } from '../api-types.ts'
 import { formatDateTime } from '../format.ts'
 import { useLive } from '../live.tsx'
 import { Link } from '../router.tsx'
 import { PageHead } from '../ui/page-head.tsx'
-import { SelectField } from '../ui/select-field.tsx'
 import { useLoad } from '../ui/server-state.ts'
+import { TableHead } from '../ui/table-head.tsx'
+import { TenantToolbar, useChosenTenant } from '../ui/tenant-choice.tsx'
 import { integrationsHref, tenantPath } from './integrations-page.tsx'
 import { StateBadge } from './state-badge.tsx'
 
@@ -18,16 +18,8 @@ const remembered = 'wahub.integrations.tenant'
 
 export function SubscriptionList() {
   const { t } = useTranslation('integrations')
-  const tenants = useLoad(
-    ['integration-tenants'],
-    async () => (await get<{ tenants: Tenant[] }>('/api/v1/admin/tenants')).tenants,
-  )
-  const [chosen, setChosen] = useState(() => sessionStorage.getItem(remembered) ?? '')
-  const tenantId = tenants.data?.some((x) => x.id === chosen) ? chosen : (tenants.data?.[0]?.id ?? '')
-  const choose = (id: string) => {
-    sessionStorage.setItem(remembered, id)
-    setChosen(id)
-  }
+  const choice = useChosenTenant(remembered)
+  const { tenants, tenantId } = choice
   const list = useLoad(['subscriptions', tenantId], async (signal) =>
     tenantId
       ? (
@@ -49,24 +41,20 @@ export function SubscriptionList() {
         error={tenants.error ?? list.error}
         errorTitle={t('loadFailed')}
       />
-      <div className="toolbar">
-        <SelectField
-          label={t('tenant')}
-          value={tenantId}
-          onValue={choose}
-          options={(tenants.data ?? []).map((x) => [x.id, x.name] as const)}
-        />
-        {tenantId ? (
+      <TenantToolbar
+        label={t('tenant')}
+        choice={choice}
+        actions={(id) => (
           <>
-            <Link className="button" href={integrationsHref(tenantId, 'new')}>
+            <Link className="button" href={integrationsHref(id, 'new')}>
               {t('subscriptions.new')}
             </Link>
-            <Link className="button secondary" href={integrationsHref(tenantId, 'widget')}>
+            <Link className="button secondary" href={integrationsHref(id, 'widget')}>
               {t('widget.link')}
             </Link>
           </>
-        ) : null}
-      </div>
+        )}
+      />
       <h2>{t('subscriptions.title')}</h2>
       {list.data && subs.length === 0 ? (
         <div className="notice empty-state">
@@ -77,14 +65,9 @@ export function SubscriptionList() {
       {subs.length ? (
         <div className="table-wrap">
           <table className="integration-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('columns.url')}</th>
-                <th scope="col">{t('columns.events')}</th>
-                <th scope="col">{t('columns.state')}</th>
-                <th scope="col">{t('columns.last')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[t('columns.url'), t('columns.events'), t('columns.state'), t('columns.last')]}
+            />
             <tbody>
               {subs.map((s) => (
                 <tr key={s.id} data-subscription={s.url}>
