@@ -40,16 +40,10 @@ export function CampaignList() {
       <TenantToolbar
         label={t('tenant')}
         choice={choice}
-        actions={(id) => (
-          <>
-            <Link className="button" href={campaignHref(id, 'new')}>
-              {t('new')}
-            </Link>
-            <Link className="button secondary" href={campaignHref(id, 'suppressions')}>
-              {t('suppressions.link')}
-            </Link>
-          </>
-        )}
+        links={(id) => [
+          [campaignHref(id, 'new'), t('new')],
+          [campaignHref(id, 'suppressions'), t('suppressions.link')],
+        ]}
       />
       {list.data && campaigns.length === 0 ? <p className="notice">{t('none')}</p> : null}
       {campaigns.length ? (

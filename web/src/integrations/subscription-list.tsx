@@ -44,16 +44,10 @@ export function SubscriptionList() {
       <TenantToolbar
         label={t('tenant')}
         choice={choice}
-        actions={(id) => (
-          <>
-            <Link className="button" href={integrationsHref(id, 'new')}>
-              {t('subscriptions.new')}
-            </Link>
-            <Link className="button secondary" href={integrationsHref(id, 'widget')}>
-              {t('widget.link')}
-            </Link>
-          </>
-        )}
+        links={(id) => [
+          [integrationsHref(id, 'new'), t('subscriptions.new')],
+          [integrationsHref(id, 'widget'), t('widget.link')],
+        ]}
       />
       <h2>{t('subscriptions.title')}</h2>
       {list.data && subs.length === 0 ? (

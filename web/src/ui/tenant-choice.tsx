@@ -1,6 +1,7 @@
-import { type ReactNode, useState } from 'react'
+import { useState } from 'react'
 import { get } from '../api.ts'
 import type { Tenant } from '../api-types.ts'
+import { Link } from '../router.tsx'
 import { SelectField } from './select-field.tsx'
 import { useLoad } from './server-state.ts'
 
@@ -22,11 +23,11 @@ export function useChosenTenant(storageKey: string) {
   return { tenants, tenantId, choose }
 }
 
-/** The tenant select and, once a tenant is chosen, the buttons `actions` draws for it. */
+/** The tenant select and, once a tenant is chosen, its links (the first one the page's main action). */
 export function TenantToolbar(props: {
   label: string
   choice: ReturnType<typeof useChosenTenant>
-  actions: (tenantId: string) => ReactNode
+  links: (tenantId: string) => [href: string, label: string][]
 }) {
   const { tenants, tenantId, choose } = props.choice
   return (
@@ -37,7 +38,13 @@ export function TenantToolbar(props: {
         onValue={choose}
         options={(tenants.data ?? []).map((x) => [x.id, x.name] as const)}
       />
-      {tenantId ? props.actions(tenantId) : null}
+      {tenantId
+        ? props.links(tenantId).map(([href, label], i) => (
+            <Link key={href} className={i === 0 ? 'button' : 'button secondary'} href={href}>
+              {label}
+            </Link>
+          ))
+        : null}
     </div>
   )
 }
