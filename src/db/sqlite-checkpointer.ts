@@ -92,6 +92,9 @@ export function startSqliteCheckpointer(
       worker = undefined
       if (!current) return
       const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()))
+      // Referenced again while it stops: otherwise a process with nothing else left to do ends
+      // before the thread's exit, with this promise (and the shutdown awaiting it) never settled.
+      current.ref()
       current.postMessage({ type: 'stop' })
       await exited
     },

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { Writable } from 'node:stream'
 import { after, before, describe, test } from 'node:test'
+import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { startSqliteCheckpointer } from '../../src/db/sqlite-checkpointer.ts'
 import { createLogger } from '../../src/log.ts'
@@ -80,6 +83,25 @@ describe('SQLite checkpoints on their own thread', { skip: testDbKind !== 'sqlit
       )
     } finally {
       await checkpointer.stop()
+    }
+  })
+
+  test('stopping the thread lets a process with nothing else to do finish its shutdown', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-checkpoint-'))
+    try {
+      const file = path.join(dir, 'wahub.db')
+      const db = new DatabaseSync(file)
+      db.exec('pragma journal_mode = wal')
+      db.close()
+      const module = new URL('../../src/db/sqlite-checkpointer.ts', import.meta.url).href
+      const script = `import { startSqliteCheckpointer } from ${JSON.stringify(module)}
+const checkpointer = startSqliteCheckpointer(${JSON.stringify(file)}, { log: { warn() {} } })
+await checkpointer.stop()
+console.log('stopped')`
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script])
+      assert.match(stdout, /stopped/, 'the stop resolved before the process ended')
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
     }
   })
 })
