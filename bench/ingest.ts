@@ -9,6 +9,7 @@ import {
   prepareDataDir,
   printTable,
   root,
+  type Server,
   startProcess,
   startWahubServe,
   watchRss,
@@ -37,19 +38,56 @@ import {
 //   - how soon an inbound message is visible at 1,000/s; peak RSS of every phase.
 //   npm run bench -- ingest                        SQLite
 //   BENCH_DB=postgres npm run bench -- ingest      PostgreSQL (a fresh database at WAHUB_TEST_DATABASE_URL)
+//   BENCH_DB=postgres BENCH_INSTANCES=3 npm run bench -- ingest
+//                                                  three `wahub serve` on that database, the load
+//                                                  spread evenly over them (one generator each)
 // BENCH_SECONDS (10) per phase, E2E_SECONDS (60) for the end-to-end runs, BENCH_CONNECTIONS (64).
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const e2eSeconds = Number(process.env.E2E_SECONDS ?? 60)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64)
-type Load = { url: string; kind: Kind; rate?: number; seconds: number }
+const instances = Number(process.env.BENCH_INSTANCES ?? 1)
+if (!Number.isInteger(instances) || instances < 1 || (instances > 1 && benchDb !== 'postgres')) {
+  console.error(
+    'BENCH_INSTANCES: a whole number ≥ 1; more than one needs BENCH_DB=postgres (one database they share)',
+  )
+  process.exit(2)
+}
+type Load = { url: string | string[]; kind: Kind; rate?: number; seconds: number }
 type LoadResult = { rps: number; p50: number; p99: number; ok: number; errors: number }
 
+/**
+ * Signed webhooks at `rate` (or as fast as answered) for `seconds`; several URLs share the
+ * connections and the rate evenly, one generator each, and their results add up (latencies: the
+ * worst instance's).
+ */
 async function load(options: Load): Promise<LoadResult> {
+  if (Array.isArray(options.url)) {
+    const urls = options.url
+    const parts = await Promise.all(
+      urls.map((url) =>
+        loadOne(
+          { ...options, url, rate: options.rate ? options.rate / urls.length : undefined },
+          urls.length,
+        ),
+      ),
+    )
+    return {
+      rps: parts.reduce((sum, r) => sum + r.rps, 0),
+      p50: Math.max(...parts.map((r) => r.p50)),
+      p99: Math.max(...parts.map((r) => r.p99)),
+      ok: parts.reduce((sum, r) => sum + r.ok, 0),
+      errors: parts.reduce((sum, r) => sum + r.errors, 0),
+    }
+  }
+  return loadOne({ ...options, url: options.url }, 1)
+}
+
+async function loadOne(options: Load & { url: string }, shares: number): Promise<LoadResult> {
   const next = bodyOf[options.kind]
   const result = await autocannon({
     url: `${options.url}/webhooks/whatsapp`,
-    connections: options.rate ? Math.min(connections, 32) : connections,
+    connections: Math.max(1, Math.round((options.rate ? Math.min(connections, 32) : connections) / shares)),
     duration: options.seconds,
     overallRate: options.rate,
     method: 'POST',
@@ -78,7 +116,7 @@ await seedOutbound(db, prepared.channel.tenantId, prepared.channel.numberRowId)
 const seededAt = Date.now()
 
 console.log(
-  `ingest benchmark on ${benchDb}: ${seconds} s a phase, ${e2eSeconds} s end to end, ${connections} connections`,
+  `ingest benchmark on ${benchDb}: ${instances} instance(s), ${seconds} s a phase, ${e2eSeconds} s end to end, ${connections} connections`,
 )
 console.log(`machine at start: ${machine()}`)
 
@@ -106,11 +144,15 @@ const bareMax: Record<Kind, LoadResult> = {
 await bare.stop()
 restartTraffic()
 
-const wahub = await startWahubServe(prepared.env)
-let rss = watchRss(wahub.pid)
+const servers: Server[] = []
+for (let i = 0; i < instances; i++) servers.push(await startWahubServe(prepared.env))
+const wahub = { url: servers.map((s) => s.url) }
+const watchAll = () => servers.map((s) => watchRss(s.pid))
+let rss = watchAll()
+/** The largest instance's peak RSS since the last call. */
 const phaseRss = () => {
-  const peak = rss.stop()
-  rss = watchRss(wahub.pid)
+  const peak = Math.max(...rss.map((r) => r.stop()))
+  rss = watchAll()
   return peak
 }
 await foldedUpTo(db, seededAt)
@@ -215,14 +257,15 @@ async function endToEnd(kind: Kind): Promise<EndToEnd> {
 }
 const e2e: Record<Kind, EndToEnd> = { inbound: await endToEnd('inbound'), status: await endToEnd('status') }
 const rssE2e = phaseRss()
-rss.stop()
+for (const r of rss) r.stop()
 const messages = await count('messages')
 await db.close()
-await wahub.stop()
+for (const server of servers) await server.stop()
 await prepared.remove()
 
 console.log(`machine at end: ${machine()}`)
-printTable(`Webhook ingest at saturation (${benchDb}, signed POSTs, ${connections} connections)`, [
+const on = instances > 1 ? `${instances} instances, ` : ''
+printTable(`Webhook ingest at saturation (${benchDb}, ${on}signed POSTs, ${connections} connections)`, [
   ...(['inbound', 'status'] as Kind[]).flatMap((kind) => [
     {
       traffic: kind === 'inbound' ? 'new messages, 5,000 customers' : 'statuses of 150,000 messages',
@@ -235,7 +278,7 @@ printTable(`Webhook ingest at saturation (${benchDb}, signed POSTs, ${connection
     },
     {
       traffic: '',
-      server: 'wahub serve',
+      server: instances > 1 ? `${instances} × wahub serve` : 'wahub serve',
       'req/s': Math.round(saturation[kind].rps),
       'p50 ms': saturation[kind].p50,
       'p99 ms': saturation[kind].p99,
@@ -293,7 +336,7 @@ printTable(`End to end for ${e2eSeconds} s: answered AND processed, backlog flat
     'p99 answer ms': e2e[kind].p99,
   })),
 ])
-printTable('Peak RSS of wahub serve (MB; target < 250)', [
+printTable(`Peak RSS of wahub serve (MB${instances > 1 ? ', the largest instance' : ''}; target < 250)`, [
   { phase: '5,000/s new messages', 'RSS MB': rss5000 },
   { phase: '2,000/s messages and statuses', 'RSS MB': rss2000 },
   { phase: '1,000/s new messages', 'RSS MB': rss1000 },
