@@ -18,6 +18,44 @@ describe(`statuses that raced their send (${testDbKind})`, () => {
     await w.h.close()
   })
 
+  /** What a racing webhook transaction leaves behind: a status stored without its message. */
+  async function insertUnlinkedStatus(
+    wamid: string,
+    recipient: string,
+    status: string,
+    options: { at?: number; errors?: unknown[] } = {},
+  ): Promise<void> {
+    await w.h.db.db
+      .insertInto('message_status_events')
+      .values({
+        id: newId('st'),
+        phone_number_id: w.pnid,
+        wamid,
+        status,
+        message_id: null,
+        meta_timestamp: options.at ?? Date.now(),
+        recipient_id: recipient,
+        errors: options.errors ? JSON.stringify(options.errors) : null,
+        pricing: null,
+        conversation: null,
+        webhook_event_id: null,
+        created_at: Date.now(),
+      })
+      .execute()
+  }
+
+  /** The `message.status` events of a message, oldest first. */
+  async function statusEvents(messageId: string): Promise<{ status: string; errorCode: number | null }[]> {
+    const events = await w.h.db.db
+      .selectFrom('events')
+      .select('payload')
+      .where('kind', '=', 'message.status')
+      .where('subject_id', '=', messageId)
+      .orderBy('id')
+      .execute()
+    return events.map((e) => JSON.parse(e.payload) as { status: string; errorCode: number | null })
+  }
+
   test('an unlinked status for a wamid Wahub sent is applied afterwards, with its event', async () => {
     // No webhooks for a moment: the message stays `sent`.
     w.h.emulator.control.setWebhookUrl(null)
@@ -28,35 +66,12 @@ describe(`statuses that raced their send (${testDbKind})`, () => {
         template: { name: 'hello_world', language: 'en_US' },
       })
       const d = await waitStatus(w, sent.id, 'sent')
-      // What the racing webhook transaction left behind.
-      await w.h.db.db
-        .insertInto('message_status_events')
-        .values({
-          id: newId('st'),
-          phone_number_id: w.pnid,
-          wamid: d.wamid as string,
-          status: 'delivered',
-          message_id: null,
-          meta_timestamp: Date.now(),
-          recipient_id: '34600000501',
-          errors: null,
-          pricing: null,
-          conversation: null,
-          webhook_event_id: null,
-          created_at: Date.now(),
-        })
-        .execute()
+      await insertUnlinkedStatus(d.wamid as string, '34600000501', 'delivered')
       const delivered = await waitStatus(w, sent.id, 'delivered', { timeoutMs: 10_000 })
       assert.ok(delivered.history.some((h) => h.source === 'meta' && h.status === 'delivered'))
-      await waitFor('the message.status event for the tenant', async () => {
-        const events = await w.h.db.db
-          .selectFrom('events')
-          .select('payload')
-          .where('kind', '=', 'message.status')
-          .where('subject_id', '=', sent.id)
-          .execute()
-        return events.some((e) => (JSON.parse(e.payload) as { status: string }).status === 'delivered')
-      })
+      await waitFor('the message.status event for the tenant', async () =>
+        (await statusEvents(sent.id)).some((e) => e.status === 'delivered'),
+      )
     } finally {
       w.h.emulator.control.setWebhookUrl(`${w.h.wahub.config.publicUrl}/webhooks/whatsapp`)
     }
@@ -71,35 +86,13 @@ describe(`statuses that raced their send (${testDbKind})`, () => {
         template: { name: 'hello_world', language: 'en_US' },
       })
       const d = await waitStatus(w, sent.id, 'sent')
-      await w.h.db.db
-        .insertInto('message_status_events')
-        .values({
-          id: newId('st'),
-          phone_number_id: w.pnid,
-          wamid: d.wamid as string,
-          status: 'failed',
-          message_id: null,
-          meta_timestamp: Date.now(),
-          recipient_id: '34600000502',
-          errors: JSON.stringify([{ code: 131026, title: 'Message undeliverable' }]),
-          pricing: null,
-          conversation: null,
-          webhook_event_id: null,
-          created_at: Date.now(),
-        })
-        .execute()
-      await waitStatus(w, sent.id, 'failed', { timeoutMs: 10_000 })
-      const event = await waitFor('the failed message.status event', async () => {
-        const events = await w.h.db.db
-          .selectFrom('events')
-          .select('payload')
-          .where('kind', '=', 'message.status')
-          .where('subject_id', '=', sent.id)
-          .execute()
-        return events
-          .map((e) => JSON.parse(e.payload) as { status: string; errorCode: number | null })
-          .find((e) => e.status === 'failed')
+      await insertUnlinkedStatus(d.wamid as string, '34600000502', 'failed', {
+        errors: [{ code: 131026, title: 'Message undeliverable' }],
       })
+      await waitStatus(w, sent.id, 'failed', { timeoutMs: 10_000 })
+      const event = await waitFor('the failed message.status event', async () =>
+        (await statusEvents(sent.id)).find((e) => e.status === 'failed'),
+      )
       assert.equal(
         event.errorCode,
         131026,
@@ -121,33 +114,10 @@ describe(`statuses that raced their send (${testDbKind})`, () => {
       const d = await waitStatus(w, sent.id, 'sent')
       const at = Date.now()
       for (const [n, status] of ['delivered', 'read'].entries())
-        await w.h.db.db
-          .insertInto('message_status_events')
-          .values({
-            id: newId('st'),
-            phone_number_id: w.pnid,
-            wamid: d.wamid as string,
-            status,
-            message_id: null,
-            meta_timestamp: at + n * 1000,
-            recipient_id: '34600000503',
-            errors: null,
-            pricing: null,
-            conversation: null,
-            webhook_event_id: null,
-            created_at: at,
-          })
-          .execute()
+        await insertUnlinkedStatus(d.wamid as string, '34600000503', status, { at: at + n * 1000 })
       await waitStatus(w, sent.id, 'read', { timeoutMs: 10_000 })
       const statuses = await waitFor('the read message.status event', async () => {
-        const events = await w.h.db.db
-          .selectFrom('events')
-          .select('payload')
-          .where('kind', '=', 'message.status')
-          .where('subject_id', '=', sent.id)
-          .orderBy('id')
-          .execute()
-        const list = events.map((e) => (JSON.parse(e.payload) as { status: string }).status)
+        const list = (await statusEvents(sent.id)).map((e) => e.status)
         return list.includes('read') && list
       })
       assert.deepEqual(
