@@ -4,6 +4,7 @@ import type { DoctorReport } from '../../src/diagnostics/types.ts'
 import { runWahub } from '../helpers/cli.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { type Harness, startHarness } from '../helpers/harness.ts'
+import { waitFor } from '../helpers/wait.ts'
 import { doctor, type Onboarded2, onboard } from './helpers.ts'
 import { cleanSeed, ids } from './seeds.ts'
 
@@ -80,6 +81,17 @@ describe(`doctor from the API and the command line (${testDbKind})`, () => {
   })
 
   test("Meta's answers are cached: a second run asks Graph nothing, an admin action makes the next run read again", async () => {
+    // The start-up jobs that read Meta (templates sync, quality watch) must not run in the middle.
+    await waitFor('no job reading Meta due any more', async () => {
+      const due = await h.db.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('kind', 'in', ['templates.sync', 'quality.watch', 'numbers.refresh'])
+        .where('run_at', '<=', Date.now() + 5000)
+        .where('failed_at', 'is', null)
+        .execute()
+      return due.length === 0
+    })
     await doctor(h) // fresh: fills the cache
     const count = () => h.emulator.control.ledger({ kind: 'graph' }).length
     const before = count()
