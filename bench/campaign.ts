@@ -259,6 +259,19 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
     const inWindow = ok.filter((e) => e.at >= from && e.at <= last).length
     const gapMs = killedAt ? (ok.find((e) => e.at > killedAt)?.at ?? killedAt) - killedAt : 0
     const rate = inWindow / Math.max(0.001, (last - from - gapMs) / 1000)
+    // The slowest whole second of the steady window (the restart's seconds left out): a fill or
+    // a pause stalling the sends shows here when the average hides it.
+    const perSecond = new Map<number, number>()
+    for (const e of ok) {
+      if (e.at < from || e.at > last) continue
+      const s = Math.floor((e.at - from) / 1000)
+      perSecond.set(s, (perSecond.get(s) ?? 0) + 1)
+    }
+    const lastWhole = Math.floor((last - from) / 1000) - 1
+    const gapSeconds = (s: number) =>
+      killedAt > 0 && from + s * 1000 < killedAt + gapMs + 1000 && from + (s + 1) * 1000 > killedAt
+    let lowest = Number.POSITIVE_INFINITY
+    for (let s = 0; s <= lastWhole; s++) if (!gapSeconds(s)) lowest = Math.min(lowest, perSecond.get(s) ?? 0)
     const throttled = entries.filter((e) => e.errorCode === 130429).length
     const maxRss = Math.max(setupRss, peak)
     const misses = [
@@ -277,6 +290,7 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
       'launch→first send ms': first - t0,
       'sent/s': Math.round(rate),
       '% of cap': Math.round((rate / cap) * 1000) / 10,
+      'lowest 1-s': Number.isFinite(lowest) ? lowest : '—',
       'server CPU ms/msg': Math.round((cpu / Math.max(1, ok.length)) * 100) / 100,
       'throttled (130429)': throttled,
       duplicates,

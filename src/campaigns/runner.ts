@@ -49,7 +49,7 @@ export type CampaignRunnerDeps = {
 
 const progressEveryMs = 1000
 /** Recipients queued per transaction (see the fill below). */
-const sliceSize = 1000
+const sliceSize = 250
 
 export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'campaign.run'> {
   const { handle, log } = deps
@@ -186,7 +186,9 @@ export function createCampaignRunJob(deps: CampaignRunnerDeps): JobHandler<'camp
       .where('campaign_id', '=', c.id)
       .where('state', '=', 'pending')
       .orderBy('seq')
-      .limit(Math.min(5000, lookahead * 2 - backlog))
+      // Topped up to the lookahead plus what leaves before the next look: each look queues
+      // about a tick's worth (~500 at 1,000/s), not a burst of seconds (see the slices below).
+      .limit(Math.min(5000, lookahead + Math.ceil((rate * tickMs) / 1000) - backlog))
       .execute()
     if (pending.length === 0) {
       if (backlog > 0) {
