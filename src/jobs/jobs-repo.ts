@@ -12,6 +12,15 @@ import type { Job, JobKind, JobPayloads } from './types.ts'
 
 export type EnqueueOptions = { runAt?: number; maxAttempts?: number; lane?: string | null }
 
+/**
+ * Jobs of kinds other than `webhook.process` enqueued by this thread so far (counted before the
+ * commit, so a rolled-back one counts too). The webhook thread compares it around a job to tell
+ * whether processing queued work for the main job runner (media downloads, callbacks) and only
+ * then wakes that runner: a wake is a claim, a write on the answering thread's connection.
+ */
+let enqueuedForOthers = 0
+export const jobsEnqueuedForOthers = (): number => enqueuedForOthers
+
 export async function enqueueJob<K extends JobKind>(
   db: Db,
   kind: K,
@@ -19,6 +28,7 @@ export async function enqueueJob<K extends JobKind>(
   options: EnqueueOptions = {},
 ): Promise<number> {
   const now = Date.now()
+  if (kind !== 'webhook.process') enqueuedForOthers++
   const row = await db
     .insertInto('jobs')
     .values({
@@ -44,6 +54,7 @@ export async function enqueueJobs<K extends JobKind>(
   jobs: readonly { payload: JobPayloads[K]; options?: EnqueueOptions }[],
 ): Promise<void> {
   const now = Date.now()
+  if (kind !== 'webhook.process') enqueuedForOthers += jobs.length
   for (let i = 0; i < jobs.length; i += 1000) {
     await db
       .insertInto('jobs')

@@ -7,6 +7,7 @@ import { connectDb, type DbHandle } from '../db/connect.ts'
 import { sqliteCapabilities } from '../db/dialect.ts'
 import type { Database } from '../db/schema.ts'
 import { openSqlite } from '../db/sqlite-driver.ts'
+import { jobsEnqueuedForOthers } from '../jobs/jobs-repo.ts'
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import { createLogger } from '../log.ts'
@@ -92,6 +93,7 @@ function pace(): Promise<void> {
 
 /** One job's events in transactions of a few, each followed by its pause (paceMs). */
 const paced: JobHandler<'webhook.process'> = async ({ eventIds }, ctx) => {
+  const enqueuedBefore = jobsEnqueuedForOthers()
   try {
     for (let i = 0; i < eventIds.length; i += processingChunk) {
       await process({ eventIds: eventIds.slice(i, i + processingChunk) }, ctx)
@@ -99,8 +101,11 @@ const paced: JobHandler<'webhook.process'> = async ({ eventIds }, ctx) => {
     }
     return undefined
   } finally {
-    // What processing queued (media downloads, callbacks) is the main thread's work.
-    send({ type: 'processed' })
+    // What processing queued (media downloads, callbacks) is the main thread's work: wake its
+    // runner only then. A wake is a claim — a write on the main connection, which on SQLite
+    // waits synchronously for this thread's lock — and most jobs queue nothing (a text message,
+    // a status); the main runner's poll still finds anything missed here.
+    if (jobsEnqueuedForOthers() !== enqueuedBefore) send({ type: 'processed' })
   }
 }
 

@@ -1,0 +1,124 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import autocannon from 'autocannon'
+import { sql } from 'kysely'
+import { machine, openData, prepareDataDir, root, startProcess, startWahubServe } from './lib.ts'
+import { benchChannel, bodyOf, type Kind, secret, seedOutbound, sign } from './traffic.ts'
+
+// CPU per accepted webhook, by thread of the server: saturation for SECONDS with distinct bodies,
+// then the backlog drained with no load. node bench/intake-cpu.ts [inbound|status]
+const kind = (process.argv[2] ?? 'inbound') as Kind
+const seconds = Number(process.env.BENCH_SECONDS ?? 8)
+
+function threads(pid: number): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const s = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const name = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'))
+      const f = s.slice(s.lastIndexOf(') ') + 2).split(' ')
+      const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100
+      const key = tid === String(pid) ? 'main' : name
+      out.set(key, (out.get(key) ?? 0) + ms)
+    } catch {}
+  }
+  return out
+}
+const diff = (a: Map<string, number>, b: Map<string, number>) => {
+  const d: Record<string, number> = {}
+  for (const [k, v] of b) if (v - (a.get(k) ?? 0) > 0) d[k] = v - (a.get(k) ?? 0)
+  return d
+}
+async function load(url: string, s: number, rate?: number) {
+  const next = bodyOf[kind]
+  const r = await autocannon({
+    url: `${url}/webhooks/whatsapp`,
+    connections: rate ? 32 : 64,
+    duration: s,
+    overallRate: rate,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          const body = next()
+          return { ...req, body, headers: { ...req.headers, 'x-hub-signature-256': sign(body) } }
+        },
+      },
+    ],
+  })
+  return {
+    rps: r.requests.average,
+    ok: r['2xx'],
+    errors: r.non2xx + r.errors + r.timeouts,
+    p99: r.latency.p99,
+  }
+}
+const prepared = await prepareDataDir(benchChannel)
+const db = await openData(prepared)
+if (kind === 'status') await seedOutbound(db, prepared.channel.tenantId, prepared.channel.numberRowId)
+const pending = async () =>
+  Number(
+    (
+      await db.db
+        .selectFrom('webhook_events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where(sql.ref('outcome'), '=', 'pending')
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+const settled = async () => {
+  while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 100))
+}
+console.log(`start: ${machine()}`)
+if (!process.env.SKIP_BARE) {
+  const bare = await startProcess(
+    [path.join(root, 'bench/bare-server.ts')],
+    { BENCH_APP_SECRET: secret },
+    /listening on (http:\/\/\S+)/,
+  )
+  await load(bare.url, 2)
+  const c0 = threads(bare.pid)
+  const b = await load(bare.url, seconds)
+  const d = diff(c0, threads(bare.pid))
+  const tot = Object.values(d).reduce((a, x) => a + x, 0)
+  console.log(
+    `bare: ${b.rps.toFixed(0)} req/s, ${((tot * 1000) / b.ok).toFixed(1)} µs CPU/req`,
+    JSON.stringify(d),
+  )
+  await bare.stop()
+}
+const srv = await startWahubServe(prepared.env)
+await load(srv.url, 2, 1000)
+await settled()
+const c0 = threads(srv.pid)
+const r = await load(srv.url, seconds)
+const c1 = threads(srv.pid)
+const backlog = await pending()
+const t = Date.now()
+await settled()
+const drainMs = Date.now() - t
+const c2 = threads(srv.pid)
+const d1 = diff(c0, c1)
+const d2 = diff(c1, c2)
+const per = (d: Record<string, number>, n: number) =>
+  Object.fromEntries(Object.entries(d).map(([k, v]) => [k, +((v * 1000) / n).toFixed(1)]))
+const tot = Object.values(d1).reduce((a, x) => a + x, 0)
+console.log(
+  `wahub saturation ${kind}: ${r.rps.toFixed(0)} req/s, ok ${r.ok}, errors ${r.errors}, ${((tot * 1000) / r.ok).toFixed(1)} µs CPU/req; by thread µs/req:`,
+  JSON.stringify(per(d1, r.ok)),
+)
+console.log(
+  `backlog ${backlog} drained in ${drainMs} ms (${((backlog * 1000) / drainMs).toFixed(0)}/s); drain µs/event by thread:`,
+  JSON.stringify(per(d2, Math.max(1, backlog))),
+)
+if (process.env.P99) {
+  for (const rate of [2000]) {
+    const x = await load(srv.url, seconds, rate)
+    console.log(`at ${rate}/s: ${x.rps.toFixed(0)}/s p99 ${x.p99} ms`)
+  }
+}
+console.log(`end: ${machine()}`)
+await srv.stop()
+await db.close?.()
+process.exit(0)
