@@ -45,10 +45,13 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const { handle, ctx } = options
   const db = handle.db
   const log = ctx.log
-  // 128 in flight on either database: a send holds its slot from claim to outcome, through
-  // the group commits, the lane and the request; on a busy thread that cycle lengthens, and 64
-  // capped a SQLite campaign at ~870/s of 1,000 with the thread partly idle (decision 0102).
-  const concurrency = options.concurrency ?? 128
+  // A send holds its slot from claim to outcome, through the group commits, the lane and the
+  // request; on a busy thread that cycle lengthens, and 64 capped a SQLite campaign at ~870/s
+  // of 1,000 with the thread partly idle (decision 0102): 128 on SQLite. On PostgreSQL 256
+  // (decision 0109): with 128, a campaign's send queue stood thousands of jobs deep while the
+  // rate stayed well below the cap (its fills and readings share the server's WAL and commit
+  // lock with the sends' group commits, lengthening each send's cycle); the lane holds the cap.
+  const concurrency = options.concurrency ?? (handle.caps.multiProcess ? 256 : 128)
   const claimBatch = Math.min(options.claimBatch ?? (handle.caps.multiProcess ? 32 : 16), concurrency)
   const pollMs = options.pollMs ?? 200
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000
