@@ -47,11 +47,10 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const log = ctx.log
   // A send holds its slot from claim to outcome, through the group commits, the lane and the
   // request; on a busy thread that cycle lengthens, and 64 capped a SQLite campaign at ~870/s
-  // of 1,000 with the thread partly idle (decision 0102): 128 on SQLite. On PostgreSQL 256
-  // (decision 0109): with 128, a campaign's send queue stood thousands of jobs deep while the
-  // rate stayed well below the cap (its fills and readings share the server's WAL and commit
-  // lock with the sends' group commits, lengthening each send's cycle); the lane holds the cap.
-  const concurrency = options.concurrency ?? (handle.caps.multiProcess ? 256 : 128)
+  // of 1,000 with the thread partly idle (decision 0102): 128 on either database. (256 on
+  // PostgreSQL, decision 0109, let one instance claim a slow number's whole queue — 240 jobs at
+  // 40/s, six seconds of sends — leaving the other instances nothing: reverted.)
+  const concurrency = options.concurrency ?? 128
   const claimBatch = Math.min(options.claimBatch ?? (handle.caps.multiProcess ? 32 : 16), concurrency)
   const pollMs = options.pollMs ?? 200
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000
