@@ -134,13 +134,16 @@ export async function startProcess(
 
 // The Node flags `wahub serve` runs with (bin/wahub.cjs adds them), so the benches measure what
 // `npm start` runs.
-const { serveFlags } = createRequire(import.meta.url)('../bin/node24.cjs') as { serveFlags: string[] }
+const { serveFlags, serveEnv } = createRequire(import.meta.url)('../bin/node24.cjs') as {
+  serveFlags: string[]
+  serveEnv(): Record<string, string>
+}
 
 export function startWahubServe(env: Record<string, string>, port = 0): Promise<Server> {
   const extra = process.env.BENCH_SERVE_FLAGS?.split(' ').filter(Boolean) ?? []
   return startProcess(
     [...serveFlags, ...extra, path.join(root, 'src/cli/main.ts'), 'serve'],
-    { HOST: '127.0.0.1', PORT: String(port), ...env },
+    { ...serveEnv(), HOST: '127.0.0.1', PORT: String(port), ...env },
     /listening on (http:\/\/\S+)/,
   )
 }

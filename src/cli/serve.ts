@@ -1,3 +1,4 @@
+import { flushCompileCache } from 'node:module'
 import { createLogger } from '../log.ts'
 import { hasSecrets, welcomeText, writeCredentialsFile } from '../sandbox/welcome.ts'
 import { startWahub } from '../wahub.ts'
@@ -31,6 +32,9 @@ what is left for another instance and exits 0.`,
       process.once('SIGTERM', () => resolve('SIGTERM'))
     })
     const wahub = await startWahub(config, { log, firstRun: true })
+    // What this start stripped and compiled goes to Node's compile cache now, not at exit (a
+    // killed server writes nothing): the next start skips the TypeScript parser (bin/node24.cjs).
+    flushCompileCache()
     io.stdout(`Wahub is listening on ${wahub.url}\n`)
     io.stdout(`  database: ${wahub.handle.caps.name} (${wahub.handle.location})\n`)
     io.stdout(`  API docs: ${wahub.url}/docs   health: ${wahub.url}/healthz   ready: ${wahub.url}/readyz\n`)

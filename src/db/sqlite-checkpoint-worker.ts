@@ -1,3 +1,4 @@
+import { flushCompileCache } from 'node:module'
 import { DatabaseSync } from 'node:sqlite'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { CheckpointInit } from './sqlite-checkpointer.ts'
@@ -16,6 +17,8 @@ const db = new DatabaseSync(init.file)
 db.exec('PRAGMA cache_size = -256')
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
 const cells = new Float64Array(init.shared)
+// This thread's module into Node's compile cache (when on): see bin/node24.cjs.
+flushCompileCache()
 
 const timer = setInterval(() => {
   const started = performance.now()

@@ -1,3 +1,4 @@
+import { flushCompileCache } from 'node:module'
 import { Writable } from 'node:stream'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Kysely, SqliteDialect } from 'kysely'
@@ -38,6 +39,8 @@ const init = workerData as ProcessorInit
 const port = parentPort
 if (!port) throw new Error('processor-worker.ts runs as a worker thread (webhooks/processor.ts)')
 const send = (message: ToMain) => port.postMessage(message)
+// This thread's modules into Node's compile cache (when on): see bin/node24.cjs.
+flushCompileCache()
 const busy = new Int32Array(init.busy)
 
 const log = createLogger(

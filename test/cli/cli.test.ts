@@ -12,6 +12,13 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-cli-'))
 }
 
+/** The Node process bin/wahub.cjs started for a long-running command (its only child). */
+function serverPidOf(launcher: number): number {
+  const children = fs.readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/)
+  assert.equal(children.length, 1, `the launcher has one child process (found: ${children.join(', ')})`)
+  return Number(children[0])
+}
+
 describe(`wahub command line (started with ${systemNode})`, () => {
   test('wahub --help lists every command', async () => {
     const res = await runWahub(['--help'])
@@ -74,7 +81,13 @@ describe(`wahub command line (started with ${systemNode})`, () => {
 
   test(`wahub serve in an empty folder creates ./data, answers /healthz and stops cleanly on SIGTERM (${testDbKind})`, async () => {
     const cwd = tempDir()
-    const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', WAHUB_SANDBOX: 'off' }
+    const compileCache = path.join(cwd, 'compile-cache')
+    const env: Record<string, string> = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WAHUB_SANDBOX: 'off',
+      NODE_COMPILE_CACHE: compileCache,
+    }
     const pg = testDbKind === 'postgres' ? await createTestDb({ migrate: false }) : undefined
     if (pg?.databaseUrl) env.DATABASE_URL = pg.databaseUrl
     try {
@@ -86,6 +99,20 @@ describe(`wahub command line (started with ${systemNode})`, () => {
         assert.ok(fs.existsSync(path.join(cwd, 'data', 'secret.key')), 'the key file is created in ./data')
         if (testDbKind === 'sqlite')
           assert.ok(fs.existsSync(path.join(cwd, 'data', 'wahub.db')), 'the database is in ./data')
+        // The launcher runs the server in a child with the memory settings of bin/node24.cjs.
+        const server = serverPidOf(child.pid as number)
+        const environ = fs.readFileSync(`/proc/${server}/environ`, 'utf8').split('\0')
+        assert.ok(environ.includes('MALLOC_ARENA_MAX=2'), 'the server runs with two malloc arenas')
+        assert.ok(
+          environ.includes(`NODE_COMPILE_CACHE=${compileCache}`),
+          `the server runs with Node's compile cache in ${compileCache}`,
+        )
+        // Flushed once listening (a server killed later still leaves it for the next start).
+        const cached = fs.readdirSync(compileCache).flatMap((v) => fs.readdirSync(path.join(compileCache, v)))
+        assert.ok(
+          cached.length > 100,
+          `the server's modules are in the compile cache once it listens (${cached.length} entries)`,
+        )
       } finally {
         child.kill('SIGTERM')
         const [code] = await once(child, 'exit')
