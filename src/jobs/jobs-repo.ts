@@ -185,6 +185,11 @@ export type ClaimOptions = {
   /** A lock older than this is considered abandoned (its worker died) and the job is reclaimed. */
   lockTimeoutMs: number
   now?: number
+  /**
+   * Jobs whose lane starts with one of these are left for other claimers (a send worker that
+   * already holds as much of a number's queue as the number can send in its horizon).
+   */
+  skipLanePrefixes?: readonly string[]
 }
 
 function toJob(row: Selectable<JobsTable>): Job {
@@ -235,6 +240,15 @@ export async function claimJobs(db: Db, caps: DialectCapabilities, options: Clai
     .orderBy('j.run_at')
     .orderBy('j.id')
     .limit(options.limit)
+  for (const prefix of options.skipLanePrefixes ?? []) {
+    // substr, not LIKE: ids may hold `_`, a LIKE wildcard.
+    candidates = candidates.where((eb) =>
+      eb.or([
+        eb('j.lane', 'is', null),
+        eb(sql`substr(${sql.ref('j.lane')}, 1, ${sql.lit(prefix.length)})`, '<>', prefix),
+      ]),
+    )
+  }
   if (caps.skipLocked) candidates = candidates.forUpdate().skipLocked()
 
   const rows = await db
@@ -328,6 +342,18 @@ export async function releaseJob(
     .where('locked_by', '=', workerId)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/** releaseJob for several jobs in one statement, due at once (another claimer may take them). */
+export async function releaseJobs(db: Db, jobIds: readonly number[], workerId: string): Promise<number> {
+  if (jobIds.length === 0) return 0
+  const result = await db
+    .updateTable('jobs')
+    .set((eb) => ({ locked_by: null, locked_at: null, run_at: Date.now(), attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', jobIds)
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }
 
 /** A live worker extends the lease on the jobs it is running (see runner.ts). */

@@ -207,6 +207,11 @@ export function createRateLanes(db: Db, log: Logger, options: RateLaneOptions = 
   }
 
   return {
+    /** How many of the number's sends may be booked ahead: its cap over the horizon. */
+    async horizonSends(numberRowId: string): Promise<number> {
+      return Math.max(1, Math.ceil(((await throughputOf(numberRowId)) * horizonUs) / 1_000_000))
+    },
+
     /**
      * Waits for this number's next slot (cluster-wide). `ok: false` when the lane is booked
      * beyond the horizon (retry in `retryInMs`) or the worker is stopping.

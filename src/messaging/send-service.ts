@@ -43,7 +43,12 @@ export type QueueInput = {
 }
 
 export function sendLane(numberRowId: string, recipient: string): string {
-  return `send:${numberRowId}:${recipient}`
+  return `${sendLanePrefix(numberRowId)}${recipient}`
+}
+
+/** What every send lane of one number starts with. */
+export function sendLanePrefix(numberRowId: string): string {
+  return `send:${numberRowId}:`
 }
 
 class AlreadyAnswered extends Error {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type NumberTarget, numberTarget } from '../channels/graph-target.ts'
 import type { DbHandle } from '../db/connect.ts'
-import { claimJobs, completeJob, failJob, releaseJob, renewLocks } from '../jobs/jobs-repo.ts'
+import { claimJobs, completeJob, failJob, releaseJob, releaseJobs, renewLocks } from '../jobs/jobs-repo.ts'
 import { backoffMs } from '../jobs/runner.ts'
 import type { Job } from '../jobs/types.ts'
 import type { MessagingContext } from './context.ts'
@@ -9,13 +9,18 @@ import { deleteExpiredKeys } from './idempotency.ts'
 import { adoptLateStatuses, settleGaveUp } from './outcomes.ts'
 import type { RateLanes } from './rate-lanes.ts'
 import { createSender, loadForJobs, type SendOutcome, type TargetOf } from './send-job.ts'
+import { sendLanePrefix } from './send-service.ts'
 
 // The send workers: `message.send` jobs, through the jobs table's own transitions
 // (jobs/jobs-repo.ts: claim with SKIP LOCKED, complete, fail, release, lease renewal), with a
 // loop shaped for sends rather than jobs in general (docs/decisions/0015):
 // - many jobs in flight (a job waits in its number's rate lane for its slot), claimed in
 //   batches of `claimBatch` with their messages in one query, not one claim per finished job;
-// - the writes around each request are group commits (send-job.ts).
+// - the writes around each request are group commits (send-job.ts);
+// - a worker holds at most what a number can send within its rate lane's horizon (one second
+//   of its cap): the rest of that number's queue stays claimable by the other instances, so a
+//   slow number's backlog is shared, not taken whole by whichever instance claimed first
+//   (decision 0111).
 // Invariant (as jobs/runner.ts): a job row exists until its send has an outcome; a worker that
 // dies leaves it locked, and it is reclaimed after the lock timeout — then found `sending`,
 // it becomes `unknown`, never a second request.
@@ -47,10 +52,11 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const log = ctx.log
   // A send holds its slot from claim to outcome, through the group commits, the lane and the
   // request; on a busy thread that cycle lengthens, and 64 capped a SQLite campaign at ~870/s
-  // of 1,000 with the thread partly idle (decision 0102): 128 on either database. (256 on
-  // PostgreSQL, decision 0109, let one instance claim a slow number's whole queue — 240 jobs at
-  // 40/s, six seconds of sends — leaving the other instances nothing: reverted.)
-  const concurrency = options.concurrency ?? 128
+  // of 1,000 with the thread partly idle (decision 0102): 128 on SQLite. On PostgreSQL the
+  // campaign's own writes lengthen the cycle further: 256 (decision 0109). 256 had let one
+  // instance claim a slow number's whole queue and leave the others nothing; a worker now holds
+  // at most one horizon of a number's sends (decision 0111), so a slow number is shared.
+  const concurrency = options.concurrency ?? (handle.caps.multiProcess ? 256 : 128)
   const claimBatch = Math.min(options.claimBatch ?? (handle.caps.multiProcess ? 32 : 16), concurrency)
   const pollMs = options.pollMs ?? 200
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000
@@ -68,6 +74,12 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   let nudged = true
   let lastClaim = 0
   let loop: Promise<void> | undefined
+  // Per number: the jobs this worker holds, and the numbers it holds a horizon's worth of.
+  const held = new Map<string, number>()
+  const full = new Map<string, number>() // number → the count below which it is claimed again
+  // The last claim found fewer due jobs than it asked for: a finished send alone does not make
+  // more claimable (new jobs nudge; the poll finds other instances' and retries).
+  let starved = false
 
   async function apply(job: Job, outcome: SendOutcome): Promise<void> {
     switch (outcome.kind) {
@@ -121,10 +133,54 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     await apply(job, outcome).catch((err) => log.error({ err, jobId: job.id }, 'job state not saved'))
   }
 
+  function finished(numberRowId: string | undefined): void {
+    if (numberRowId === undefined) return
+    const n = (held.get(numberRowId) ?? 1) - 1
+    if (n > 0) held.set(numberRowId, n)
+    else held.delete(numberRowId)
+    const resume = full.get(numberRowId)
+    if (resume !== undefined && n < resume) {
+      full.delete(numberRowId)
+      starved = false
+    }
+  }
+
   async function claim(limit: number): Promise<number> {
-    const jobs = await claimJobs(db, handle.caps, { kinds: ['message.send'], workerId, limit, lockTimeoutMs })
+    const jobs = await claimJobs(db, handle.caps, {
+      kinds: ['message.send'],
+      workerId,
+      limit,
+      lockTimeoutMs,
+      skipLanePrefixes: [...full.keys()].map(sendLanePrefix),
+    })
+    starved = jobs.length < limit
     if (jobs.length === 0) return 0
     const messages = await loadForJobs(db, jobs)
+    // A number's jobs beyond its horizon's worth go straight back, due now, for another instance.
+    const over: number[] = []
+    const kept: Job[] = []
+    for (const job of jobs) {
+      const numberRowId = messages.get((job.payload as { messageId: string }).messageId)?.phone_number_id
+      if (numberRowId === undefined) {
+        kept.push(job)
+        continue
+      }
+      if (full.has(numberRowId)) {
+        over.push(job.id)
+        continue
+      }
+      const budget = await options.lanes.horizonSends(numberRowId)
+      const n = (held.get(numberRowId) ?? 0) + 1
+      held.set(numberRowId, n)
+      kept.push(job)
+      // Claimed again once a quarter of it has been sent (not at every send: each claim of a
+      // full number's queue would otherwise release nearly all it took).
+      if (n >= budget) full.set(numberRowId, budget - Math.max(1, Math.floor(budget / 4)) + 1)
+    }
+    if (over.length > 0) {
+      await releaseJobs(db, over, workerId).catch((err) => log.error({ err }, 'job release failed'))
+      starved = true
+    }
     // Each number's Graph target (its current token) read once for the batch, not per send.
     const targets = new Map<string, Promise<NumberTarget>>()
     const targetOf: TargetOf = (numberRowId) => {
@@ -136,16 +192,16 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       }
       return t
     }
-    for (const job of jobs) {
-      const p = runOne(job, messages.get((job.payload as { messageId: string }).messageId), targetOf).finally(
-        () => {
-          running.delete(p)
-          if (concurrency - running.size >= claimBatch) wake?.()
-        },
-      )
+    for (const job of kept) {
+      const msg = messages.get((job.payload as { messageId: string }).messageId)
+      const p = runOne(job, msg, targetOf).finally(() => {
+        running.delete(p)
+        finished(msg?.phone_number_id)
+        if (!starved && concurrency - running.size >= claimBatch) wake?.()
+      })
       running.add(p)
     }
-    return jobs.length
+    return jobs.length - over.length
   }
 
   async function loopBody(): Promise<void> {

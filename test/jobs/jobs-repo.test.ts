@@ -7,6 +7,7 @@ import {
   enqueueJob,
   failJob,
   releaseJob,
+  releaseJobs,
   scheduleRecurringJob,
 } from '../../src/jobs/jobs-repo.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
@@ -87,6 +88,47 @@ describe(`jobs table (${testDbKind})`, () => {
     await releaseJob(db.db, id, 'w1')
     const [job] = await claim(db, 'w1')
     assert.equal(job?.attempts, 1, 'a release (rate limit, shutdown) is not a failed attempt')
+  })
+
+  test('lanes under a skipped prefix are left for other claimers, taken literally (no LIKE wildcards)', async () => {
+    // A send worker that holds a number's horizon skips `send:<number>:` (decision 0111).
+    await enqueueJob(db.db, 'system.noop', { note: 'slow' }, { lane: 'send:pn_1:34600' })
+    await enqueueJob(db.db, 'system.noop', { note: 'wildcard-lookalike' }, { lane: 'send:pnX1:34600' })
+    await enqueueJob(db.db, 'system.noop', { note: 'other' }, { lane: 'send:pn_2:34600' })
+    await enqueueJob(db.db, 'system.noop', { note: 'laneless' })
+    const mine = await claimJobs(db.db, db.caps, {
+      kinds: ['system.noop'],
+      workerId: 'w1',
+      limit: 10,
+      lockTimeoutMs: 60_000,
+      skipLanePrefixes: ['send:pn_1:'],
+    })
+    assert.deepEqual(
+      mine.map((j) => (j.payload as { note?: string }).note).sort(),
+      ['laneless', 'other', 'wildcard-lookalike'],
+      "only the skipped number's lanes are left ('_' is not a wildcard)",
+    )
+    const theirs = await claim(db, 'w2')
+    assert.deepEqual(
+      theirs.map((j) => (j.payload as { note?: string }).note),
+      ['slow'],
+      'another claimer takes what was skipped',
+    )
+    assert.equal(
+      await releaseJobs(
+        db.db,
+        [...mine, ...theirs].map((j) => j.id),
+        'w1',
+      ),
+      3,
+      'w1 releases its own only',
+    )
+    const again = await claim(db, 'w3')
+    assert.equal(again.length, 3, 'released jobs are due at once')
+    assert.ok(
+      again.every((j) => j.attempts === 1),
+      'a release does not count the attempt',
+    )
   })
 
   test('a lock older than the lock timeout is reclaimed (its worker died)', async () => {
