@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
+import { type KyselyPlugin, sql } from 'kysely'
 import { fallbackAutocheckpointPages, startSqliteCheckpointer } from '../src/db/sqlite-checkpointer.ts'
 import { createLogger } from '../src/log.ts'
 import { insertEventBatch } from '../src/webhooks/intake-batcher.ts'
@@ -17,6 +17,7 @@ import { benchChannel, bodyOf, type Kind, seedOutbound } from './traffic.ts'
 //   node bench/processing.ts                       SQLite
 //   BENCH_DB=postgres node bench/processing.ts     PostgreSQL (a fresh database)
 // BENCH_EVENTS (5000) events of each kind; the first 500 of each warm up and are not counted.
+// BENCH_STATEMENTS=1 also counts the statements processing sends (by verb and table) per event.
 
 const events = Number(process.env.BENCH_EVENTS ?? 5000)
 const warmUp = 500
@@ -34,8 +35,50 @@ const checkpointer =
   benchDb === 'sqlite' ? startSqliteCheckpointer(handle.location, { log: createLogger('warn') }) : undefined
 if (checkpointer)
   await sql.raw(`pragma wal_autocheckpoint = ${fallbackAutocheckpointPages}`).execute(handle.db)
-const job = createWebhookProcessJob({ db: handle.db, caps: handle.caps })
+const counter = process.env.BENCH_STATEMENTS === '1' ? statementCounter() : undefined
+const job = createWebhookProcessJob({
+  db: counter ? handle.db.withPlugin(counter.plugin) : handle.db,
+  caps: handle.caps,
+})
 const log = createLogger('warn')
+
+/** Counts the statements sent through a Kysely instance, by verb and table (BENCH_STATEMENTS). */
+function statementCounter(): { plugin: KyselyPlugin; counts: Map<string, number> } {
+  const counts = new Map<string, number>()
+  // biome-ignore lint/suspicious/noExplicitAny: walking Kysely's operation nodes loosely
+  const name = (n: any): string => n?.table?.identifier?.name ?? n?.identifier?.name ?? '?'
+  // biome-ignore lint/suspicious/noExplicitAny: idem
+  const label = (node: any): string => {
+    switch (node.kind) {
+      case 'SelectQueryNode':
+        return `select ${name(node.from?.froms?.[0]?.node ?? node.from?.froms?.[0])}`
+      case 'InsertQueryNode':
+        return `insert ${name(node.into)}`
+      case 'UpdateQueryNode':
+        return `update ${name(node.table?.node ?? node.table)}`
+      case 'DeleteQueryNode':
+        return `delete ${name(node.from?.froms?.[0]?.node ?? node.from?.froms?.[0])}`
+      case 'RawNode':
+        return `raw ${String(node.sqlFragments?.[0] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')
+          .slice(0, 40)}`
+      default:
+        return node.kind
+    }
+  }
+  return {
+    counts,
+    plugin: {
+      transformQuery(args) {
+        const key = label(args.node)
+        counts.set(key, (counts.get(key) ?? 0) + 1)
+        return args.node
+      },
+      transformResult: async (args) => args.result,
+    },
+  }
+}
 
 /** Stores `n` pending events of a kind (as the intake does) and returns their ids in order. */
 async function store(kind: Kind, n: number): Promise<string[]> {
@@ -74,7 +117,10 @@ async function run(kind: Kind): Promise<Record<string, string | number>> {
   const chunks: number[] = []
   let started = 0
   for (let i = 0; i < ids.length; i += processingChunk) {
-    if (i === warmUp) started = performance.now()
+    if (i === warmUp) {
+      started = performance.now()
+      counter?.counts.clear()
+    }
     const t = performance.now()
     await job({ eventIds: ids.slice(i, i + processingChunk) }, ctx)
     if (i >= warmUp) chunks.push(performance.now() - t)
@@ -88,6 +134,12 @@ async function run(kind: Kind): Promise<Record<string, string | number>> {
     .executeTakeFirstOrThrow()
   if (Number(processed.n) !== ids.length)
     throw new Error(`${kind}: ${processed.n} of ${ids.length} events processed — the bench measured failures`)
+  if (counter) {
+    const per = [...counter.counts.entries()].sort(([, a], [, b]) => b - a)
+    const total = per.reduce((n, [, c]) => n + c, 0)
+    console.log(`${kind}: ${(total / events).toFixed(2)} statements an event`)
+    for (const [what, n] of per) console.log(`  ${(n / events).toFixed(3).padStart(7)}  ${what}`)
+  }
   return {
     kind: kind === 'inbound' ? 'new messages (5,000 customers)' : 'statuses (150,000 messages)',
     'events/s': Math.round((events * 1000) / ms),

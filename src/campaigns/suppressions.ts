@@ -118,11 +118,13 @@ export async function setKeywords(db: Db, tenantId: string, map: KeywordMap): Pr
 
 /**
  * Called for each new inbound message (webhooks/process-job.ts, in the batch's transaction):
- * an opt-out reply puts its sender on the list. Returns whether it did.
+ * an opt-out reply puts its sender on the list. Returns whether it did. `beforeWrite` runs
+ * before it writes anything (the batch's pending writes go first: inbox/inbound-batch.ts).
  */
 export async function noteInboundReply(
   db: Db,
   input: { tenantId: string; waId: string | null; messageId: string; message: Obj; at: number },
+  beforeWrite?: () => Promise<void>,
 ): Promise<boolean> {
   if (!input.waId) return false
   const type = input.message.type
@@ -132,6 +134,7 @@ export async function noteInboundReply(
   if (!mayOptOut(input.message)) return false
   const hit = optOutOf(input.message, keywordSet(await getKeywords(db, input.tenantId)))
   if (!hit) return false
+  await beforeWrite?.()
   const added = await insertSuppressions(db, input.tenantId, [input.waId], {
     source: hit.source,
     detail: hit.detail,

@@ -36,31 +36,53 @@ async function findContact(
   return row ? { id: row.id, waId: row.wa_id, userId: row.user_id, profileName: row.profile_name } : undefined
 }
 
+/** What upsertContact writes on an existing contact for this identity (nothing: an empty object). */
+export function contactChanges(
+  existing: ContactRow,
+  identity: ContactIdentity,
+): { wa_id?: string; user_id?: string; profile_name?: string } {
+  const changes: { wa_id?: string; user_id?: string; profile_name?: string } = {}
+  if (identity.waId && !existing.waId) changes.wa_id = identity.waId
+  if (identity.userId && !existing.userId) changes.user_id = identity.userId
+  if (identity.profileName && identity.profileName !== existing.profileName)
+    changes.profile_name = identity.profileName
+  return changes
+}
+
+/** The contact upsertContact returns for an existing one (after contactChanges are written). */
+export function mergedContact(existing: ContactRow, identity: ContactIdentity): ContactRow {
+  return {
+    id: existing.id,
+    waId: existing.waId ?? identity.waId,
+    userId: existing.userId ?? identity.userId,
+    profileName: identity.profileName ?? existing.profileName,
+  }
+}
+
+/**
+ * `existing`: the contact findContact would return for this identity, when the caller already
+ * read it (a webhook batch reads its contacts in one statement: inbox/inbound-batch.ts).
+ */
 export async function upsertContact(
   db: Db,
   tenantId: string,
   identity: ContactIdentity,
   now = Date.now(),
+  existing?: ContactRow,
 ): Promise<ContactRow> {
   if (!identity.waId && !identity.userId) throw new Error('a contact needs a wa_id or a user_id')
-  const existing = await findContact(db, tenantId, identity)
+  existing ??= await findContact(db, tenantId, identity)
   if (existing) {
-    const changes: { wa_id?: string; user_id?: string; profile_name?: string; updated_at?: number } = {}
-    if (identity.waId && !existing.waId) changes.wa_id = identity.waId
-    if (identity.userId && !existing.userId) changes.user_id = identity.userId
-    if (identity.profileName && identity.profileName !== existing.profileName)
-      changes.profile_name = identity.profileName
+    const changes: ReturnType<typeof contactChanges> & { updated_at?: number } = contactChanges(
+      existing,
+      identity,
+    )
     if (Object.keys(changes).length > 0) {
       changes.updated_at = now
       await db.updateTable('contacts').set(changes).where('id', '=', existing.id).execute()
       await indexContact(db, existing.id)
     }
-    return {
-      id: existing.id,
-      waId: existing.waId ?? identity.waId,
-      userId: existing.userId ?? identity.userId,
-      profileName: identity.profileName ?? existing.profileName,
-    }
+    return mergedContact(existing, identity)
   }
   const id = newId('ct')
   await db

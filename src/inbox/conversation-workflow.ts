@@ -120,6 +120,11 @@ export async function assignConversation(
   })
 }
 
+/** Whether afterInboundMessage may write anything for this conversation (else it reads nothing either). */
+export function inboundChangesWorkflow(row: InboundConversation): boolean {
+  return row.status !== 'open' || (row.assignee_user_id === null && row.auto_assign === 1)
+}
+
 /**
  * A customer wrote (called inside the webhook's processing transaction): a pending or resolved
  * conversation is open again, and an unassigned one goes to the next available agent when the
@@ -127,6 +132,7 @@ export async function assignConversation(
  * (conversationForInbound: read in the statement that found the conversation).
  */
 export async function afterInboundMessage(db: Db, row: InboundConversation): Promise<void> {
+  if (!inboundChangesWorkflow(row)) return
   if (row.status !== 'open') await writeStatus(db, row, 'open', systemActor, 'inbound')
   if (row.assignee_user_id !== null) return
   if (row.auto_assign !== 1) return

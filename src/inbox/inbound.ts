@@ -2,20 +2,27 @@ import type { InboundMessage, WebhookContact } from '../cloud-api/webhook-types.
 import type { WebhookError } from '../cloud-api/wire-common.ts'
 import { wireInteger, wireText } from '../cloud-api/wire-values.ts'
 import type { Db } from '../db/connect.ts'
-import { recordEvent } from '../events/events-repo.ts'
-import { changeContactNumber, upsertContact } from './contacts-repo.ts'
-import { afterInboundMessage } from './conversation-workflow.ts'
+import {
+  type ContactRow,
+  changeContactNumber,
+  contactChanges,
+  mergedContact,
+  upsertContact,
+} from './contacts-repo.ts'
+import { afterInboundMessage, inboundChangesWorkflow } from './conversation-workflow.ts'
 import { conversationForInbound, touchConversation } from './conversations-repo.ts'
+import { InboundBatch } from './inbound-batch.ts'
 import { createInboundMedia, mediaTypes } from './media-repo.ts'
 import { insertInbound } from './messages-repo.ts'
 import { previewOf } from './preview.ts'
-import { applyReaction, linkReactions } from './reactions-repo.ts'
-import { indexMessage } from './search-repo.ts'
+import { applyReaction } from './reactions-repo.ts'
 
 // Places one inbound message in its tenant's inbox: contact (by wa_id or business-scoped user
 // id), conversation and its 24-hour window, the message with its type-specific content and
 // reply context, media (pending download), reactions on their target. Idempotent: a message
 // already stored changes nothing, so replays and Meta's re-deliveries are harmless.
+// The webhook job places a transaction's messages through one InboundBatch (inbound-batch.ts):
+// contacts and conversations read together, the writes nothing reads back sent together.
 
 type Obj = Record<string, unknown>
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
@@ -25,20 +32,54 @@ export type InboundResult =
   | { kind: 'reaction'; conversationId: string }
   | { kind: 'skipped'; reason: string }
 
+type InboundTarget = { tenantId: string; numberRowId: string }
+type InboundInput = {
+  message: InboundMessage
+  contact: WebhookContact | undefined
+  valueErrors: WebhookError[]
+  at: number
+}
+
+/** The sender's keys as recordInbound reads them (InboundBatch.prefetch reads their contacts). */
+export function senderOf(input: Pick<InboundInput, 'message' | 'contact'>): {
+  waId: string | null
+  userId: string | null
+} {
+  const m = input.message as InboundMessage & Obj
+  return {
+    waId: s(input.contact?.wa_id) ?? s(m.from),
+    userId: s(input.contact?.user_id) ?? s(m.from_user_id),
+  }
+}
+
+/**
+ * Places one message. With `batch`, part of its writes wait for the batch's next flush (the
+ * caller flushes before the transaction ends); without, they are written before this returns.
+ */
 export async function recordInbound(
   db: Db,
-  target: { tenantId: string; numberRowId: string },
-  input: {
-    message: InboundMessage
-    contact: WebhookContact | undefined
-    valueErrors: WebhookError[]
-    at: number
-  },
+  target: InboundTarget,
+  input: InboundInput,
+  batch?: InboundBatch,
+): Promise<InboundResult> {
+  if (batch) return placeInbound(db, target, input, batch)
+  const own = new InboundBatch()
+  const result = await placeInbound(db, target, input, own)
+  await own.flush(db)
+  return result
+}
+
+async function placeInbound(
+  db: Db,
+  target: InboundTarget,
+  input: InboundInput,
+  batch: InboundBatch,
 ): Promise<InboundResult> {
   const m = input.message as InboundMessage & Obj
   const type = String(m.type)
-  let waId = s(input.contact?.wa_id) ?? s(m.from)
-  const userId = s(input.contact?.user_id) ?? s(m.from_user_id)
+  const sender = senderOf(input)
+  let waId = sender.waId
+  const userId = sender.userId
   if (!waId && !userId)
     return { kind: 'skipped', reason: `message ${m.id} has neither from nor from_user_id` }
 
@@ -47,20 +88,31 @@ export async function recordInbound(
   if (system && waId && (systemType === 'user_changed_number' || systemType === 'customer_changed_number')) {
     const newWaId = s(system.wa_id) ?? s(system.new_wa_id)
     if (newWaId && newWaId !== waId) {
+      await batch.flush(db)
+      batch.dropContacts()
       await changeContactNumber(db, target.tenantId, waId, newWaId)
       waId = newWaId
     }
   }
 
-  const contact = await upsertContact(db, target.tenantId, {
-    waId,
-    userId,
-    profileName: s(input.contact?.profile?.name),
-  })
-  const conversation = await conversationForInbound(db, target.tenantId, target.numberRowId, contact.id)
+  const identity = { waId, userId, profileName: s(input.contact?.profile?.name) }
+  // A known customer whose keys and name are unchanged (most messages): nothing to read or write.
+  const known = batch.contactFor(target.tenantId, identity)
+  let contact: ContactRow
+  if (known && Object.keys(contactChanges(known, identity)).length === 0)
+    contact = mergedContact(known, identity)
+  else {
+    await batch.flush(db)
+    contact = await upsertContact(db, target.tenantId, identity, undefined, known)
+    batch.dropContacts()
+  }
+  const conversation =
+    batch.takeConversation(target.numberRowId, contact.id) ??
+    (await conversationForInbound(db, target.tenantId, target.numberRowId, contact.id))
   const conversationId = conversation.id
 
   if (type === 'reaction') {
+    await batch.flush(db)
     const reaction = (m.reaction ?? {}) as Obj
     const targetWamid = s(reaction.message_id)
     if (!targetWamid) return { kind: 'skipped', reason: `reaction ${m.id} names no message` }
@@ -101,21 +153,23 @@ export async function recordInbound(
     errorDetails: wireText(errors[0]?.error_data?.details),
   })
   if (!stored.inserted) return { kind: 'stored', messageId: stored.id, conversationId, inserted: false, type }
-  await indexMessage(db, {
+  batch.index({
     id: stored.id,
     tenantId: target.tenantId,
     conversationId,
     contactId: contact.id,
     content: m,
   })
-
-  await touchConversation(db, conversationId, {
+  batch.touch(conversationId, {
     at: input.at,
     preview: previewOf(m),
     inbound: true,
     opensWindow: type !== 'system',
   })
-  await afterInboundMessage(db, conversation)
+  if (inboundChangesWorkflow(conversation)) {
+    await batch.flush(db)
+    await afterInboundMessage(db, conversation)
+  }
   if (mediaTypes.includes(type)) {
     const media = (m[type] ?? {}) as Obj
     const mediaId = s(media.id)
@@ -131,8 +185,8 @@ export async function recordInbound(
       })
     }
   }
-  await linkReactions(db, target.numberRowId, String(m.id), stored.id)
-  await recordEvent(db, {
+  batch.link(target.numberRowId, String(m.id))
+  batch.event({
     tenantId: target.tenantId,
     kind: 'message.received',
     subjectId: stored.id,

@@ -13,7 +13,8 @@ import type { Db } from '../db/connect.ts'
 import type { DialectCapabilities } from '../db/dialect.ts'
 import { lockSubjects, retryOnDeadlock } from '../db/ordered-locks.ts'
 import { recordEvent, recordEvents } from '../events/events-repo.ts'
-import { recordInbound } from '../inbox/inbound.ts'
+import { recordInbound, senderOf } from '../inbox/inbound.ts'
+import { InboundBatch } from '../inbox/inbound-batch.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import { applyStatuses, type StatusInput } from '../messaging/status.ts'
@@ -193,6 +194,20 @@ async function processEvents(
     caps,
     parsed.flatMap((p) => p.items.flatMap(subjectsOf)),
   )
+  // The batch's messages are placed together (inbox/inbound-batch.ts, decision 0112): their
+  // senders' contacts and conversations read here in one statement, and what nothing reads back
+  // written at the next flush — before any other kind of write below, and at the end.
+  const inbound = new InboundBatch()
+  const senders: Parameters<InboundBatch['prefetch']>[1][number][] = []
+  for (const { event, items } of parsed) {
+    for (const item of items) {
+      if (item.kind !== 'message') continue
+      const routed = await route(item.phoneNumberId)
+      if (!routed?.tenantId || !signedByOwner(routed.metaAppRowId, event.metaAppRowId)) continue
+      senders.push({ tenantId: routed.tenantId, numberRowId: routed.id, key: senderOf(item) })
+    }
+  }
+  await inbound.prefetch(db, senders)
   const statuses: PendingStatus[] = []
   for (const { event, outcome, items } of parsed) {
     const unrouted = new Set<string>()
@@ -209,6 +224,7 @@ async function processEvents(
         unassigned,
         malformed: outcome.malformed,
         statuses,
+        inbound,
       })
     }
     outcome.unrouted = [...unrouted]
@@ -229,6 +245,7 @@ async function processEvents(
         .filter(Boolean)
         .join('; ')
       outcome.phoneNumberIds = [...unrouted, ...unassigned]
+      await inbound.flush(db)
       await recordEvent(db, {
         tenantId: null,
         kind: 'webhook.unrouted',
@@ -239,6 +256,7 @@ async function processEvents(
       outcome.reason = `skipped: ${outcome.malformed.slice(0, 5).join('; ')}`
     }
   }
+  await inbound.flush(db)
   await applyBatchStatuses(db, statuses, logs)
   // Most events end plainly processed: one update for all of them.
   const plain = outcomes.filter((o) => o.outcome === 'processed' && o.reason === null).map((o) => o.id)
@@ -288,6 +306,8 @@ type ItemContext = {
   malformed: string[]
   /** The batch's status webhooks, applied together after its items (applyBatchStatuses). */
   statuses: PendingStatus[]
+  /** The batch's inbound messages (flushed before any other kind of write). */
+  inbound: InboundBatch
 }
 
 type PendingStatus = { eventId: string; input: StatusInput }
@@ -343,18 +363,23 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
         db,
         { tenantId: routed.tenantId, numberRowId: routed.id },
         { message: item.message, contact: item.contact, valueErrors: item.valueErrors, at },
+        ctx.inbound,
       )
       if (result.kind === 'skipped') ctx.malformed.push(result.reason)
       else if (result.kind === 'stored' && result.inserted) {
         // A STOP-like reply puts the sender on the tenant's suppression list (campaigns/).
         const from = (item.contact as Obj | undefined)?.wa_id ?? (item.message as Obj).from
-        await noteInboundReply(db, {
-          tenantId: routed.tenantId,
-          waId: typeof from === 'string' && from !== '' ? from : null,
-          messageId: result.messageId,
-          message: item.message as Obj,
-          at,
-        })
+        await noteInboundReply(
+          db,
+          {
+            tenantId: routed.tenantId,
+            waId: typeof from === 'string' && from !== '' ? from : null,
+            messageId: result.messageId,
+            message: item.message as Obj,
+            at,
+          },
+          () => ctx.inbound.flush(db),
+        )
         ctx.logs.push({
           level: 'info',
           fields: {
@@ -387,6 +412,7 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
       return
     }
     case 'value_errors': {
+      await ctx.inbound.flush(db)
       const routed = await ctx.route(item.phoneNumberId)
       if (routed && !signedByOwner(routed.metaAppRowId, ctx.signer))
         return void ctx.wrongApp.add(item.phoneNumberId)
@@ -408,6 +434,7 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
       return
     }
     case 'field': {
+      await ctx.inbound.flush(db)
       const owner = item.wabaId ? await wabaAppRowId(db, item.wabaId) : undefined
       if (item.wabaId && owner !== undefined && !signedByOwner(owner, ctx.signer))
         return void ctx.wrongApp.add(item.wabaId)
