@@ -1,15 +1,19 @@
-import { sql } from 'kysely'
+import { type Insertable, sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
+import type { MessagesTable } from '../db/schema.ts'
 import { type EventKind, recordEvents } from '../events/events-repo.ts'
 import type { ContactIdentity, ContactRow } from './contacts-repo.ts'
 import type { InboundConversation } from './conversations-repo.ts'
+import { insertNewInbound } from './messages-repo.ts'
 import { type IndexedMessage, indexMessages } from './search-repo.ts'
 
 // The inbound messages of one webhook processing transaction (webhooks/process-job.ts), placed
 // with few statements (decision 0112). recordInbound (inbound.ts) asks this batch first:
 //  - the batch's contacts and their conversations are read in one statement per tenant and
 //    number before its first item (`prefetch`), so a message from a known customer reads nothing;
-//  - the writes nothing in the transaction reads back — the message's search document, the
+//    which of its wamids are stored already, in one more;
+//  - the writes nothing in the transaction reads back — the message itself (when its wamid is
+//    known to be new: stored neither before nor earlier in the batch), its search document, the
 //    conversation's activity (preview, window, unread), the link of earlier reactions to the
 //    message, its `message.received` event — are kept in order and written by `flush` in one
 //    statement per table.
@@ -30,6 +34,11 @@ export class InboundBatch {
   #asked = new Set<string>()
   /** `number contact` → the conversation as conversationForInbound would read it (used once). */
   #conversations = new Map<string, InboundConversation>()
+  /** `number wamid` → the id of the message stored with it (before, or pending here). */
+  #stored = new Map<string, string>()
+  /** `number wamid`: the wamids looked up by prefetch. */
+  #askedWamids = new Set<string>()
+  #messages: Insertable<MessagesTable>[] = []
   #docs: IndexedMessage[] = []
   #touches: Touch[] = []
   /** number row id → wamids of messages stored here, whose earlier reactions get linked. */
@@ -42,12 +51,13 @@ export class InboundBatch {
    */
   async prefetch(
     db: Db,
-    wanted: readonly { tenantId: string; numberRowId: string; key: Key }[],
+    wanted: readonly { tenantId: string; numberRowId: string; key: Key; wamid: string }[],
   ): Promise<void> {
     const groups = new Map<
       string,
       { tenantId: string; numberRowId: string; waIds: Set<string>; userIds: Set<string> }
     >()
+    const wamids = new Map<string, Set<string>>()
     for (const w of wanted) {
       const g = groups.get(`${w.tenantId} ${w.numberRowId}`) ?? {
         tenantId: w.tenantId,
@@ -58,6 +68,19 @@ export class InboundBatch {
       groups.set(`${w.tenantId} ${w.numberRowId}`, g)
       if (w.key.waId) g.waIds.add(w.key.waId)
       if (w.key.userId) g.userIds.add(w.key.userId)
+      const list = wamids.get(w.numberRowId) ?? new Set<string>()
+      wamids.set(w.numberRowId, list)
+      list.add(w.wamid)
+    }
+    for (const [numberRowId, list] of wamids) {
+      const rows = await db
+        .selectFrom('messages')
+        .select(['id', 'wamid'])
+        .where('phone_number_id', '=', numberRowId)
+        .where('wamid', 'in', [...list])
+        .execute()
+      for (const wamid of list) this.#askedWamids.add(`${numberRowId} ${wamid}`)
+      for (const r of rows) this.#stored.set(`${numberRowId} ${r.wamid}`, r.id)
     }
     for (const g of groups.values()) {
       if (g.waIds.size === 0 && g.userIds.size === 0) continue
@@ -149,6 +172,21 @@ export class InboundBatch {
     return found
   }
 
+  /**
+   * insertInbound (messages-repo.ts) at the next flush, when the batch knows whether the wamid
+   * is new: `inserted: false` with the stored message's id when it is not. Undefined: the batch
+   * cannot tell, insert it now.
+   */
+  message(row: Insertable<MessagesTable>): { id: string; inserted: boolean } | undefined {
+    const key = `${row.phone_number_id} ${row.wamid}`
+    const stored = this.#stored.get(key)
+    if (stored !== undefined) return { id: stored, inserted: false }
+    if (!this.#askedWamids.has(key)) return undefined
+    this.#stored.set(key, row.id)
+    this.#messages.push(row)
+    return { id: row.id, inserted: true }
+  }
+
   /** indexMessage, at the next flush. */
   index(message: IndexedMessage): void {
     this.#docs.push(message)
@@ -173,6 +211,11 @@ export class InboundBatch {
 
   /** Writes what is pending, each table's rows in the order they came. */
   async flush(db: Db): Promise<void> {
+    if (this.#messages.length > 0) {
+      const rows = this.#messages
+      this.#messages = []
+      await insertNewInbound(db, rows)
+    }
     if (this.#docs.length > 0) {
       const docs = this.#docs
       this.#docs = []

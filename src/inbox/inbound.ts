@@ -13,7 +13,7 @@ import { afterInboundMessage, inboundChangesWorkflow } from './conversation-work
 import { conversationForInbound, touchConversation } from './conversations-repo.ts'
 import { InboundBatch } from './inbound-batch.ts'
 import { createInboundMedia, mediaTypes } from './media-repo.ts'
-import { insertInbound } from './messages-repo.ts'
+import { inboundRow, insertInbound } from './messages-repo.ts'
 import { previewOf } from './preview.ts'
 import { applyReaction } from './reactions-repo.ts'
 
@@ -138,7 +138,7 @@ async function placeInbound(
 
   const errors = (Array.isArray(m.errors) ? (m.errors as WebhookError[]) : []).concat(input.valueErrors)
   const context = m.context as Obj | undefined
-  const stored = await insertInbound(db, {
+  const row = {
     tenantId: target.tenantId,
     conversationId,
     numberRowId: target.numberRowId,
@@ -151,7 +151,12 @@ async function placeInbound(
     errorCode: wireInteger(errors[0]?.code),
     errorTitle: wireText(errors[0]?.title),
     errorDetails: wireText(errors[0]?.error_data?.details),
-  })
+  }
+  let stored = batch.message(inboundRow(row))
+  if (!stored) {
+    await batch.flush(db)
+    stored = await insertInbound(db, row)
+  }
   if (!stored.inserted) return { kind: 'stored', messageId: stored.id, conversationId, inserted: false, type }
   batch.index({
     id: stored.id,
@@ -174,6 +179,7 @@ async function placeInbound(
     const media = (m[type] ?? {}) as Obj
     const mediaId = s(media.id)
     if (mediaId) {
+      await batch.flush(db) // the media row refers to the message
       await createInboundMedia(db, {
         tenantId: target.tenantId,
         messageId: stored.id,

@@ -204,7 +204,12 @@ async function processEvents(
       if (item.kind !== 'message') continue
       const routed = await route(item.phoneNumberId)
       if (!routed?.tenantId || !signedByOwner(routed.metaAppRowId, event.metaAppRowId)) continue
-      senders.push({ tenantId: routed.tenantId, numberRowId: routed.id, key: senderOf(item) })
+      senders.push({
+        tenantId: routed.tenantId,
+        numberRowId: routed.id,
+        key: senderOf(item),
+        wamid: String((item.message as Obj).id),
+      })
     }
   }
   await inbound.prefetch(db, senders)
