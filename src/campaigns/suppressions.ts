@@ -119,12 +119,13 @@ export async function setKeywords(db: Db, tenantId: string, map: KeywordMap): Pr
 /**
  * Called for each new inbound message (webhooks/process-job.ts, in the batch's transaction):
  * an opt-out reply puts its sender on the list. Returns whether it did. `beforeWrite` runs
- * before it writes anything (the batch's pending writes go first: inbox/inbound-batch.ts).
+ * before it writes anything (the batch's pending writes go first: inbox/inbound-batch.ts);
+ * `keywords` keeps each tenant's keyword set for the caller's transaction (read once per batch).
  */
 export async function noteInboundReply(
   db: Db,
   input: { tenantId: string; waId: string | null; messageId: string; message: Obj; at: number },
-  beforeWrite?: () => Promise<void>,
+  options: { beforeWrite?: () => Promise<void>; keywords?: Map<string, ReadonlySet<string>> } = {},
 ): Promise<boolean> {
   if (!input.waId) return false
   const type = input.message.type
@@ -132,9 +133,14 @@ export async function noteInboundReply(
   // Most replies cannot be an opt-out whatever the tenant's keywords (longer than any keyword,
   // not a STOP button): no need to read the keywords for them.
   if (!mayOptOut(input.message)) return false
-  const hit = optOutOf(input.message, keywordSet(await getKeywords(db, input.tenantId)))
+  let keywords = options.keywords?.get(input.tenantId)
+  if (!keywords) {
+    keywords = keywordSet(await getKeywords(db, input.tenantId))
+    options.keywords?.set(input.tenantId, keywords)
+  }
+  const hit = optOutOf(input.message, keywords)
   if (!hit) return false
-  await beforeWrite?.()
+  await options.beforeWrite?.()
   const added = await insertSuppressions(db, input.tenantId, [input.waId], {
     source: hit.source,
     detail: hit.detail,

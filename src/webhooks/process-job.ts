@@ -214,6 +214,7 @@ async function processEvents(
   }
   await inbound.prefetch(db, senders)
   const statuses: PendingStatus[] = []
+  const keywords = new Map<string, ReadonlySet<string>>()
   for (const { event, outcome, items } of parsed) {
     const unrouted = new Set<string>()
     const unassigned = new Set<string>()
@@ -230,6 +231,7 @@ async function processEvents(
         malformed: outcome.malformed,
         statuses,
         inbound,
+        keywords,
       })
     }
     outcome.unrouted = [...unrouted]
@@ -313,6 +315,8 @@ type ItemContext = {
   statuses: PendingStatus[]
   /** The batch's inbound messages (flushed before any other kind of write). */
   inbound: InboundBatch
+  /** Each tenant's opt-out keywords, read once per transaction (campaigns/suppressions.ts). */
+  keywords: Map<string, ReadonlySet<string>>
 }
 
 type PendingStatus = { eventId: string; input: StatusInput }
@@ -383,7 +387,7 @@ async function processItem(db: Db, item: WebhookItem, ctx: ItemContext): Promise
             message: item.message as Obj,
             at,
           },
-          () => ctx.inbound.flush(db),
+          { beforeWrite: () => ctx.inbound.flush(db), keywords: ctx.keywords },
         )
         ctx.logs.push({
           level: 'info',
