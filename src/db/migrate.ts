@@ -20,6 +20,7 @@ import * as webhookAttemptsDelivery from './migrations/0032-webhook-attempts-del
 import * as searchPrefixes from './migrations/0036-search-prefixes.ts'
 import * as conversationsByContact from './migrations/0037-conversations-by-contact.ts'
 import * as messagesChangedCursor from './migrations/0040-messages-changed-cursor.ts'
+import * as foldWithoutMessageLocks from './migrations/0042-fold-without-message-locks.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by
 // the type-checker and a missing file fails at import, not at run time. Append only. Features are
@@ -47,6 +48,7 @@ const migrations: Record<string, WahubMigration> = {
   '0036-search-prefixes': searchPrefixes,
   '0037-conversations-by-contact': conversationsByContact,
   '0040-messages-changed-cursor': messagesChangedCursor,
+  '0042-fold-without-message-locks': foldWithoutMessageLocks,
 }
 
 /** Every migration's name, in the order the list gives them (what a fresh database applies). */
