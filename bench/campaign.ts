@@ -268,6 +268,11 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
       perSecond.set(s, (perSecond.get(s) ?? 0) + 1)
     }
     const lastWhole = Math.floor((last - from) / 1000) - 1
+    // BENCH_TIMELINE=1: the sends of every second, to find where a run slows.
+    if (process.env.BENCH_TIMELINE)
+      process.stderr.write(
+        `sends per second: ${Array.from({ length: lastWhole + 1 }, (_, s) => perSecond.get(s) ?? 0).join(' ')}\n`,
+      )
     const gapSeconds = (s: number) =>
       killedAt > 0 && from + s * 1000 < killedAt + gapMs + 1000 && from + (s + 1) * 1000 > killedAt
     let lowest = Number.POSITIVE_INFINITY
