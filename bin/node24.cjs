@@ -26,13 +26,14 @@ function findNode() {
   process.exit(1)
 }
 
-// V8 grows its young generation to 64 MB+ under a high allocation rate; capped at 8 MB,
-// `wahub serve` stays near 170 MB RSS at full webhook load with the same throughput. And V8
+// V8 grows its young generation to 64 MB+ under a high allocation rate. Capped at 4 MB a
+// semi-space (each thread's young generation ~8 MB instead of ~17 MB at 8 MB), a campaign of
+// 100,000 on PostgreSQL peaks 15-25 MB lower at the same rate (decision 0114). And V8
 // lets the old generation grow to about twice the live heap before a full GC: at 5,000
 // webhooks/s that took RSS from 200 to 265 MB; growing by 30% at most holds it near 205 MB
 // with no throughput lost (bench/ingest.ts; docs/PERFORMANCE.md). Neither is a hard limit.
 // Heap flags can only be set when Node starts.
-const serveFlags = ['--max-semi-space-size=8', '--heap-growing-percent=30']
+const serveFlags = ['--max-semi-space-size=4', '--heap-growing-percent=30']
 
 // Two settings of the environment `wahub serve` runs in (docs/decisions/0110-compile-cache-and-malloc-arenas.md):
 // - NODE_COMPILE_CACHE: type stripping loads a WebAssembly TypeScript parser, about 17 MB of

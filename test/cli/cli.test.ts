@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, test } from 'node:test'
 import { migrationNames } from '../../src/db/migrate.ts'
 import { runWahub, startWahubProcess, systemNode } from '../helpers/cli.ts'
 import { createTestDb, testDbKind } from '../helpers/db.ts'
+
+const { serveFlags } = createRequire(import.meta.url)('../../bin/node24.cjs') as { serveFlags: string[] }
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-cli-'))
@@ -79,6 +82,13 @@ describe(`wahub command line (started with ${systemNode})`, () => {
     }
   })
 
+  test('npm start passes the same memory flags as the launcher (bin/node24.cjs)', () => {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+    const start: string = pkg.scripts.start
+    for (const flag of serveFlags)
+      assert.ok(start.split(' ').includes(flag), `package.json's start script lacks ${flag}: ${start}`)
+  })
+
   test(`wahub serve in an empty folder creates ./data, answers /healthz and stops cleanly on SIGTERM (${testDbKind})`, async () => {
     const cwd = tempDir()
     const compileCache = path.join(cwd, 'compile-cache')
@@ -103,6 +113,9 @@ describe(`wahub command line (started with ${systemNode})`, () => {
         const server = serverPidOf(child.pid as number)
         const environ = fs.readFileSync(`/proc/${server}/environ`, 'utf8').split('\0')
         assert.ok(environ.includes('MALLOC_ARENA_MAX=2'), 'the server runs with two malloc arenas')
+        const argv = fs.readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')
+        for (const flag of serveFlags)
+          assert.ok(argv.includes(flag), `the server runs with ${flag} (bin/node24.cjs): ${argv.join(' ')}`)
         assert.ok(
           environ.includes(`NODE_COMPILE_CACHE=${compileCache}`),
           `the server runs with Node's compile cache in ${compileCache}`,
