@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useRef, useState } from 'react'
+import { type FormEvent, useId, useLayoutEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { post } from '../api.ts'
 import type { Agent, Conversation, User } from '../api-types.ts'
@@ -24,6 +24,15 @@ export function NoteComposer(props: {
   const [caret, setCaret] = useState(0)
   const [closed, setClosed] = useState(false)
   const box = useRef<HTMLTextAreaElement>(null)
+  // The caret after a picked mention, placed when that text is rendered — before the next key is
+  // handled. (A requestAnimationFrame could run after keys typed meanwhile, moving the caret back
+  // into the middle of what was typed.)
+  const pendingCaret = useRef<number | null>(null)
+  useLayoutEffect(() => {
+    if (pendingCaret.current === null) return
+    box.current?.setSelectionRange(pendingCaret.current, pendingCaret.current)
+    pendingCaret.current = null
+  })
   const action = useAction()
 
   const token = closed ? null : tokenAt(text, caret, '@')
@@ -39,7 +48,7 @@ export function NoteComposer(props: {
     const next = replaceToken(text, token, `@${agentName(agent.email)} `)
     setText(next.text)
     setCaret(next.caret)
-    requestAnimationFrame(() => box.current?.setSelectionRange(next.caret, next.caret))
+    pendingCaret.current = next.caret
   }
   const suggestions = useSuggestions(matches.length, pick, () => setClosed(true))
 

@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useState } from 'react'
+import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { get, qs } from '../api.ts'
 import type { CannedReply, Conversation } from '../api-types.ts'
 import { replaceToken, type Token, tokenAt } from './suggestions.tsx'
@@ -16,6 +16,16 @@ export function useCannedSuggestions(
   const [token, setToken] = useState<Token | null>(null)
   const [items, setItems] = useState<CannedReply[]>([])
   const query = token?.query
+  // The caret after a picked reply, placed (with the focus, which a click on the list took) when
+  // the new text is rendered, before the next key is handled: a requestAnimationFrame could run
+  // after keys typed meanwhile and move the caret back into what was typed.
+  const pendingCaret = useRef<number | null>(null)
+  useLayoutEffect(() => {
+    if (pendingCaret.current === null) return
+    box.current?.focus()
+    box.current?.setSelectionRange(pendingCaret.current, pendingCaret.current)
+    pendingCaret.current = null
+  })
 
   useEffect(() => {
     if (query === undefined) {
@@ -50,10 +60,7 @@ export function useCannedSuggestions(
       const next = replaceToken(text, token, reply.rendered ?? reply.body)
       setText(next.text)
       setToken(null)
-      requestAnimationFrame(() => {
-        box.current?.focus()
-        box.current?.setSelectionRange(next.caret, next.caret)
-      })
+      pendingCaret.current = next.caret
     },
     close() {
       setToken(null)
