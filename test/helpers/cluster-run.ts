@@ -333,8 +333,19 @@ async function cluster(o: ClusterOptions): Promise<ClusterResult> {
       if (res?.status === 202) bodies.push(body)
       else refused.push(`${res?.status ?? 'no answer'} ${text.slice(0, 200)}`)
     }
-    // Wait until each send's customer has written (its window is open), then send in waves.
-    await waitFor('every customer’s text stored', async () => (await stored()) >= o.customers, {
+    // Wait until each send's customer has written (its window is open), then send in waves. Counted
+    // by conversation: a count of messages could reach o.customers with images stored ahead of texts.
+    const customersWritten = async () =>
+      Number(
+        (
+          await sql<{
+            n: number
+          }>`select count(distinct conversation_id) as n from messages where direction = 'in'`.execute(
+            handle.db,
+          )
+        ).rows[0].n,
+      )
+    await waitFor('every customer has written', async () => (await customersWritten()) >= o.customers, {
       timeoutMs: 120_000,
       intervalMs: 50,
     })
