@@ -1,10 +1,10 @@
-import { type FormEvent, useId, useLayoutEffect, useRef, useState } from 'react'
+import { type FormEvent, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { post } from '../api.ts'
 import type { Agent, Conversation, User } from '../api-types.ts'
 import { ErrorBox } from '../ui/error-box.tsx'
 import { useAction } from '../ui/server-state.ts'
-import { replaceToken, SuggestionList, tokenAt, useSuggestions } from './suggestions.tsx'
+import { replaceToken, SuggestionList, tokenAt, usePendingCaret, useSuggestions } from './suggestions.tsx'
 import { agentName } from './team.ts'
 
 // A private note (POST /conversations/{id}/notes): only the team sees it, it is never sent to
@@ -24,15 +24,8 @@ export function NoteComposer(props: {
   const [caret, setCaret] = useState(0)
   const [closed, setClosed] = useState(false)
   const box = useRef<HTMLTextAreaElement>(null)
-  // The caret after a picked mention, placed when that text is rendered — before the next key is
-  // handled. (A requestAnimationFrame could run after keys typed meanwhile, moving the caret back
-  // into the middle of what was typed.)
-  const pendingCaret = useRef<number | null>(null)
-  useLayoutEffect(() => {
-    if (pendingCaret.current === null) return
-    box.current?.setSelectionRange(pendingCaret.current, pendingCaret.current)
-    pendingCaret.current = null
-  })
+  // The caret goes after the picked mention.
+  const placeCaret = usePendingCaret(box)
   const action = useAction()
 
   const token = closed ? null : tokenAt(text, caret, '@')
@@ -48,7 +41,7 @@ export function NoteComposer(props: {
     const next = replaceToken(text, token, `@${agentName(agent.email)} `)
     setText(next.text)
     setCaret(next.caret)
-    pendingCaret.current = next.caret
+    placeCaret(next.caret)
   }
   const suggestions = useSuggestions(matches.length, pick, () => setClosed(true))
 

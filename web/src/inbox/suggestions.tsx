@@ -1,4 +1,4 @@
-import { type KeyboardEvent, type ReactNode, useState } from 'react'
+import { type KeyboardEvent, type ReactNode, type RefObject, useLayoutEffect, useRef, useState } from 'react'
 
 // Suggestions under a text box while a token is typed (`/shortcut` in the reply, `@name` in a
 // note): a listbox the arrow keys move through, Enter or Tab picks, Escape closes; the text box
@@ -20,6 +20,25 @@ export function tokenAt(text: string, caret: number, prefix: '/' | '@'): Token |
 export function replaceToken(text: string, token: Token, insert: string): { text: string; caret: number } {
   const next = text.slice(0, token.start) + insert + text.slice(token.end)
   return { text: next, caret: token.start + insert.length }
+}
+
+/**
+ * Puts the focus and the caret back in `box` at `caret` once the text set with the same update
+ * is rendered — before the next key is handled. (A requestAnimationFrame could run after keys
+ * typed meanwhile and move the caret back into the middle of what was typed.) Call the answered
+ * function with the caret right after setting the new text.
+ */
+export function usePendingCaret(box: RefObject<HTMLTextAreaElement | null>): (caret: number) => void {
+  const pending = useRef<number | null>(null)
+  useLayoutEffect(() => {
+    if (pending.current === null) return
+    box.current?.focus()
+    box.current?.setSelectionRange(pending.current, pending.current)
+    pending.current = null
+  })
+  return (caret) => {
+    pending.current = caret
+  }
 }
 
 export type Suggestion = { id: string; label: ReactNode; detail?: ReactNode }

@@ -1,7 +1,7 @@
-import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { type RefObject, useEffect, useState } from 'react'
 import { get, qs } from '../api.ts'
 import type { CannedReply, Conversation } from '../api-types.ts'
-import { replaceToken, type Token, tokenAt } from './suggestions.tsx'
+import { replaceToken, type Token, tokenAt, usePendingCaret } from './suggestions.tsx'
 
 // `/shortcut` in the reply box: the tenant's canned replies whose shortcut starts with what is
 // typed, rendered for this conversation by the server (GET /api/v1/canned-replies?q=&conversation_id=);
@@ -16,16 +16,8 @@ export function useCannedSuggestions(
   const [token, setToken] = useState<Token | null>(null)
   const [items, setItems] = useState<CannedReply[]>([])
   const query = token?.query
-  // The caret after a picked reply, placed (with the focus, which a click on the list took) when
-  // the new text is rendered, before the next key is handled: a requestAnimationFrame could run
-  // after keys typed meanwhile and move the caret back into what was typed.
-  const pendingCaret = useRef<number | null>(null)
-  useLayoutEffect(() => {
-    if (pendingCaret.current === null) return
-    box.current?.focus()
-    box.current?.setSelectionRange(pendingCaret.current, pendingCaret.current)
-    pendingCaret.current = null
-  })
+  // The caret goes after the picked reply (and the focus back, which a click on the list took).
+  const placeCaret = usePendingCaret(box)
 
   useEffect(() => {
     if (query === undefined) {
@@ -60,7 +52,7 @@ export function useCannedSuggestions(
       const next = replaceToken(text, token, reply.rendered ?? reply.body)
       setText(next.text)
       setToken(null)
-      pendingCaret.current = next.caret
+      placeCaret(next.caret)
     },
     close() {
       setToken(null)
