@@ -1,8 +1,9 @@
 # Wahub's image (deploy/README.md). Two stages: the build installs every dependency and builds the
-# dashboard, then drops the development ones; the runtime stage holds only what `wahub` runs,
-# owned by root and run as the unprivileged user `wahub`. Migrations are their own step
-# (`docker compose run --rm migrate`, or `wahub migrate`): `serve` also applies them, but a
-# deployment runs them once before new instances start (expand/contract, deploy/README.md).
+# dashboard and the server's bundle (decision 0115), then drops the development ones; the runtime
+# stage holds only what `wahub` runs, owned by root and run as the unprivileged user `wahub`.
+# Migrations are their own step (`docker compose run --rm migrate`, or `wahub migrate`): `serve`
+# also applies them, but a deployment runs them once before new instances start (expand/contract,
+# deploy/README.md).
 # Test: test/deploy/dockerfile.test.ts runs these same steps in a clean folder.
 
 FROM node:24-bookworm-slim AS build
@@ -10,7 +11,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN node bin/build-web.cjs && npm prune --omit=dev --no-audit --no-fund
+RUN node bin/build-web.cjs && node bin/build-server.cjs && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \

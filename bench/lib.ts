@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import fs from 'node:fs'
@@ -132,17 +132,33 @@ export async function startProcess(
   }
 }
 
-// The Node flags `wahub serve` runs with (bin/wahub.cjs adds them), so the benches measure what
-// `npm start` runs.
-const { serveFlags, serveEnv } = createRequire(import.meta.url)('../bin/node24.cjs') as {
+// The Node flags and environment `wahub serve` runs with (bin/wahub.cjs adds them), and the bundle
+// npm start builds (decision 0115), so the benches measure what `npm start` runs.
+const require = createRequire(import.meta.url)
+const { serveFlags, serveEnv } = require('../bin/node24.cjs') as {
   serveFlags: string[]
   serveEnv(): Record<string, string>
+}
+const { serverEntry } = require('../bin/build-state.cjs') as { serverEntry(): string }
+
+let bundleChecked = false
+/** What `wahub serve` runs: the bundle, built first when stale (WAHUB_FROM_SOURCE=1: the sources). */
+function serveEntry(): string {
+  if (!bundleChecked && process.env.WAHUB_FROM_SOURCE !== '1') {
+    const build = spawnSync(process.execPath, [path.join(root, 'bin/build-server.cjs'), '--if-stale'], {
+      stdio: 'inherit',
+    })
+    if (build.status !== 0)
+      throw new Error('bin/build-server.cjs failed: the bench measures the bundled server')
+    bundleChecked = true
+  }
+  return serverEntry()
 }
 
 export function startWahubServe(env: Record<string, string>, port = 0): Promise<Server> {
   const extra = process.env.BENCH_SERVE_FLAGS?.split(' ').filter(Boolean) ?? []
   return startProcess(
-    [...serveFlags, ...extra, path.join(root, 'src/cli/main.ts'), 'serve'],
+    [...serveFlags, ...extra, serveEntry(), 'serve'],
     { ...serveEnv(), HOST: '127.0.0.1', PORT: String(port), ...env },
     /listening on (http:\/\/\S+)/,
   )

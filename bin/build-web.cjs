@@ -11,23 +11,12 @@ const path = require('node:path')
 const fs = require('node:fs')
 const { spawnSync } = require('node:child_process')
 const { findNode } = require('./node24.cjs')
+const { newestMtime } = require('./build-state.cjs')
 
 const root = path.join(__dirname, '..')
 const web = path.join(root, 'web')
 const built = path.join(web, 'dist', 'index.html')
 const ifStale = process.argv.includes('--if-stale')
-
-function newestMtime(target) {
-  const stat = fs.statSync(target, { throwIfNoEntry: false })
-  if (!stat) return 0
-  if (!stat.isDirectory()) return stat.mtimeMs
-  let newest = stat.mtimeMs
-  for (const entry of fs.readdirSync(target)) {
-    if (entry === 'dist' || entry === 'node_modules') continue
-    newest = Math.max(newest, newestMtime(path.join(target, entry)))
-  }
-  return newest
-}
 
 if (ifStale) {
   const builtAt = fs.statSync(built, { throwIfNoEntry: false })?.mtimeMs ?? 0

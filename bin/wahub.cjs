@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 'use strict'
-// Entry point of the `wahub` command: runs src/cli/main.ts on a Node that strips types.
+// Entry point of the `wahub` command: runs src/cli/main.ts on a Node that strips types — or, for
+// the long-running commands, the bundle npm start builds from it when that is fresh (decision 0115).
 const path = require('node:path')
 const { spawn } = require('node:child_process')
 const { pathToFileURL } = require('node:url')
 const { findNode, missingFlags, serveFlags, serveEnv, compileCacheDir } = require('./node24.cjs')
+const { serverEntry } = require('./build-state.cjs')
 
 const node = findNode()
-const main = path.join(__dirname, '..', 'src', 'cli', 'main.ts')
 const longRunning = ['serve', 'emulator'].includes(process.argv[2])
+const main = longRunning ? serverEntry() : path.join(__dirname, '..', 'src', 'cli', 'main.ts')
 const sameNode = node === process.execPath
 // On another Node (the system one was too old) nothing of this process's flags carries over.
 const flags = !longRunning ? [] : sameNode ? missingFlags(process.execArgv) : serveFlags

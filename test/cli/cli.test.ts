@@ -6,20 +6,21 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, test } from 'node:test'
 import { migrationNames } from '../../src/db/migrate.ts'
-import { runWahub, startWahubProcess, systemNode } from '../helpers/cli.ts'
+import {
+  buildServerBundle,
+  root,
+  runWahub,
+  serverArgv,
+  serverPidOf,
+  startWahubProcess,
+  systemNode,
+} from '../helpers/cli.ts'
 import { createTestDb, testDbKind } from '../helpers/db.ts'
 
 const { serveFlags } = createRequire(import.meta.url)('../../bin/node24.cjs') as { serveFlags: string[] }
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-cli-'))
-}
-
-/** The Node process bin/wahub.cjs started for a long-running command (its only child). */
-function serverPidOf(launcher: number): number {
-  const children = fs.readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/)
-  assert.equal(children.length, 1, `the launcher has one child process (found: ${children.join(', ')})`)
-  return Number(children[0])
 }
 
 describe(`wahub command line (started with ${systemNode})`, () => {
@@ -120,16 +121,62 @@ describe(`wahub command line (started with ${systemNode})`, () => {
           environ.includes(`NODE_COMPILE_CACHE=${compileCache}`),
           `the server runs with Node's compile cache in ${compileCache}`,
         )
-        // Flushed once listening (a server killed later still leaves it for the next start).
+        // Flushed once listening (a server killed later still leaves it for the next start): the
+        // bundle's few files, or the sources' hundreds of modules.
         const cached = fs.readdirSync(compileCache).flatMap((v) => fs.readdirSync(path.join(compileCache, v)))
         assert.ok(
-          cached.length > 100,
+          cached.length > 0,
           `the server's modules are in the compile cache once it listens (${cached.length} entries)`,
         )
       } finally {
         child.kill('SIGTERM')
         const [code] = await once(child, 'exit')
         assert.equal(code, 0, 'serve exits 0 after SIGTERM')
+      }
+    } finally {
+      await pg?.drop()
+      fs.rmSync(cwd, { recursive: true, force: true })
+    }
+  })
+
+  test(`npm start's bundle: the launcher serves from dist/server once built, WAHUB_FROM_SOURCE=1 from the sources (${testDbKind})`, async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+    assert.match(
+      pkg.scripts.prestart,
+      /bin\/build-server\.cjs --if-stale/,
+      'npm start builds the bundle when stale',
+    )
+    buildServerBundle()
+    const bundled = path.join(root, 'dist', 'server', 'main.js')
+    const cwd = tempDir()
+    const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', WAHUB_SANDBOX: 'off' }
+    const pg = testDbKind === 'postgres' ? await createTestDb({ migrate: false }) : undefined
+    if (pg?.databaseUrl) env.DATABASE_URL = pg.databaseUrl
+    try {
+      for (const [fromSource, script] of [
+        ['0', bundled],
+        ['1', path.join(root, 'src', 'cli', 'main.ts')],
+      ]) {
+        const { child, match } = await startWahubProcess(['serve'], /listening on (http:\/\/\S+)/, {
+          cwd,
+          env: { ...env, WAHUB_FROM_SOURCE: fromSource },
+        })
+        try {
+          const argv = serverArgv(child.pid as number)
+          assert.ok(
+            argv.includes(script),
+            `WAHUB_FROM_SOURCE=${fromSource}: the server runs ${script}: ${argv.join(' ')}`,
+          )
+          assert.equal((await fetch(`${match[1]}/healthz`)).status, 200)
+          // A file read beside its module (src/widget) is found from the bundle too.
+          const widget = await fetch(`${match[1]}/widget.js`)
+          assert.equal(widget.status, 200, `/widget.js from ${script}`)
+          assert.match(await widget.text(), /data-key/, `/widget.js from ${script} is the widget's script`)
+        } finally {
+          child.kill('SIGTERM')
+          const [code] = await once(child, 'exit')
+          assert.equal(code, 0, `serve (${script}) exits 0 after SIGTERM`)
+        }
       }
     } finally {
       await pg?.drop()

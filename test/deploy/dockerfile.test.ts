@@ -125,6 +125,10 @@ describe('the Dockerfile, step by step in a clean folder', () => {
       }
     }
     assert.ok(fs.existsSync(path.join(app, 'web', 'dist', 'index.html')), 'the dashboard was built')
+    assert.ok(
+      fs.existsSync(path.join(app, 'dist', 'server', 'main.js')),
+      'the server was bundled (decision 0115): the image runs dist/server/main.js',
+    )
     assert.equal(
       fs.existsSync(path.join(app, 'node_modules', '@biomejs', 'biome')),
       false,

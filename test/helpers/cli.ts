@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runCli } from '../../src/cli/run.ts'
@@ -53,6 +54,30 @@ export function runWahub(
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
+}
+
+/**
+ * Builds the server's bundle (dist/server) unless it is fresh, as `npm start` does before serving
+ * (decision 0115); from then on the launcher runs it for `serve` and `emulator`.
+ */
+export function buildServerBundle(): void {
+  const run = spawnSync(process.execPath, [path.join(root, 'bin', 'build-server.cjs'), '--if-stale'], {
+    encoding: 'utf8',
+  })
+  assert.equal(run.status, 0, `bin/build-server.cjs --if-stale failed:\n${run.stdout}${run.stderr}`)
+  assert.doesNotMatch(run.stderr, /failed/, `the server bundle did not build:\n${run.stderr}`)
+}
+
+/** The Node process bin/wahub.cjs started for a long-running command (its only child). */
+export function serverPidOf(launcher: number): number {
+  const children = fs.readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/)
+  assert.equal(children.length, 1, `the launcher has one child process (found: ${children.join(', ')})`)
+  return Number(children[0])
+}
+
+/** The command line of the server a launcher started. */
+export function serverArgv(launcher: number): string[] {
+  return fs.readFileSync(`/proc/${serverPidOf(launcher)}/cmdline`, 'utf8').split('\0')
 }
 
 /**

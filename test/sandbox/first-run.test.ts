@@ -6,7 +6,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, test } from 'node:test'
 import { connectDb, type DbHandle } from '../../src/db/connect.ts'
-import { runWahub, startWahubProcess, systemNode } from '../helpers/cli.ts'
+import {
+  buildServerBundle,
+  root,
+  runWahub,
+  serverArgv,
+  startWahubProcess,
+  systemNode,
+} from '../helpers/cli.ts'
 import { createTestDb, testDbKind } from '../helpers/db.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -14,7 +21,8 @@ import { waitFor } from '../helpers/wait.ts'
 // launcher) in an empty folder, no configuration. The banner gives the dashboard, the admin's
 // one-time password, the Sandbox's API key and a curl; a simulated customer's message arrives;
 // the printed curl sends a template that is delivered and read; `wahub doctor` is all green;
-// a restart keeps everything.
+// a restart keeps everything. The server runs from the bundle `npm start` builds (decision 0115),
+// so that what a newcomer runs is what this test drives.
 
 function runShell(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -48,6 +56,7 @@ describe(`first run with ${systemNode} (${testDbKind})`, () => {
     const pg = testDbKind === 'postgres' ? await createTestDb({ migrate: false }) : undefined
     if (pg?.databaseUrl) env.DATABASE_URL = pg.databaseUrl
     let db: DbHandle | undefined
+    buildServerBundle()
     try {
       // stdout is a pipe here, as under systemd or Docker: the one-time secrets go to an
       // owner-only file the log names, never to the captured stream (issue 12).
@@ -57,6 +66,9 @@ describe(`first run with ${systemNode} (${testDbKind})`, () => {
         timeoutMs: 60_000,
       })
       try {
+        const bundled = path.join(root, 'dist', 'server', 'main.js')
+        const argv = serverArgv(first.child.pid as number)
+        assert.ok(argv.includes(bundled), `the server runs the bundle ${bundled}: ${argv.join(' ')}`)
         const banner = first.output()
         const url = banner.match(/listening on (http:\/\/\S+)/)?.[1]
         assert.ok(url, banner)

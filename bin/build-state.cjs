@@ -1,0 +1,57 @@
+'use strict'
+// Whether a build output is older than its sources: shared by the dashboard's build
+// (bin/build-web.cjs) and the server's (bin/build-server.cjs, bin/wahub.cjs). Plain CommonJS on
+// purpose, like the other launchers: it must run on an old system Node.
+const path = require('node:path')
+const fs = require('node:fs')
+
+const root = path.join(__dirname, '..')
+
+/** The newest modification time under `target` (a file or a folder), dist and node_modules left out. */
+function newestMtime(target) {
+  const stat = fs.statSync(target, { throwIfNoEntry: false })
+  if (!stat) return 0
+  if (!stat.isDirectory()) return stat.mtimeMs
+  let newest = stat.mtimeMs
+  for (const entry of fs.readdirSync(target)) {
+    if (entry === 'dist' || entry === 'node_modules') continue
+    newest = Math.max(newest, newestMtime(path.join(target, entry)))
+  }
+  return newest
+}
+
+// The server's bundle (decision 0115): dist/server, with a stamp holding the newest modification
+// time of its sources when the build started.
+const serverBundle = path.join(root, 'dist', 'server')
+const serverStamp = path.join(serverBundle, 'sources-mtime')
+const serverSources = () =>
+  Math.max(
+    newestMtime(path.join(root, 'src')),
+    newestMtime(path.join(root, 'package-lock.json')),
+    newestMtime(path.join(root, 'bin', 'bundle-server.mjs')),
+  )
+
+/** The bundled server's entry when dist/server is built from the sources as they are now, else null. */
+function freshServerBundle() {
+  let stamp
+  try {
+    stamp = Number(fs.readFileSync(serverStamp, 'utf8'))
+  } catch {
+    return null
+  }
+  const main = path.join(serverBundle, 'main.js')
+  if (!Number.isFinite(stamp) || !fs.existsSync(main) || serverSources() > stamp) return null
+  return main
+}
+
+/**
+ * What `wahub serve` and `wahub emulator` run: the bundle when it is fresh (npm start builds it),
+ * else the TypeScript sources. WAHUB_FROM_SOURCE=1 always picks the sources.
+ */
+function serverEntry(env = process.env) {
+  const source = path.join(root, 'src', 'cli', 'main.ts')
+  if (env.WAHUB_FROM_SOURCE === '1') return source
+  return freshServerBundle() ?? source
+}
+
+module.exports = { newestMtime, serverBundle, serverStamp, serverSources, freshServerBundle, serverEntry }
