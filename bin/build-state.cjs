@@ -31,15 +31,18 @@ const serverSources = () =>
     newestMtime(path.join(root, 'bin', 'bundle-server.mjs')),
   )
 
-/** The bundled server's entry when dist/server is built from the sources as they are now, else null. */
-function freshServerBundle() {
+/**
+ * The bundled server's entry when `dir` (dist/server) holds a whole bundle built from the sources
+ * as they are now, else null: no stamp (a build not finished), no main.js, or a source newer.
+ */
+function freshServerBundle(dir = serverBundle) {
   let stamp
   try {
-    stamp = Number(fs.readFileSync(serverStamp, 'utf8'))
+    stamp = Number(fs.readFileSync(path.join(dir, path.basename(serverStamp)), 'utf8'))
   } catch {
     return null
   }
-  const main = path.join(serverBundle, 'main.js')
+  const main = path.join(dir, 'main.js')
   if (!Number.isFinite(stamp) || !fs.existsSync(main) || serverSources() > stamp) return null
   return main
 }
