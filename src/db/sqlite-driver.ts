@@ -54,10 +54,11 @@ export function openSqlite(
   // to WAL needs a lock that another process opening the same file (`wahub migrate` beside
   // `wahub serve`) may hold for a moment, and nothing else runs on this thread yet.
   raw.exec('PRAGMA busy_timeout = 5000')
-  // A 32 MiB page cache (SQLite's default is 2 MiB, filled only as pages are read): a search
-  // answered from its 2,000 newest hits reads that many rows scattered over the newest tens of
-  // thousands of messages; from the cache rather than the OS, a third of the time (decision 0086).
-  raw.exec('PRAGMA cache_size = -32768')
+  // An 8 MiB page cache (SQLite's default is 2 MiB, filled only as pages are read). More buys
+  // little: in WAL mode a connection empties its cache whenever another one has committed since
+  // its last transaction, which the answering and webhook threads' connections do to each other
+  // several times a second, while RSS keeps the cache's high-water mark (decision 0116).
+  raw.exec('PRAGMA cache_size = -8192')
   if (!options.readOnly) {
     raw.exec('PRAGMA journal_mode = WAL')
     raw.exec('PRAGMA synchronous = NORMAL')
