@@ -112,8 +112,10 @@ describe(`bad input is answered clearly (${testDbKind})`, () => {
         .executeTakeFirst(),
     )
     assert.ok((row.outcome_reason ?? '').length <= 500, `reason is ${row.outcome_reason?.length} characters`)
-    const line = h.logLines().find((l) => l.includes('"webhook rejected"'))
-    assert.ok(line, 'the rejection is logged')
+    // The webhook thread's log lines reach the process's log through a message, after its commit.
+    const line = await waitFor('the rejection to be logged', () =>
+      h.logLines().find((l) => l.includes('"webhook rejected"')),
+    )
     assert.ok(line.length < 2000, `the log line is ${line.length} characters`)
   })
 
