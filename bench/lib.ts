@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import fs from 'node:fs'
@@ -139,20 +139,14 @@ const { serveFlags, serveEnv } = require('../bin/node24.cjs') as {
   serveFlags: string[]
   serveEnv(): Record<string, string>
 }
-const { serverEntry } = require('../bin/build-state.cjs') as { serverEntry(): string }
+const { ensureServerBundle } = require('../bin/build-state.cjs') as { ensureServerBundle(): string }
 
-let bundleChecked = false
+let bundled: string | undefined
 /** What `wahub serve` runs: the bundle, built first when stale (WAHUB_FROM_SOURCE=1: the sources). */
 function serveEntry(): string {
-  if (!bundleChecked && process.env.WAHUB_FROM_SOURCE !== '1') {
-    const build = spawnSync(process.execPath, [path.join(root, 'bin/build-server.cjs'), '--if-stale'], {
-      stdio: 'inherit',
-    })
-    if (build.status !== 0)
-      throw new Error('bin/build-server.cjs failed: the bench measures the bundled server')
-    bundleChecked = true
-  }
-  return serverEntry()
+  if (process.env.WAHUB_FROM_SOURCE === '1') return path.join(root, 'src/cli/main.ts')
+  bundled ??= ensureServerBundle()
+  return bundled
 }
 
 export function startWahubServe(env: Record<string, string>, port = 0): Promise<Server> {

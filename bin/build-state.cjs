@@ -4,6 +4,7 @@
 // purpose, like the other launchers: it must run on an old system Node.
 const path = require('node:path')
 const fs = require('node:fs')
+const { spawnSync } = require('node:child_process')
 
 const root = path.join(__dirname, '..')
 
@@ -57,4 +58,29 @@ function serverEntry(env = process.env) {
   return freshServerBundle() ?? source
 }
 
-module.exports = { newestMtime, serverBundle, serverStamp, serverSources, freshServerBundle, serverEntry }
+/**
+ * Builds dist/server unless it is fresh (`bin/build-server.cjs --if-stale`, as npm start does) and
+ * answers its entry; throws with the build's output when there is still no fresh bundle (the
+ * build only warns then, so its exit status cannot tell).
+ */
+function ensureServerBundle() {
+  const run = spawnSync(process.execPath, [path.join(__dirname, 'build-server.cjs'), '--if-stale'], {
+    encoding: 'utf8',
+  })
+  const main = freshServerBundle()
+  if (!main)
+    throw new Error(
+      `The server bundle could not be built (bin/build-server.cjs):\n${run.stdout}${run.stderr}`,
+    )
+  return main
+}
+
+module.exports = {
+  newestMtime,
+  serverBundle,
+  serverStamp,
+  serverSources,
+  freshServerBundle,
+  serverEntry,
+  ensureServerBundle,
+}

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { runCli } from '../../src/cli/run.ts'
 
 export const root = path.join(import.meta.dirname, '..', '..')
 export const launcher = path.join(root, 'bin', 'wahub.cjs')
+const { ensureServerBundle } = createRequire(import.meta.url)('../../bin/build-state.cjs') as {
+  ensureServerBundle(): string
+}
 
 /**
  * The Node a user would type `wahub` with: the system's (often older than 22.18, which the
@@ -60,13 +64,7 @@ export function runWahub(
  * Builds the server's bundle (dist/server) unless it is fresh, as `npm start` does before serving
  * (decision 0115); from then on the launcher runs it for `serve` and `emulator`.
  */
-export function buildServerBundle(): void {
-  const run = spawnSync(process.execPath, [path.join(root, 'bin', 'build-server.cjs'), '--if-stale'], {
-    encoding: 'utf8',
-  })
-  assert.equal(run.status, 0, `bin/build-server.cjs --if-stale failed:\n${run.stdout}${run.stderr}`)
-  assert.doesNotMatch(run.stderr, /failed/, `the server bundle did not build:\n${run.stderr}`)
-}
+export const buildServerBundle: () => string = ensureServerBundle
 
 /** The Node process bin/wahub.cjs started for a long-running command (its only child). */
 export function serverPidOf(launcher: number): number {
