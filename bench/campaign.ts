@@ -14,11 +14,11 @@ import { cpuMs, machine, printTable, rssMb, type Server, startWahubServe, watchR
 // SPEC §11 campaigns (issue 18): one campaign of N recipients on one number capped at 1,000 msg/s
 // by the emulator (this process, real HTTP), `wahub serve` a child process. Reported: time from
 // launch to the first accepted send (bulk enqueue), the sustained rate over the steady window vs
-// the cap, 130429 answers, the server's peak RSS, and from the emulator's ledger the recipients
-// sent twice (duplicates) and never (missing). The second case kills the server with SIGKILL when
-// half the recipients have been accepted, restarts it on the same database and lets the campaign
-// finish: duplicates must stay 0 (a request in flight at the kill is `unknown`, never resent;
-// those are reported, not counted missing).
+// the cap, 130429 answers, the server's peak RSS and its threads' V8 heaps, and from the
+// emulator's ledger the recipients sent twice (duplicates) and never (missing). The second case
+// kills the server with SIGKILL when half the recipients have been accepted, restarts it on the
+// same database and lets the campaign finish: duplicates must stay 0 (a request in flight at the
+// kill is `unknown`, never resent; those are reported, not counted missing).
 //   BENCH_RECIPIENTS=100000 node bench/campaign.ts                  SQLite (default 5,000)
 //   BENCH_RECIPIENTS=100000 DATABASE_URL=postgres://… node bench/campaign.ts
 //   BENCH_CASES=run,kill picks cases.
@@ -214,6 +214,7 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
     let peak = 0
     let lastView = 0
     let heap = { used: 0, total: 0, external: 0 }
+    let threadsPeak = { sum: 0, text: '' }
     for (;;) {
       await new Promise((r) => setTimeout(r, 250))
       const ok = sends.read().filter((e) => e.status === 200)
@@ -233,6 +234,7 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
       const view = await call(server, p.apiKey, 'GET', `/api/v1/campaigns/${campaign.id}`)
       const m = await memoryOf(server)
       if (m.total >= heap.total) heap = m
+      if (m.threadsSum >= threadsPeak.sum) threadsPeak = { sum: m.threadsSum, text: m.threads }
       if ((view.campaign as { status: string }).status === 'completed') break
       if (Date.now() - t0 > recipients * 20 + 120_000)
         throw new Error('the campaign did not complete in time')
@@ -303,6 +305,7 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
       'unknown (in flight at kill)': unknown,
       'RSS MB idle / import+launch / sending': `${idleRss} / ${setupRss} / ${peak}`,
       'heap used / total / external MB (at the largest heap)': `${heap.used} / ${heap.total} / ${heap.external}`,
+      'V8 heap total MB: main / webhooks / checkpoint (at the largest sum)': threadsPeak.text,
       'issue 18 bars': misses.length === 0 ? 'all met' : `not met: ${misses.join(', ')}`,
       'load (1 min)': os.loadavg()[0].toFixed(2),
     }
@@ -313,18 +316,32 @@ async function runCase(emulator: Emulator, kill: boolean): Promise<Record<string
 
 const metricsToken = randomBytes(16).toString('hex')
 
-/** The server's own view of its memory (MB): V8 heap used / total, external (Buffers, SQLite). */
-async function memoryOf(server: Server): Promise<{ used: number; total: number; external: number }> {
+/**
+ * The server's own view of its memory (MB): the main thread's V8 heap used / total, external
+ * (Buffers, SQLite), and every thread's V8 heap total (`wahub_thread_heap_bytes`).
+ */
+async function memoryOf(
+  server: Server,
+): Promise<{ used: number; total: number; external: number; threads: string; threadsSum: number }> {
   const res = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/metrics`, {
     headers: { authorization: `Bearer ${metricsToken}` },
   })
   const text = await res.text()
   const mb = (name: string) =>
     Math.round(Number(text.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? Number.NaN) / 1048576)
+  const threads = ['main', 'webhooks', 'sqlite_checkpoint'].map(
+    (t) =>
+      Number(
+        text.match(new RegExp(`^wahub_thread_heap_bytes\\{thread="${t}",kind="total"\\} (\\S+)`, 'm'))?.[1] ??
+          Number.NaN,
+      ) / 1048576,
+  )
   return {
     used: mb('nodejs_heap_size_used_bytes'),
     total: mb('nodejs_heap_size_total_bytes'),
     external: mb('nodejs_external_memory_bytes'),
+    threads: threads.map((n) => (Number.isNaN(n) ? '-' : String(Math.round(n)))).join(' / '),
+    threadsSum: threads.reduce((a, n) => a + (Number.isNaN(n) ? 0 : n), 0),
   }
 }
 

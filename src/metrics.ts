@@ -1,3 +1,5 @@
+import { getHeapStatistics } from 'node:v8'
+import type { Worker } from 'node:worker_threads'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 // One registry per Wahub instance (not prom-client's global), so tests can run several apps in
@@ -105,4 +107,50 @@ export function createMetrics(sources: MetricsSources = {}) {
       registers: [registry],
     }),
   }
+}
+
+/** A thread's V8 heap in bytes: what its objects use, and what the heap holds from the system. */
+export type ThreadHeap = { used: number; total: number }
+
+/** A worker thread's V8 heap; undefined when no thread runs or it is ending. */
+export async function threadHeap(worker: Worker | undefined): Promise<ThreadHeap | undefined> {
+  if (!worker) return undefined
+  try {
+    const h = await worker.getHeapStatistics()
+    return { used: h.used_heap_size, total: h.total_heap_size }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * /metrics: every thread's V8 heap (`wahub_thread_heap_bytes{thread, kind}`): the main thread's
+ * and the worker threads' — each thread has a heap of its own, and together they are most of the
+ * process's memory (docs/PERFORMANCE.md).
+ */
+export function registerThreadHeapGauge(
+  metrics: Metrics,
+  threads: Record<string, { heap(): Promise<ThreadHeap | undefined> } | undefined>,
+): void {
+  new Gauge({
+    name: 'wahub_thread_heap_bytes',
+    help: 'V8 heap of each thread (main, webhooks, sqlite_checkpoint), by kind: used by objects, or total held',
+    labelNames: ['thread', 'kind'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset()
+      const main = getHeapStatistics()
+      const heaps: (readonly [string, ThreadHeap | undefined])[] = [
+        ['main', { used: main.used_heap_size, total: main.total_heap_size }],
+        ...(await Promise.all(
+          Object.entries(threads).map(async ([name, owner]) => [name, await owner?.heap()] as const),
+        )),
+      ]
+      for (const [thread, heap] of heaps) {
+        if (!heap) continue
+        this.set({ thread, kind: 'used' }, heap.used)
+        this.set({ thread, kind: 'total' }, heap.total)
+      }
+    },
+  })
 }

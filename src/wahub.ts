@@ -28,7 +28,7 @@ import type { JobHandler, JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
 import { createRateLanes, type RateLanes } from './messaging/rate-lanes.ts'
 import { createSendWorker, type SendWorker } from './messaging/send-worker.ts'
-import { createMetrics, type Metrics } from './metrics.ts'
+import { createMetrics, type Metrics, registerThreadHeapGauge } from './metrics.ts'
 import { ensureFirstAdmin } from './sandbox/first-admin.ts'
 import { type Sandbox, startSandbox } from './sandbox/sandbox.ts'
 import type { Welcome } from './sandbox/welcome.ts'
@@ -221,6 +221,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       analytics: options.workers !== false ? { onTally: (t) => countFoldTally(metrics, t) } : undefined,
       walAutocheckpointPages: checkpointer ? fallbackAutocheckpointPages : undefined,
     })
+    registerThreadHeapGauge(metrics, { webhooks: processor, sqlite_checkpoint: checkpointer })
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
       concurrency: handle.caps.multiProcess ? 4 : 2,

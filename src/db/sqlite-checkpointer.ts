@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { Gauge } from 'prom-client'
 import type { Logger } from '../log.ts'
-import type { Metrics } from '../metrics.ts'
+import { type Metrics, type ThreadHeap, threadHeap } from '../metrics.ts'
 
 // SQLite in WAL mode appends each commit's pages to the WAL; a checkpoint copies them back into
 // the database file and syncs it. By default the connection whose commit takes the WAL past
@@ -38,6 +38,8 @@ export type SqliteCheckpointer = {
   progress(): CheckpointProgress
   /** Times the thread was started again after it failed. */
   readonly restarts: number
+  /** The thread's V8 heap (/metrics), or undefined while no thread runs. */
+  heap(): Promise<ThreadHeap | undefined>
   stop(): Promise<void>
 }
 
@@ -85,6 +87,7 @@ export function startSqliteCheckpointer(
     get restarts() {
       return restarts
     },
+    heap: () => threadHeap(worker),
     async stop() {
       stopping = true
       clearTimeout(restartTimer)

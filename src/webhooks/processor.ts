@@ -6,6 +6,7 @@ import type { FoldTally } from '../analytics/rollup.ts'
 import type { ConnectOptions, DbHandle } from '../db/connect.ts'
 import { releaseLocks } from '../jobs/jobs-repo.ts'
 import type { Logger } from '../log.ts'
+import { type ThreadHeap, threadHeap } from '../metrics.ts'
 import type { IntakeWriter } from './intake-batcher.ts'
 import { packIntakeBatch } from './sqlite-intake.ts'
 
@@ -85,6 +86,8 @@ export type WebhookProcessor = {
   nudge(): void
   /** Folds the analytics rollups up to now on the thread (tests, reports); needs `analytics`. */
   foldNow(): Promise<void>
+  /** The thread's V8 heap (/metrics), or undefined while no thread runs. */
+  heap(): Promise<ThreadHeap | undefined>
   /** Stops claiming, lets running batches finish, closes the thread's connection. */
   stop(): Promise<void>
   /** Past the shutdown deadline: ends the thread now (the caller releases its jobs' locks). */
@@ -284,6 +287,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
         current.postMessage({ type: 'fold', seq: id } satisfies ToProcessor)
       })
     },
+    heap: () => threadHeap(worker),
     stop,
     async terminate() {
       stopping ??= Promise.resolve()
