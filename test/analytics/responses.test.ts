@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { testDbKind } from '../helpers/db.ts'
-import { customerWrites, joao, lucia, type SendWorld, sendOk, startSendWorld } from '../messaging/helpers.ts'
+import {
+  customerWrites,
+  joao,
+  lucia,
+  type SendWorld,
+  sendOk,
+  startSendWorld,
+  waitStatus,
+} from '../messaging/helpers.ts'
 
 // Time to first response and to resolution from the team inbox's status changes, and opt-outs
 // (decision 0047): after a scripted run — customers writing, the business answering, agents
@@ -30,8 +38,9 @@ describe(`analytics: first response, resolution and opt-outs (${testDbKind})`, (
     assert.equal(res.status, 200, `setting ${waId}'s conversation ${status}: ${res.text}`)
   }
 
+  const answers: string[] = []
   async function answer(waId: string, body: string) {
-    await sendOk(w, { to: waId, type: 'text', text: { body } })
+    answers.push((await sendOk(w, { to: waId, type: 'text', text: { body } })).id)
   }
 
   before(async () => {
@@ -49,6 +58,9 @@ describe(`analytics: first response, resolution and opt-outs (${testDbKind})`, (
     await customerWrites(w, joao, w.pnid, 'STOP')
     await customerWrites(w, joao, w.pnid, 'please stop the noise outside your shop')
     await setStatus(joao, 'resolved')
+    // The emulator reports each answer delivered, then read, a moment after the send: the fold
+    // waits for the last status, or a later fold would count one the first had not seen.
+    for (const id of answers) await waitStatus(w, id, 'read')
     await w.h.wahub.rollups?.foldNow()
   })
   after(async () => {
