@@ -132,15 +132,18 @@ describe(`jobs table (${testDbKind})`, () => {
   })
 
   test('a lock older than the lock timeout is reclaimed (its worker died)', async () => {
-    const now = Date.now()
     await enqueueJob(db.db, 'system.noop', {})
-    await claimJobs(db.db, db.caps, {
+    // The clock is read after the job is queued: it is due from the moment it was queued, and a
+    // claim dated earlier (a busy machine crossing a millisecond) would not see it.
+    const now = Date.now()
+    const taken = await claimJobs(db.db, db.caps, {
       kinds: ['system.noop'],
       workerId: 'dead',
       limit: 1,
       lockTimeoutMs: 1000,
       now,
     })
+    assert.equal(taken.length, 1, 'the worker that will die claims the job')
     const early = await claimJobs(db.db, db.caps, {
       kinds: ['system.noop'],
       workerId: 'w2',
