@@ -134,7 +134,7 @@ export function registerThreadHeapGauge(
 ): void {
   new Gauge({
     name: 'wahub_thread_heap_bytes',
-    help: 'V8 heap of each thread (main, webhooks, sqlite_checkpoint), by kind: used by objects, or total held',
+    help: 'V8 heap of each thread (main, webhooks), by kind: used by objects, or total held',
     labelNames: ['thread', 'kind'] as const,
     registers: [metrics.registry],
     async collect() {

@@ -11,10 +11,10 @@ import type { Config } from './config.ts'
 import { connectDb, type DbHandle } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import {
+  type CheckpointCells,
+  checkpointCells,
   fallbackAutocheckpointPages,
   registerCheckpointGauges,
-  type SqliteCheckpointer,
-  startSqliteCheckpointer,
 } from './db/sqlite-checkpointer.ts'
 import { startCallbackPump } from './delivery/callbacks.ts'
 import { createCallbackDeliverJob } from './delivery/deliver-job.ts'
@@ -69,8 +69,8 @@ export type Wahub = {
   sandbox: Sandbox | undefined
   /** Keeps the analytics rollups in step with the messages (with the workers). */
   rollups: RollupPump | undefined
-  /** SQLite: the thread that checkpoints the WAL (db/sqlite-checkpointer.ts); none on PostgreSQL. */
-  checkpointer: SqliteCheckpointer | undefined
+  /** SQLite: the WAL checkpoints' progress (db/sqlite-checkpointer.ts; they run on the webhook thread); none on PostgreSQL. */
+  checkpoints: CheckpointCells | undefined
   close(): Promise<void>
 }
 
@@ -113,7 +113,7 @@ type Started = {
   pump: { stop(): Promise<void> } | undefined
   rollups: RollupPump | undefined
   sandbox: Sandbox | undefined
-  checkpointer: SqliteCheckpointer | undefined
+  checkpoints: CheckpointCells | undefined
 }
 
 /** Stops taking work and lets what is in flight finish: requests, intake batches, jobs. */
@@ -135,8 +135,6 @@ async function drain(started: Started): Promise<void> {
   await started.processor?.stop()
   await started.runner.stop()
   await started.rejections.stop()
-  // Last: the writers above are done; closing the database checkpoints what is left.
-  await started.checkpointer?.stop()
 }
 
 export async function startWahub(config: Config, options: StartOptions): Promise<Wahub> {
@@ -149,7 +147,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
   let processor: WebhookProcessor | undefined
   let rejections: RejectionRecorder | undefined
   let sandbox: Sandbox | undefined
-  let checkpointer: SqliteCheckpointer | undefined
+  let checkpoints: CheckpointCells | undefined
   try {
     const { applied } = await migrateToLatest(handle)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
@@ -159,11 +157,11 @@ export async function startWahub(config: Config, options: StartOptions): Promise
 
     const metrics = createMetrics({ webhookBacklog: () => webhookBacklog(handle.db) })
     registerDbGauges(metrics, handle.db)
-    // SQLite: the WAL is checkpointed on a thread of its own, not inside the commits of the
-    // threads that answer, send and process (decision 0107).
+    // SQLite: the WAL is checkpointed on a timer, not inside the commits of the threads that
+    // answer, send and process (decision 0107); the timer runs on the webhook thread (0117).
     if (!handle.caps.multiProcess) {
-      checkpointer = startSqliteCheckpointer(handle.location, { log: log.child({ component: 'sqlite' }) })
-      registerCheckpointGauges(metrics, checkpointer)
+      checkpoints = checkpointCells()
+      registerCheckpointGauges(metrics, checkpoints)
       await sql.raw(`pragma wal_autocheckpoint = ${fallbackAutocheckpointPages}`).execute(handle.db)
     }
     const graph = createGraphClient()
@@ -219,9 +217,9 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       onWrongApp: () => metrics.webhookWrongApp.inc(),
       // The analytics fold runs on the webhook thread (decision 0092); its counts come back here.
       analytics: options.workers !== false ? { onTally: (t) => countFoldTally(metrics, t) } : undefined,
-      walAutocheckpointPages: checkpointer ? fallbackAutocheckpointPages : undefined,
+      checkpoints: checkpoints && { shared: checkpoints.shared },
     })
-    registerThreadHeapGauge(metrics, { webhooks: processor, sqlite_checkpoint: checkpointer })
+    registerThreadHeapGauge(metrics, { webhooks: processor })
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
       concurrency: handle.caps.multiProcess ? 4 : 2,
@@ -296,7 +294,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       pump,
       rollups,
       sandbox,
-      checkpointer,
+      checkpoints,
     }
     let closing: Promise<void> | undefined
     return {
@@ -318,7 +316,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       welcome,
       sandbox,
       rollups,
-      checkpointer,
+      checkpoints,
       close() {
         closing ??= (async () => {
           // Past the deadline (SIGTERM → WAHUB_SHUTDOWN_TIMEOUT_MS), what is still running is let
@@ -356,7 +354,6 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await runner?.stop().catch(() => {})
     await sendWorker?.stop().catch(() => {})
     await rejections?.stop().catch(() => {})
-    await checkpointer?.stop().catch(() => {})
     if (!options.handle) await handle.close().catch(() => {})
     throw err
   }

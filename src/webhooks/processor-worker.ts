@@ -7,6 +7,7 @@ import type { LogLevel } from '../config.ts'
 import { connectDb, type DbHandle } from '../db/connect.ts'
 import { sqliteCapabilities } from '../db/dialect.ts'
 import type { Database } from '../db/schema.ts'
+import { fallbackAutocheckpointPages, startCheckpoints } from '../db/sqlite-checkpointer.ts'
 import { openSqlite } from '../db/sqlite-driver.ts'
 import { jobsEnqueuedForOthers } from '../jobs/jobs-repo.ts'
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts'
@@ -32,7 +33,9 @@ import { createIntakeCommit } from './sqlite-intake.ts'
 //      proportion to how busy the thread that answers Meta is (its event-loop utilisation, shared
 //      through `init.busy`): processing takes the CPU the intake leaves, never the other way round;
 //   3. folds the analytics rollups (analytics/rollup-pump.ts) in pages of `foldPageSize` messages,
-//      paced like processing (decision 0092).
+//      paced like processing (decision 0092);
+//   4. on SQLite, checkpoints the WAL every 200 ms between its transactions (db/sqlite-checkpointer.ts,
+//      decisions 0107 and 0117).
 // Log lines and counters go to the main thread, which writes them through its own logger and metrics.
 
 const init = workerData as ProcessorInit
@@ -55,10 +58,16 @@ const log = createLogger(
 
 let handle: DbHandle
 let intake: ReturnType<typeof createIntakeCommit> | undefined
+let checkpoints: { stop(): void } | undefined
 if (init.sqliteFile) {
-  const database = openSqlite(init.sqliteFile, { autocheckpointPages: init.walAutocheckpointPages })
+  // With the timer's checkpoints on, this connection's commits checkpoint only as a fallback.
+  const database = openSqlite(init.sqliteFile, {
+    autocheckpointPages: init.checkpoints ? fallbackAutocheckpointPages : undefined,
+  })
   // Prepared now: a database that cannot take the intake's rows fails the thread at once.
   intake = createIntakeCommit(database.raw)
+  if (init.checkpoints)
+    checkpoints = startCheckpoints(database.raw, init.checkpoints.shared, init.checkpoints.intervalMs)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   handle = {
     db,
@@ -71,7 +80,8 @@ if (init.sqliteFile) {
   handle = await connectDb({ ...init.connect, poolSize: init.poolSize })
 }
 
-const process = createWebhookProcessJob({
+// Not named `process`: that would hide Node's `process` from everything below in this module.
+const processEvents = createWebhookProcessJob({
   db: handle.db,
   caps: handle.caps,
   onDeadlock: () => send({ type: 'deadlock' }),
@@ -99,7 +109,7 @@ const paced: JobHandler<'webhook.process'> = async ({ eventIds }, ctx) => {
   const enqueuedBefore = jobsEnqueuedForOthers()
   try {
     for (let i = 0; i < eventIds.length; i += processingChunk) {
-      await process({ eventIds: eventIds.slice(i, i + processingChunk) }, ctx)
+      await processEvents({ eventIds: eventIds.slice(i, i + processingChunk) }, ctx)
       await pace()
     }
     return undefined
@@ -165,6 +175,7 @@ port.on('message', async (message: ToProcessor) => {
   else if (message.type === 'stop') {
     await runner?.stop()
     await rollups?.stop()
+    checkpoints?.stop()
     await handle.close()
     send({ type: 'stopped' })
     port.close()

@@ -54,8 +54,8 @@ export type ProcessorInit = {
   concurrency: number
   /** Int32 [0]: the answering thread's event-loop utilisation in thousandths. */
   busy: SharedArrayBuffer
-  /** SQLite: the thread's connection checkpoints only past this WAL size (db/sqlite-checkpointer.ts). */
-  walAutocheckpointPages?: number
+  /** SQLite: the thread checkpoints the WAL on a timer, progress in `shared` (db/sqlite-checkpointer.ts). */
+  checkpoints?: { shared: SharedArrayBuffer; intervalMs?: number }
 }
 
 export type ToProcessor =
@@ -107,8 +107,11 @@ export type ProcessorOptions = {
   concurrency?: number
   /** Runs the analytics fold on the thread once processing starts; each page's tally comes here. */
   analytics?: { onTally(t: FoldTally): void }
-  /** SQLite: the WAL size at which the thread's own commits checkpoint (a checkpoint thread runs). */
-  walAutocheckpointPages?: number
+  /**
+   * SQLite: checkpoint the WAL on the thread, between its transactions (decision 0117), progress
+   * in `shared` (db/sqlite-checkpointer.ts); absent: the connection checkpoints in its commits.
+   */
+  checkpoints?: { shared: SharedArrayBuffer; intervalMs?: number }
 }
 
 const pinoLevels: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
@@ -177,7 +180,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       workerId,
       concurrency: options.concurrency ?? (sqliteFile ? 2 : 4),
       busy: busy.buffer,
-      walAutocheckpointPages: options.walAutocheckpointPages,
+      checkpoints: sqliteFile ? options.checkpoints : undefined,
     }
     const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
     const ownWaiting: Waiting = new Map()
