@@ -28,12 +28,13 @@ function findNode() {
 
 // V8 grows its young generation to 64 MB+ under a high allocation rate. Capped at 4 MB a
 // semi-space (each thread's young generation ~8 MB instead of ~17 MB at 8 MB), a campaign of
-// 100,000 on PostgreSQL peaks 15-25 MB lower at the same rate (decision 0114). And V8
+// 100,000 on PostgreSQL peaked 15-25 MB lower at the same rate (decision 0114); 2 MB, with one
+// malloc arena and a smaller statement cache, brought SQLite's under 250 MB (decision 0118). And V8
 // lets the old generation grow to about twice the live heap before a full GC: at 5,000
 // webhooks/s that took RSS from 200 to 265 MB; growing by 30% at most holds it near 205 MB
 // with no throughput lost (bench/ingest.ts; docs/PERFORMANCE.md). Neither is a hard limit.
 // Heap flags can only be set when Node starts.
-const serveFlags = ['--max-semi-space-size=4', '--heap-growing-percent=30']
+const serveFlags = ['--max-semi-space-size=2', '--heap-growing-percent=30']
 
 // Two settings of the environment `wahub serve` runs in (docs/decisions/0110-compile-cache-and-malloc-arenas.md):
 // - NODE_COMPILE_CACHE: type stripping loads a WebAssembly TypeScript parser, about 17 MB of
@@ -41,8 +42,10 @@ const serveFlags = ['--max-semi-space-size=4', '--heap-growing-percent=30']
 //   compile cache a module stripped and compiled once is read back from disk, so from the second
 //   start on the same code the parser is never loaded (and start-up is faster). The cache is keyed
 //   by file content and Node version; a folder that cannot be written only turns it off.
-// - MALLOC_ARENA_MAX=2: glibc gives each busy thread its own malloc arena (up to 8 per core), each
-//   holding freed memory of its own; two arenas took ~35 MB off the campaign bench's peak RSS.
+// - MALLOC_ARENA_MAX=1: glibc gives each busy thread its own malloc arena (up to 8 per core), each
+//   holding freed memory of its own; two arenas took ~35 MB off the campaign bench's peak RSS
+//   (decision 0110), one arena more with 0118's other settings (each thread keeps its own small
+//   cache of freed chunks, so the one arena's lock is rarely taken).
 //   glibc reads it when the process starts, so it applies to a server started by this launcher
 //   (or with it set in its environment, as `npm start` and the Dockerfile do).
 function compileCacheDir() {
@@ -58,7 +61,7 @@ function compileCacheDir() {
 
 /** The environment `wahub serve` runs with, on top of the caller's (which wins). */
 function serveEnv(env = process.env) {
-  return { NODE_COMPILE_CACHE: compileCacheDir(), MALLOC_ARENA_MAX: '2', ...env }
+  return { NODE_COMPILE_CACHE: compileCacheDir(), MALLOC_ARENA_MAX: '1', ...env }
 }
 
 function missingFlags(execArgv) {

@@ -113,7 +113,10 @@ describe(`wahub command line (started with ${systemNode})`, () => {
         // The launcher runs the server in a child with the memory settings of bin/node24.cjs.
         const server = serverPidOf(child.pid as number)
         const environ = fs.readFileSync(`/proc/${server}/environ`, 'utf8').split('\0')
-        assert.ok(environ.includes('MALLOC_ARENA_MAX=2'), 'the server runs with two malloc arenas')
+        assert.ok(
+          environ.includes('MALLOC_ARENA_MAX=1'),
+          'the server runs with one malloc arena (decision 0118)',
+        )
         const argv = fs.readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')
         for (const flag of serveFlags)
           assert.ok(argv.includes(flag), `the server runs with ${flag} (bin/node24.cjs): ${argv.join(' ')}`)
