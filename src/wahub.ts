@@ -217,7 +217,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       onWrongApp: () => metrics.webhookWrongApp.inc(),
       // The analytics fold runs on the webhook thread (decision 0092); its counts come back here.
       analytics: options.workers !== false ? { onTally: (t) => countFoldTally(metrics, t) } : undefined,
-      checkpoints: checkpoints && { shared: checkpoints.shared },
+      checkpointCells: checkpoints?.shared,
     })
     registerThreadHeapGauge(metrics, { webhooks: processor })
     const intake = createIntakeBatcher(db, {

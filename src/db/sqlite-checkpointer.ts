@@ -93,15 +93,15 @@ export function startCheckpoints(
     cells[2] = Date.now()
     cells[4]++
   }
-  const timer = setInterval(() => {
+  // A run already waiting for a transaction's end is not asked for twice.
+  const due = () => {
     if (!waiting) run()
-  }, intervalMs)
+  }
+  const timer = setInterval(due, intervalMs)
   // The timer must not keep a thread alive that is otherwise done.
   timer.unref()
   return {
-    run: () => {
-      if (!waiting) run()
-    },
+    run: due,
     stop() {
       stopped = true
       clearInterval(timer)

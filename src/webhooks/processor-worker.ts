@@ -62,12 +62,11 @@ let checkpoints: { stop(): void } | undefined
 if (init.sqliteFile) {
   // With the timer's checkpoints on, this connection's commits checkpoint only as a fallback.
   const database = openSqlite(init.sqliteFile, {
-    autocheckpointPages: init.checkpoints ? fallbackAutocheckpointPages : undefined,
+    autocheckpointPages: init.checkpointCells ? fallbackAutocheckpointPages : undefined,
   })
   // Prepared now: a database that cannot take the intake's rows fails the thread at once.
   intake = createIntakeCommit(database.raw)
-  if (init.checkpoints)
-    checkpoints = startCheckpoints(database.raw, init.checkpoints.shared, init.checkpoints.intervalMs)
+  if (init.checkpointCells) checkpoints = startCheckpoints(database.raw, init.checkpointCells)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   handle = {
     db,

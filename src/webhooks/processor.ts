@@ -54,8 +54,8 @@ export type ProcessorInit = {
   concurrency: number
   /** Int32 [0]: the answering thread's event-loop utilisation in thousandths. */
   busy: SharedArrayBuffer
-  /** SQLite: the thread checkpoints the WAL on a timer, progress in `shared` (db/sqlite-checkpointer.ts). */
-  checkpoints?: { shared: SharedArrayBuffer; intervalMs?: number }
+  /** SQLite: the thread checkpoints the WAL on a timer, progress in these cells (db/sqlite-checkpointer.ts). */
+  checkpointCells?: SharedArrayBuffer
 }
 
 export type ToProcessor =
@@ -109,9 +109,9 @@ export type ProcessorOptions = {
   analytics?: { onTally(t: FoldTally): void }
   /**
    * SQLite: checkpoint the WAL on the thread, between its transactions (decision 0117), progress
-   * in `shared` (db/sqlite-checkpointer.ts); absent: the connection checkpoints in its commits.
+   * in these cells (db/sqlite-checkpointer.ts); absent: the connection checkpoints in its commits.
    */
-  checkpoints?: { shared: SharedArrayBuffer; intervalMs?: number }
+  checkpointCells?: SharedArrayBuffer
 }
 
 const pinoLevels: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
@@ -180,7 +180,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       workerId,
       concurrency: options.concurrency ?? (sqliteFile ? 2 : 4),
       busy: busy.buffer,
-      checkpoints: sqliteFile ? options.checkpoints : undefined,
+      checkpointCells: sqliteFile ? options.checkpointCells : undefined,
     }
     const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
     const ownWaiting: Waiting = new Map()
