@@ -46,6 +46,10 @@ export async function connectDb(options: ConnectOptions): Promise<DbHandle> {
       max: options.poolSize ?? 10,
       types: pgTypes,
       connectionTimeoutMillis: 10_000,
+      // No JIT compilation (decision 0119): Wahub's statements are short, and a cost estimate past
+      // jit_above_cost (a table without statistics, say) made each claim of the job queue spend
+      // ~100 ms compiling. An `options` parameter in DATABASE_URL replaces this one.
+      options: '-c jit=off',
     })
     // An idle client's error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {})
