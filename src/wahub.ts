@@ -23,6 +23,7 @@ import { buildApp } from './http/app.ts'
 import { createMediaDownloadJob } from './inbox/media-job.ts'
 import { searchBackfillJob } from './inbox/search-backfill.ts'
 import { releaseLocks } from './jobs/jobs-repo.ts'
+import { type Liveness, startLiveness } from './jobs/liveness.ts'
 import { createJobRunner, type JobRunner } from './jobs/runner.ts'
 import type { JobHandler, JobHandlers } from './jobs/types.ts'
 import type { Logger } from './log.ts'
@@ -114,6 +115,7 @@ type Started = {
   rollups: RollupPump | undefined
   sandbox: Sandbox | undefined
   checkpoints: CheckpointCells | undefined
+  liveness: Liveness | undefined
 }
 
 /** Stops taking work and lets what is in flight finish: requests, intake batches, jobs. */
@@ -148,6 +150,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
   let rejections: RejectionRecorder | undefined
   let sandbox: Sandbox | undefined
   let checkpoints: CheckpointCells | undefined
+  let liveness: Liveness | undefined
   try {
     const { applied } = await migrateToLatest(handle)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
@@ -164,6 +167,13 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       registerCheckpointGauges(metrics, checkpoints)
       await sql.raw(`pragma wal_autocheckpoint = ${fallbackAutocheckpointPages}`).execute(handle.db)
     }
+    // PostgreSQL: this instance's liveness lock; the jobs of instances that died are released
+    // at start and every few seconds instead of after their 30 s lease (decision 0120).
+    const live =
+      handle.caps.multiProcess && handle.connectOptions.databaseUrl
+        ? await startLiveness(handle.connectOptions.databaseUrl, handle.db, log.child({ component: 'jobs' }))
+        : undefined
+    liveness = live
     const graph = createGraphClient()
     const mediaStore = openMediaStore(config)
     const secrets = createSecretsCache(handle.db, vault)
@@ -191,6 +201,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       handlers,
       log: log.child({ component: 'jobs' }),
       releaseLocksOnStart: !handle.caps.multiProcess,
+      workerId: live?.workerId('w'),
     })
     runner = jobRunner
     // Sends wait in their number's rate lane: their own worker, with many jobs in flight and
@@ -202,6 +213,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       handle,
       ctx: { db, vault, graph, config, log: sendLog, nudge: () => sends.nudge() },
       lanes,
+      workerId: live?.workerId('s'),
     })
     sendWorker = sends
     await scheduleNumbersRefresh(db)
@@ -218,6 +230,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       // The analytics fold runs on the webhook thread (decision 0092); its counts come back here.
       analytics: options.workers !== false ? { onTally: (t) => countFoldTally(metrics, t) } : undefined,
       checkpointCells: checkpoints?.shared,
+      workerIds: live && ((prefix) => live.workerId(prefix)),
     })
     registerThreadHeapGauge(metrics, { webhooks: processor })
     const intake = createIntakeBatcher(db, {
@@ -271,6 +284,8 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     let pump: { stop(): Promise<void> } | undefined
     let rollups: RollupPump | undefined
     if (options.workers !== false) {
+      // Before this instance claims: what dead instances held is claimable at once.
+      await live?.startReaping()
       runner.start()
       // After the runner released a previous run's locks (SQLite), never before: the thread's
       // first claims must not be released under it.
@@ -295,6 +310,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       rollups,
       sandbox,
       checkpoints,
+      liveness,
     }
     let closing: Promise<void> | undefined
     return {
@@ -342,6 +358,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
               (await releaseLocks(db, started.sendWorker.workerId).catch(() => 0))
             if (released > 0) log.warn({ released }, 'jobs released for another instance')
           }
+          await started.liveness?.close().catch(() => {})
           if (!options.handle) await handle.close()
         })()
         return closing
@@ -354,6 +371,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await runner?.stop().catch(() => {})
     await sendWorker?.stop().catch(() => {})
     await rejections?.stop().catch(() => {})
+    await liveness?.close().catch(() => {})
     if (!options.handle) await handle.close().catch(() => {})
     throw err
   }

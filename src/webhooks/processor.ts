@@ -112,6 +112,8 @@ export type ProcessorOptions = {
    * in these cells (db/sqlite-checkpointer.ts); absent: the connection checkpoints in its commits.
    */
   checkpointCells?: SharedArrayBuffer
+  /** The worker ids of this instance (PostgreSQL: jobs/liveness.ts, decision 0120). */
+  workerIds?: (prefix: string) => string
 }
 
 const pinoLevels: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
@@ -170,7 +172,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
 
   const spawn = (): Worker => {
     clearTimeout(restartTimer)
-    workerId = `p_${randomBytes(6).toString('hex')}`
+    workerId = options.workerIds?.('p') ?? `p_${randomBytes(6).toString('hex')}`
     const init: ProcessorInit = {
       connect: options.connect,
       sqliteFile,
