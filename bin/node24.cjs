@@ -33,7 +33,8 @@ function findNode() {
 // lets the old generation grow to about twice the live heap before a full GC: at 5,000
 // webhooks/s that took RSS from 200 to 265 MB; growing by 30% at most holds it near 205 MB
 // with no throughput lost (bench/ingest.ts; docs/PERFORMANCE.md). Neither is a hard limit.
-// Heap flags can only be set when Node starts.
+// Heap flags can only be set when Node starts. (On SQLite the server also asks V8 to favour
+// memory, `--optimize-for-size`, once its configuration is read: src/cli/serve.ts, decision 0121.)
 const serveFlags = ['--max-semi-space-size=2', '--heap-growing-percent=30']
 
 // Two settings of the environment `wahub serve` runs in (docs/decisions/0110-compile-cache-and-malloc-arenas.md):

@@ -1,9 +1,23 @@
 import { flushCompileCache } from 'node:module'
+import { setFlagsFromString } from 'node:v8'
 import { createLogger } from '../log.ts'
 import { hasSecrets, welcomeText, writeCredentialsFile } from '../sandbox/welcome.ts'
 import { startWahub } from '../wahub.ts'
 import { type CliCommand, UsageError } from './command.ts'
 import { commandConfig } from './context.ts'
+
+/**
+ * V8 flags the server sets once its configuration is known (decision 0121). On SQLite the whole
+ * of Wahub runs in one process and V8 favours memory over speed (`--optimize-for-size`: its
+ * collector compacts and gives pages back instead of growing the heaps): a 100,000-recipient
+ * campaign peaked at 185-187 MB instead of 247-253, at the same rate. Not on PostgreSQL, where
+ * the same flag cost the campaign a third more CPU per message and its rate fell under 95%.
+ * Set at run time, not on the command line: there the flag also shrinks every young generation
+ * to 1 MB, and processing webhooks was 11-23% slower for no less memory.
+ */
+export function runtimeV8Flags(config: { databaseUrl?: string }): string[] {
+  return config.databaseUrl ? [] : ['--optimize-for-size']
+}
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -25,6 +39,8 @@ what is left for another instance and exits 0.`,
     if (argv.length > 0) throw new UsageError(`serve takes no arguments, got "${argv[0]}"`)
     const config = commandConfig(io)
     const log = createLogger(config.logLevel)
+    // Before the worker threads start: V8's flags are the process's.
+    for (const flag of runtimeV8Flags(config)) setFlagsFromString(flag)
     // Signals are taken before anything is announced: a SIGTERM that follows "listening" at
     // once must drain, not kill the process with the default action (SPEC §18).
     const stopSignal = new Promise<string>((resolve) => {
