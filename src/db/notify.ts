@@ -21,6 +21,13 @@ export type Listen = (channel: NotifyChannel, onNotify: () => void, log: Logger)
 
 const retryMs = { first: 200, max: 5_000 }
 
+/** Ends a dedicated connection for good: nothing it says afterwards (an error, `end`) is heard. */
+export async function endQuietly(c: pg.Client): Promise<void> {
+  c.removeAllListeners()
+  c.on('error', () => {})
+  await c.end().catch(() => {})
+}
+
 /** A listener on PostgreSQL at `connectionString`; it reconnects with back-off until closed. */
 export function pgListener(connectionString: string): Listen {
   return (channel, onNotify, log) => {
@@ -79,11 +86,7 @@ export function pgListener(connectionString: string): Listen {
         if (retry) clearTimeout(retry)
         const c = client
         client = undefined
-        if (c) {
-          c.removeAllListeners()
-          c.on('error', () => {})
-          await c.end().catch(() => {})
-        }
+        if (c) await endQuietly(c)
       },
     }
   }

@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto'
 import { sql } from 'kysely'
 import pg from 'pg'
 import type { Db } from '../db/connect.ts'
+import { endQuietly } from '../db/notify.ts'
 import type { Logger } from '../log.ts'
 
 // Which instances are alive, on PostgreSQL (decision 0120). A job's lock is a lease: its worker
@@ -159,11 +160,7 @@ export async function startLiveness(
       if (reaper) clearInterval(reaper)
       const c = client
       client = undefined
-      if (c) {
-        c.removeAllListeners()
-        c.on('error', () => {})
-        await c.end().catch(() => {})
-      }
+      if (c) await endQuietly(c)
     },
   }
 }
