@@ -19,7 +19,8 @@ export type Listener = {
 
 export type Listen = (channel: NotifyChannel, onNotify: () => void, log: Logger) => Listener
 
-const retryMs = { first: 200, max: 5_000 }
+/** Back-off of a dedicated connection's reconnects (this listener's, jobs/liveness.ts's). */
+export const retryMs = { first: 200, max: 5_000 }
 
 /** Ends a dedicated connection for good: nothing it says afterwards (an error, `end`) is heard. */
 export async function endQuietly(c: pg.Client): Promise<void> {

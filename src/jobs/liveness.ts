@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto'
 import { sql } from 'kysely'
 import pg from 'pg'
 import type { Db } from '../db/connect.ts'
-import { endQuietly } from '../db/notify.ts'
+import { endQuietly, retryMs } from '../db/notify.ts'
 import type { Logger } from '../log.ts'
 
 // Which instances are alive, on PostgreSQL (decision 0120). A job's lock is a lease: its worker
@@ -23,7 +23,6 @@ import type { Logger } from '../log.ts'
 const namespace = 0x57484a42
 /** Keys stay below 10^9: nine digits always fit in int4. */
 const maxKey = 1_000_000_000
-const retryMs = { first: 200, max: 5_000 }
 
 export type Liveness = {
   readonly key: number
@@ -84,7 +83,7 @@ export async function startLiveness(
   let key = options.key ?? randomInt(1, maxKey)
   for (let attempt = 0; !(await tryKey(first, key)); attempt++) {
     if (attempt >= 20) {
-      await first.end().catch(() => {})
+      await endQuietly(first)
       throw new Error(
         'no free liveness key after 20 tries (pg_locks holds Wahub advisory locks of every key tried)',
       )
@@ -122,7 +121,7 @@ export async function startLiveness(
       return
     }
     if (closed) {
-      await c.end().catch(() => {})
+      await endQuietly(c)
       return
     }
     client = c

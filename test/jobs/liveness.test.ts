@@ -8,6 +8,7 @@ import { claimJobs, enqueueJob } from '../../src/jobs/jobs-repo.ts'
 import { type Liveness, startLiveness } from '../../src/jobs/liveness.ts'
 import { createLogger } from '../../src/log.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
+import { startHarness } from '../helpers/harness.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 // Decision 0120: on PostgreSQL an instance that dies (kill -9, a lost machine) lets go of its
@@ -117,5 +118,31 @@ describe(`instance liveness (${testDbKind})`, { skip: testDbKind !== 'postgres' 
       .execute()
     assert.equal(await reaper.reap(), 0, 'an id without an instance key is not the reaper’s to judge')
     assert.equal(await lockedBy(db, jobId), 'w_0a1b2c')
+  })
+
+  test('a running instance’s workers carry its key, and it releases a dead instance’s job by itself and runs it', async () => {
+    const h = await startHarness()
+    try {
+      const w = h.wahub
+      assert.match(w.runner.workerId, /^k\d+\.w_/, 'the job runner’s id should carry the instance key')
+      assert.match(w.sendWorker.workerId, /^k\d+\.s_/, 'the send worker’s id should carry the instance key')
+      // A job left locked a moment ago by a worker of an instance whose liveness lock is gone.
+      const jobId = await enqueueJob(h.db.db, 'system.noop', {})
+      await h.db.db
+        .updateTable('jobs')
+        .set({ locked_by: 'k7.w_0a1b2c', locked_at: Date.now() })
+        .where('id', '=', jobId)
+        .execute()
+      const lockedAt = Date.now()
+      await waitFor(
+        'the instance to release the dead worker’s job and run it',
+        async () =>
+          !(await h.db.db.selectFrom('jobs').select('id').where('id', '=', jobId).executeTakeFirst()),
+        { timeoutMs: 15_000 },
+      )
+      assert.ok(Date.now() - lockedAt < lease, 'run before its 30 s lease ran out')
+    } finally {
+      await h.close()
+    }
   })
 })
