@@ -3,7 +3,7 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { machine, openData, prepareDataDir, root, startProcess, startWahubServe } from './lib.ts'
-import { benchChannel, bodyOf, type Kind, secret, seedOutbound, sign } from './traffic.ts'
+import { benchChannel, bodyOf, foldedUpTo, type Kind, secret, seedOutbound, sign } from './traffic.ts'
 
 // CPU per accepted webhook, by thread of the server: saturation for SECONDS with distinct bodies,
 // then the backlog drained with no load. node bench/intake-cpu.ts [inbound|status]
@@ -57,6 +57,7 @@ async function load(url: string, s: number, rate?: number) {
 const prepared = await prepareDataDir(benchChannel)
 const db = await openData(prepared)
 if (kind === 'status') await seedOutbound(db, prepared.channel.tenantId, prepared.channel.numberRowId)
+const seededAt = Date.now()
 const pending = async () =>
   Number(
     (
@@ -89,6 +90,8 @@ if (!process.env.SKIP_BARE) {
   await bare.stop()
 }
 const srv = await startWahubServe(prepared.env)
+// As bench/ingest.ts: the seeded messages folded into analytics first, as they would be once sent.
+await foldedUpTo(db, seededAt)
 await load(srv.url, 2, 1000)
 await settled()
 const c0 = threads(srv.pid)
