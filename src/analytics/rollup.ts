@@ -30,16 +30,18 @@ const cursorName = 'messages'
 export const foldOverlapMs = 10_000
 const defaultPageSize = 500
 
-// The overlap makes each round re-read the last ten seconds of changes: at 1,000 sends a second
-// every message would be folded ten times or more. An outbound message's contribution depends
-// only on its own row (status, error, pricing) and on what its first fold recorded (cost, first
-// response), so one this process folded with the same row — same updated_at, status, error and
-// pricing — is skipped when read again (inbound ones are always folded again: whether they reply
-// to a template or opt out is looked up in other rows). Remembered once the page committed,
-// forgotten once out of the overlap; another instance (or a restart) simply folds it again.
-const foldedOut = new Map<string, { at: number; row: string }>()
+// The overlap makes each round re-read the last ten seconds of changes: at 1,000 messages a
+// second every message would be folded ten times or more. A message's contribution depends only
+// on its own row (status, error, pricing) and on what was committed before or with it: an
+// outbound message's cost and first response are recorded by its first fold; an inbound one's
+// opt-out is recorded in the transaction that stored it, and the template it replies to was sent
+// before it (decision 0122). So a message this process folded with the same row — same
+// updated_at, status, error and pricing — is skipped when read again. Remembered once the page
+// committed, forgotten once out of the overlap; another instance (or a restart) simply folds it
+// again.
+const foldedRows = new Map<string, { at: number; row: string }>()
 
-function outRowOf(m: Changed): string {
+function rowOf(m: Changed): string {
   return `${m.updated_at}|${m.status}|${m.error_code}|${m.pricing_model}|${m.pricing_type}|${m.pricing_category}|${m.billable}`
 }
 
@@ -332,9 +334,9 @@ async function changedPage(
     .execute()) as Changed[]
 }
 
-/** Whether folding these rows would change nothing: outbound rows folded before, unchanged. */
+/** Whether folding these rows would change nothing: each folded before, unchanged. */
 function allFolded(rows: Changed[]): boolean {
-  return rows.every((m) => m.direction === 'out' && foldedOut.get(m.id)?.row === outRowOf(m))
+  return rows.every((m) => foldedRows.get(m.id)?.row === rowOf(m))
 }
 
 async function foldPage(
@@ -346,18 +348,20 @@ async function foldPage(
   pageSize: number,
 ): Promise<{
   last: { at: number; id: string } | undefined
+  /** Rows read. */
   count: number
+  /** Of them, the rows folded now (the others were folded before, unchanged). */
+  changed: number
   folded: { id: string; at: number; row: string }[]
 }> {
   let page = await changedPage(tx, from, until, pageSize)
-  if (page.length === 0) return { last: undefined, count: 0, folded: [] }
+  if (page.length === 0) return { last: undefined, count: 0, changed: 0, folded: [] }
   const read = page
-  const folded = read
-    .filter((m) => m.direction === 'out')
-    .map((m) => ({ id: m.id, at: Number(m.updated_at), row: outRowOf(m) }))
-  page = read.filter((m) => m.direction !== 'out' || foldedOut.get(m.id)?.row !== outRowOf(m))
+  const folded = read.map((m) => ({ id: m.id, at: Number(m.updated_at), row: rowOf(m) }))
+  page = read.filter((m) => foldedRows.get(m.id)?.row !== rowOf(m))
   const tail = read[read.length - 1]
-  const result = { last: { at: Number(tail.updated_at), id: tail.id }, count: read.length, folded }
+  const last = { at: Number(tail.updated_at), id: tail.id }
+  const result = { last, count: read.length, changed: page.length, folded }
   if (page.length === 0) return result
   const costs = await recordCosts(tx, page, tables)
   const replied = await repliedTemplates(tx, page)
@@ -471,14 +475,14 @@ export async function foldRollups(
       if (!from) {
         from = { at: Math.max(0, cursor - foldOverlapMs), id: '' }
         const since = from.at
-        for (const [id, f] of foldedOut) if (f.at < since) foldedOut.delete(id)
+        for (const [id, f] of foldedRows) if (f.at < since) foldedRows.delete(id)
       }
       windowStart ??= from.at
-      const { last, count, folded } = await foldPage(tx, tables, from, until, tally, pageSize)
+      const { last, count, changed, folded } = await foldPage(tx, tables, from, until, tally, pageSize)
       pageFolded = folded
-      // Inbound messages are always folded again: after a page that held any, the next one likely
-      // does too, and peeking first would read it twice (webhook traffic).
-      peekWorthIt = folded.length === count
+      // After a page that held changes the next one likely does too (the overlap's unchanged
+      // messages come first, by updated_at): peeking first would read it twice.
+      peekWorthIt = changed === 0
       total += count
       if (last) from = last
       if (count < pageSize) {
@@ -498,7 +502,7 @@ export async function foldRollups(
       return false
     })
     // Counted only once the page committed (a rolled-back page is folded again).
-    for (const f of pageFolded) foldedOut.set(f.id, { at: f.at, row: f.row })
+    for (const f of pageFolded) foldedRows.set(f.id, { at: f.at, row: f.row })
     options.onTally?.(tally)
     if (done) return total
     await options.afterPage?.(performance.now() - started)

@@ -4,10 +4,10 @@ import { foldRollups } from '../../src/analytics/rollup.ts'
 import { seedBareConversation } from '../helpers/channel-fixture.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
-// Each fold round re-reads the last ten seconds of changed messages; on SQLite the pages of it
-// that hold only outbound messages folded before and unchanged are read without the write lock
-// and skipped. The figures must stay exact: a message that changed is folded again, one that did
-// not is never counted twice, and inbound messages in the overlap are folded as before.
+// Each fold round re-reads the last ten seconds of changed messages; a message this process
+// folded before and unchanged since is skipped (on SQLite, a page of only such messages is read
+// without the write lock), inbound and outbound alike (decision 0122). The figures must stay
+// exact: a message that changed is folded again, one that did not is never counted twice.
 
 describe(`analytics fold: the overlap re-read changes no figure (${testDbKind})`, () => {
   let db: TestDb
@@ -74,11 +74,23 @@ describe(`analytics fold: the overlap re-read changes no figure (${testDbKind})`
       .set({ status: 'delivered', status_at: now + 600, updated_at: now + 600 })
       .where('id', 'in', changed)
       .execute()
+    // Two inbound messages are read by the business: changed rows, folded again, still counted once.
+    await db.db
+      .updateTable('messages')
+      .set({ status: 'read', status_at: now + 700, updated_at: now + 700 })
+      .where('id', 'in', ['m101', 'm103'])
+      .execute()
     await fold(now + 1000)
     assert.deepEqual(
       await totals(),
       { out: 60, delivered: 25, in: 5 },
       'the delivered messages were not folded again, or a message was counted twice',
+    )
+    await fold(now + 1500)
+    assert.deepEqual(
+      await totals(),
+      { out: 60, delivered: 25, in: 5 },
+      'a round with nothing changed moved a figure',
     )
   })
 })
