@@ -334,7 +334,7 @@ async function memoryOf(
   const text = await res.text()
   const mb = (name: string) =>
     Math.round(Number(text.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? Number.NaN) / 1048576)
-  const threads = ['main', 'webhooks'].map(
+  const threads = ['main', 'webhooks', 'sqlite_checkpoint'].map(
     (t) =>
       Number(
         text.match(new RegExp(`^wahub_thread_heap_bytes\\{thread="${t}",kind="total"\\} (\\S+)`, 'm'))?.[1] ??

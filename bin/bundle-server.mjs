@@ -1,4 +1,4 @@
-// Bundles the server (src/cli/main.ts and the webhook thread's entry) into plain JavaScript
+// Bundles the server (src/cli/main.ts and the two worker threads' entries) into plain JavaScript
 // files in the folder given as argv[2], a sibling of dist/server (bin/build-server.cjs moves it
 // there). Run by bin/build-server.cjs on Node 24; decision 0115 says why the server runs from a
 // bundle.
@@ -29,6 +29,7 @@ const final = path.join(root, 'dist', 'server')
 const entries = {
   main: path.join(root, 'src/cli/main.ts'),
   'processor-worker': path.join(root, 'src/webhooks/processor-worker.ts'),
+  'sqlite-checkpoint-worker': path.join(root, 'src/db/sqlite-checkpoint-worker.ts'),
 }
 const entryNames = new Map(Object.entries(entries).map(([name, file]) => [file, name]))
 

@@ -39,7 +39,7 @@ const serveFlags = ['--max-semi-space-size=2', '--heap-growing-percent=30']
 
 // Two settings of the environment `wahub serve` runs in (docs/decisions/0110-compile-cache-and-malloc-arenas.md):
 // - NODE_COMPILE_CACHE: type stripping loads a WebAssembly TypeScript parser, about 17 MB of
-//   resident memory in every thread that imports a .ts file (the server has two). With Node's
+//   resident memory in every thread that imports a .ts file (the server has three on SQLite). With Node's
 //   compile cache a module stripped and compiled once is read back from disk, so from the second
 //   start on the same code the parser is never loaded (and start-up is faster). The cache is keyed
 //   by file content and Node version; a folder that cannot be written only turns it off.

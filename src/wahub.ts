@@ -11,10 +11,10 @@ import type { Config } from './config.ts'
 import { connectDb, type DbHandle } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import {
-  type CheckpointCells,
-  checkpointCells,
   fallbackAutocheckpointPages,
   registerCheckpointGauges,
+  type SqliteCheckpointer,
+  startSqliteCheckpointer,
 } from './db/sqlite-checkpointer.ts'
 import { startCallbackPump } from './delivery/callbacks.ts'
 import { createCallbackDeliverJob } from './delivery/deliver-job.ts'
@@ -70,8 +70,8 @@ export type Wahub = {
   sandbox: Sandbox | undefined
   /** Keeps the analytics rollups in step with the messages (with the workers). */
   rollups: RollupPump | undefined
-  /** SQLite: the WAL checkpoints' progress (db/sqlite-checkpointer.ts; they run on the webhook thread); none on PostgreSQL. */
-  checkpoints: CheckpointCells | undefined
+  /** SQLite: the thread that checkpoints the WAL (db/sqlite-checkpointer.ts); none on PostgreSQL. */
+  checkpoints: SqliteCheckpointer | undefined
   close(): Promise<void>
 }
 
@@ -114,7 +114,7 @@ type Started = {
   pump: { stop(): Promise<void> } | undefined
   rollups: RollupPump | undefined
   sandbox: Sandbox | undefined
-  checkpoints: CheckpointCells | undefined
+  checkpoints: SqliteCheckpointer | undefined
   liveness: Liveness | undefined
 }
 
@@ -137,6 +137,8 @@ async function drain(started: Started): Promise<void> {
   await started.processor?.stop()
   await started.runner.stop()
   await started.rejections.stop()
+  // Last: the writers above are done; closing the database checkpoints what is left.
+  await started.checkpoints?.stop()
 }
 
 export async function startWahub(config: Config, options: StartOptions): Promise<Wahub> {
@@ -149,7 +151,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
   let processor: WebhookProcessor | undefined
   let rejections: RejectionRecorder | undefined
   let sandbox: Sandbox | undefined
-  let checkpoints: CheckpointCells | undefined
+  let checkpoints: SqliteCheckpointer | undefined
   let liveness: Liveness | undefined
   try {
     const { applied } = await migrateToLatest(handle)
@@ -160,10 +162,10 @@ export async function startWahub(config: Config, options: StartOptions): Promise
 
     const metrics = createMetrics({ webhookBacklog: () => webhookBacklog(handle.db) })
     registerDbGauges(metrics, handle.db)
-    // SQLite: the WAL is checkpointed on a timer, not inside the commits of the threads that
-    // answer, send and process (decision 0107); the timer runs on the webhook thread (0117).
+    // SQLite: the WAL is checkpointed on a thread of its own, not inside the commits of the
+    // threads that answer, send and process (decisions 0107 and 0123).
     if (!handle.caps.multiProcess) {
-      checkpoints = checkpointCells()
+      checkpoints = startSqliteCheckpointer(handle.location, { log: log.child({ component: 'sqlite' }) })
       registerCheckpointGauges(metrics, checkpoints)
       await sql.raw(`pragma wal_autocheckpoint = ${fallbackAutocheckpointPages}`).execute(handle.db)
     }
@@ -229,10 +231,10 @@ export async function startWahub(config: Config, options: StartOptions): Promise
       onWrongApp: () => metrics.webhookWrongApp.inc(),
       // The analytics fold runs on the webhook thread (decision 0092); its counts come back here.
       analytics: options.workers !== false ? { onTally: (t) => countFoldTally(metrics, t) } : undefined,
-      checkpointCells: checkpoints?.shared,
+      walAutocheckpointPages: checkpoints ? fallbackAutocheckpointPages : undefined,
       workerIds: live && ((prefix) => live.workerId(prefix)),
     })
-    registerThreadHeapGauge(metrics, { webhooks: processor })
+    registerThreadHeapGauge(metrics, { webhooks: processor, sqlite_checkpoint: checkpoints })
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
       concurrency: handle.caps.multiProcess ? 4 : 2,
@@ -352,6 +354,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
             )
             started.app.server.closeAllConnections()
             await started.processor?.terminate()
+            await started.checkpoints?.stop()
             const released =
               (started.processor ? await releaseLocks(db, started.processor.workerId).catch(() => 0) : 0) +
               (await releaseLocks(db, started.runner.workerId).catch(() => 0)) +
@@ -368,6 +371,7 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     await sandbox?.close().catch(() => {})
     await app?.close().catch(() => {})
     await processor?.stop().catch(() => {})
+    await checkpoints?.stop().catch(() => {})
     await runner?.stop().catch(() => {})
     await sendWorker?.stop().catch(() => {})
     await rejections?.stop().catch(() => {})

@@ -1,6 +1,7 @@
-import type { DatabaseSync } from 'node:sqlite'
+import { Worker } from 'node:worker_threads'
 import { Gauge } from 'prom-client'
-import type { Metrics } from '../metrics.ts'
+import type { Logger } from '../log.ts'
+import { type Metrics, type ThreadHeap, threadHeap } from '../metrics.ts'
 
 // SQLite in WAL mode appends each commit's pages to the WAL; a checkpoint copies them back into
 // the database file and syncs it. By default the connection whose commit takes the WAL past
@@ -10,10 +11,12 @@ import type { Metrics } from '../metrics.ts'
 // those checkpoints and 0.49–0.64 ms without them (paired runs; the slowest 5-event transaction
 // 9.6–17 ms → 4.9–10.7 ms). So `wahub serve` on SQLite checkpoints on a timer instead (decision
 // 0107): a PASSIVE checkpoint every 200 ms — it never takes the write lock nor waits for a
-// reader. The timer runs on the webhook thread, between its transactions, on that thread's own
-// connection (decision 0117: a thread of its own for it cost ~19 MB of memory). The writing
-// connections keep a fallback of their own at 10,000 pages (~40 MB of WAL): if the timer stops
-// or falls behind, the WAL stops growing there, as it did before at 1,000.
+// reader. The timer runs on a thread of its own with its own connection (decision 0123): a
+// checkpoint is mostly a wait for the disk to sync what it copied (~50 ms of which ~10 of CPU at
+// 2,000 webhooks a second), which on the webhook thread (decision 0117) held up the intake's
+// commits and processing five times a second. The writing connections keep a fallback of their
+// own at 10,000 pages (~40 MB of WAL): if the thread dies or falls behind, the WAL stops growing
+// there, as it did before at 1,000.
 
 /** How often the WAL is checkpointed. */
 export const checkpointIntervalMs = 200
@@ -35,7 +38,7 @@ export type CheckpointProgress = {
 
 /**
  * Where the checkpoints' progress is shared between threads: a SharedArrayBuffer the main thread
- * creates once and hands to each webhook thread it starts (a restarted thread goes on counting).
+ * creates once and hands to each checkpoint thread it starts (a restarted thread goes on counting).
  */
 export type CheckpointCells = { shared: SharedArrayBuffer; progress(): CheckpointProgress }
 
@@ -54,57 +57,71 @@ export function checkpointCells(): CheckpointCells {
   }
 }
 
-export type Checkpoints = {
-  /** Checkpoints now, or as soon as the connection's open transaction ends. */
-  run(): void
-  stop(): void
+export type CheckpointInit = { file: string; shared: SharedArrayBuffer; intervalMs: number }
+
+export type SqliteCheckpointer = CheckpointCells & {
+  /** Times the thread was started again after it stopped unasked. */
+  readonly restarts: number
+  /** The thread's V8 heap (/metrics), or undefined while no thread runs. */
+  heap(): Promise<ThreadHeap | undefined>
+  stop(): Promise<void>
 }
 
 /**
- * Checkpoints `raw`'s database every `intervalMs` on the calling thread, each run between two of
- * the connection's transactions: a run that falls inside one (a transaction spans awaits) waits
- * for its end, as SQLite refuses a checkpoint in an open transaction ("database table is
- * locked"). Progress goes to `shared` (checkpointCells).
+ * Checkpoints the SQLite `file` on a thread of its own (sqlite-checkpoint-worker.ts), started
+ * again after a failure with a growing delay; meanwhile the writers' fallback bounds the WAL.
  */
-export function startCheckpoints(
-  raw: DatabaseSync,
-  shared: SharedArrayBuffer,
-  intervalMs = checkpointIntervalMs,
-): Checkpoints {
-  const cells = new Float64Array(shared)
-  const checkpoint = raw.prepare('PRAGMA wal_checkpoint(PASSIVE)')
-  let stopped = false
-  let waiting = false
-  const run = () => {
-    if (stopped) return
-    if (raw.isTransaction) {
-      waiting = true
-      setImmediate(run)
-      return
-    }
-    waiting = false
-    const started = performance.now()
-    const result = checkpoint.get() as { busy: number; log: number; checkpointed: number }
-    cells[3] += performance.now() - started
-    // Another connection checkpointing at the same moment: busy, -1 pages; the next run will do.
-    if (result.busy !== 0 || result.log < 0) return
-    cells[0] = result.log
-    cells[1] = result.checkpointed
-    cells[2] = Date.now()
-    cells[4]++
+export function startSqliteCheckpointer(
+  file: string,
+  options: { log: Logger; intervalMs?: number },
+): SqliteCheckpointer {
+  const cells = checkpointCells()
+  const init: CheckpointInit = {
+    file,
+    shared: cells.shared,
+    intervalMs: options.intervalMs ?? checkpointIntervalMs,
   }
-  // A run already waiting for a transaction's end is not asked for twice.
-  const due = () => {
-    if (!waiting) run()
+  let worker: Worker | undefined
+  let stopping = false
+  let restarts = 0
+  let restartTimer: NodeJS.Timeout | undefined
+  const spawn = () => {
+    const current = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), {
+      workerData: init,
+    })
+    // The thread must not keep a process alive that is otherwise done.
+    current.unref()
+    worker = current
+    current.on('error', (err) => options.log.warn({ err }, 'SQLite checkpoint thread failed'))
+    current.on('exit', () => {
+      if (stopping || worker !== current) return
+      worker = undefined
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(restarts, 5))
+      restarts++
+      options.log.warn({ restarts, delayMs: delay }, 'SQLite checkpoint thread stopped; starting it again')
+      restartTimer = setTimeout(spawn, delay)
+      restartTimer.unref()
+    })
   }
-  const timer = setInterval(due, intervalMs)
-  // The timer must not keep a thread alive that is otherwise done.
-  timer.unref()
+  spawn()
   return {
-    run: due,
-    stop() {
-      stopped = true
-      clearInterval(timer)
+    ...cells,
+    get restarts() {
+      return restarts
+    },
+    heap: () => threadHeap(worker),
+    async stop() {
+      stopping = true
+      clearTimeout(restartTimer)
+      const current = worker
+      worker = undefined
+      if (!current) return
+      const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()))
+      // Referenced again while it stops: otherwise a process with nothing else left to do ends
+      // before the thread's exit, with this promise (and the shutdown awaiting it) never settled.
+      current.ref()
+      current.postMessage({ type: 'stop' })
+      await exited
     },
   }
 }

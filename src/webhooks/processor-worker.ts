@@ -7,7 +7,6 @@ import type { LogLevel } from '../config.ts'
 import { connectDb, type DbHandle } from '../db/connect.ts'
 import { sqliteCapabilities } from '../db/dialect.ts'
 import type { Database } from '../db/schema.ts'
-import { fallbackAutocheckpointPages, startCheckpoints } from '../db/sqlite-checkpointer.ts'
 import { openSqlite } from '../db/sqlite-driver.ts'
 import { jobsEnqueuedForOthers } from '../jobs/jobs-repo.ts'
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts'
@@ -33,9 +32,8 @@ import { createIntakeCommit } from './sqlite-intake.ts'
 //      proportion to how busy the thread that answers Meta is (its event-loop utilisation, shared
 //      through `init.busy`): processing takes the CPU the intake leaves, never the other way round;
 //   3. folds the analytics rollups (analytics/rollup-pump.ts) in pages of `foldPageSize` messages,
-//      paced like processing (decision 0092);
-//   4. on SQLite, checkpoints the WAL every 200 ms between its transactions (db/sqlite-checkpointer.ts,
-//      decisions 0107 and 0117).
+//      paced like processing (decision 0092).
+// On SQLite the WAL is checkpointed by a thread of its own (db/sqlite-checkpointer.ts, decision 0123).
 // Log lines and counters go to the main thread, which writes them through its own logger and metrics.
 
 const init = workerData as ProcessorInit
@@ -58,15 +56,11 @@ const log = createLogger(
 
 let handle: DbHandle
 let intake: ReturnType<typeof createIntakeCommit> | undefined
-let checkpoints: { stop(): void } | undefined
 if (init.sqliteFile) {
-  // With the timer's checkpoints on, this connection's commits checkpoint only as a fallback.
-  const database = openSqlite(init.sqliteFile, {
-    autocheckpointPages: init.checkpointCells ? fallbackAutocheckpointPages : undefined,
-  })
+  // With the checkpoint thread on, this connection's commits checkpoint only as a fallback.
+  const database = openSqlite(init.sqliteFile, { autocheckpointPages: init.walAutocheckpointPages })
   // Prepared now: a database that cannot take the intake's rows fails the thread at once.
   intake = createIntakeCommit(database.raw)
-  if (init.checkpointCells) checkpoints = startCheckpoints(database.raw, init.checkpointCells)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   handle = {
     db,
@@ -174,7 +168,6 @@ port.on('message', async (message: ToProcessor) => {
   else if (message.type === 'stop') {
     await runner?.stop()
     await rollups?.stop()
-    checkpoints?.stop()
     await handle.close()
     send({ type: 'stopped' })
     port.close()

@@ -54,8 +54,8 @@ export type ProcessorInit = {
   concurrency: number
   /** Int32 [0]: the answering thread's event-loop utilisation in thousandths. */
   busy: SharedArrayBuffer
-  /** SQLite: the thread checkpoints the WAL on a timer, progress in these cells (db/sqlite-checkpointer.ts). */
-  checkpointCells?: SharedArrayBuffer
+  /** SQLite: the thread's connection checkpoints only past this WAL size (a checkpoint thread runs). */
+  walAutocheckpointPages?: number
 }
 
 export type ToProcessor =
@@ -107,11 +107,8 @@ export type ProcessorOptions = {
   concurrency?: number
   /** Runs the analytics fold on the thread once processing starts; each page's tally comes here. */
   analytics?: { onTally(t: FoldTally): void }
-  /**
-   * SQLite: checkpoint the WAL on the thread, between its transactions (decision 0117), progress
-   * in these cells (db/sqlite-checkpointer.ts); absent: the connection checkpoints in its commits.
-   */
-  checkpointCells?: SharedArrayBuffer
+  /** SQLite: the WAL size at which the thread's own commits checkpoint (a checkpoint thread runs). */
+  walAutocheckpointPages?: number
   /** The worker ids of this instance (PostgreSQL: jobs/liveness.ts, decision 0120). */
   workerIds?: (prefix: string) => string
 }
@@ -182,7 +179,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       workerId,
       concurrency: options.concurrency ?? (sqliteFile ? 2 : 4),
       busy: busy.buffer,
-      checkpointCells: sqliteFile ? options.checkpointCells : undefined,
+      walAutocheckpointPages: sqliteFile ? options.walAutocheckpointPages : undefined,
     }
     const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
     const ownWaiting: Waiting = new Map()

@@ -1,33 +1,36 @@
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
+import { Writable } from 'node:stream'
 import { after, before, describe, test } from 'node:test'
+import { promisify } from 'node:util'
 import { sql } from 'kysely'
-import { checkpointCells, startCheckpoints } from '../../src/db/sqlite-checkpointer.ts'
+import { startSqliteCheckpointer } from '../../src/db/sqlite-checkpointer.ts'
+import { createLogger } from '../../src/log.ts'
 import { metricsAuth } from '../helpers/config.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { type Harness, startHarness } from '../helpers/harness.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-// On SQLite the WAL is copied back into the database file on a timer (decision 0107) that runs on
-// the webhook thread between its transactions (decision 0117), not inside the commits of the
-// threads that answer Meta, send and process webhooks.
+// On SQLite the WAL is copied back into the database file by a thread of its own (decisions 0107
+// and 0123), not inside the commits of the threads that answer Meta, send and process webhooks,
+// nor between the webhook thread's transactions, where its wait for the disk held up the intake.
 
-describe('SQLite checkpoints on a timer', { skip: testDbKind !== 'sqlite' && 'SQLite only' }, () => {
+describe('SQLite checkpoints on their own thread', { skip: testDbKind !== 'sqlite' && 'SQLite only' }, () => {
   let h: Harness
   before(async () => {
-    // With its workers: the webhook thread, which runs the checkpoints, starts with processing.
-    h = await startHarness()
+    h = await startHarness({ workers: false })
   })
   after(async () => {
     await h?.close()
   })
 
-  test('a running Wahub’s commits leave the WAL to the checkpoints, which keep it copied into the file', async () => {
+  test('a running Wahub’s commits leave the WAL to the checkpoint thread, which keeps it copied into the file', async () => {
     const checkpointer = h.wahub.checkpoints
-    assert.ok(checkpointer, 'Wahub on SQLite checkpoints the WAL on a timer')
+    assert.ok(checkpointer, 'Wahub on SQLite runs a checkpoint thread')
     const setting = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(h.db.db)
     assert.equal(
       setting.rows[0]?.wal_autocheckpoint,
@@ -44,7 +47,7 @@ describe('SQLite checkpoints on a timer', { skip: testDbKind !== 'sqlite' && 'SQ
       })
     // A run already under way may have read the WAL before the last commit: wait for the one after.
     const before = checkpointer.progress().runs + 1
-    const copied = await waitFor('the checkpoints to copy the whole WAL into the database file', () => {
+    const copied = await waitFor('the checkpoint thread to copy the whole WAL into the database file', () => {
       const p = checkpointer.progress()
       return p.runs > before && p.checkpointedPages === p.walPages ? p : undefined
     })
@@ -59,30 +62,46 @@ describe('SQLite checkpoints on a timer', { skip: testDbKind !== 'sqlite' && 'SQ
     assert.match(text, /wahub_sqlite_wal_pages\{state="pending"\} \d+/, 'the WAL gauge is on /metrics')
   })
 
-  test('a checkpoint due inside an open transaction runs once it ends, and the connection keeps working', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-checkpoint-'))
-    const db = new DatabaseSync(path.join(dir, 'wahub.db'))
-    const cells = checkpointCells()
-    // A timer that never fires here: each run is asked for with run().
-    const checkpoints = startCheckpoints(db, cells.shared, 3_600_000)
+  test('a checkpoint thread that fails is started again, with a warning', async () => {
+    const lines: string[] = []
+    const log = createLogger(
+      'warn',
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(chunk.toString())
+          done()
+        },
+      }),
+    )
+    // A file in a directory that does not exist: the thread cannot open it and ends.
+    const missing = path.join(os.tmpdir(), `wahub-missing-${process.pid}`, 'wahub.db')
+    const checkpointer = startSqliteCheckpointer(missing, { log })
     try {
-      db.exec('pragma journal_mode = wal')
-      db.exec('create table probe (body text not null)')
-      db.exec('begin immediate')
-      db.prepare('insert into probe (body) values (?)').run('x'.repeat(4000))
-      // SQLite refuses a checkpoint here ("database table is locked"): it must wait, not throw.
-      checkpoints.run()
-      assert.equal(cells.progress().runs, 0, 'no checkpoint ran inside the open transaction')
-      db.exec('commit')
-      await waitFor('the waiting checkpoint to run after the commit', () => {
-        const p = cells.progress()
-        return p.runs === 1 && p.walPages > 0 && p.checkpointedPages === p.walPages ? p : undefined
-      })
-      const count = db.prepare('select count(*) as n from probe').get() as { n: number }
-      assert.equal(count.n, 1, 'the committed row is there')
+      await waitFor('a restart of the failed checkpoint thread', () => checkpointer.restarts >= 1)
+      assert.ok(
+        lines.some((l) => l.includes('SQLite checkpoint thread stopped; starting it again')),
+        'the restart is logged',
+      )
     } finally {
-      checkpoints.stop()
+      await checkpointer.stop()
+    }
+  })
+
+  test('stopping the thread lets a process with nothing else to do finish its shutdown', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wahub-checkpoint-'))
+    try {
+      const file = path.join(dir, 'wahub.db')
+      const db = new DatabaseSync(file)
+      db.exec('pragma journal_mode = wal')
       db.close()
+      const module = new URL('../../src/db/sqlite-checkpointer.ts', import.meta.url).href
+      const script = `import { startSqliteCheckpointer } from ${JSON.stringify(module)}
+const checkpointer = startSqliteCheckpointer(${JSON.stringify(file)}, { log: { warn() {} } })
+await checkpointer.stop()
+console.log('stopped')`
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script])
+      assert.match(stdout, /stopped/, 'the stop resolved before the process ended')
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })

@@ -69,6 +69,6 @@ test('the bundle is written in Latin-1, so V8 keeps the text of each module at o
     )
     for (const m of text.matchAll(/(?:from|import\()\s*"\.\/([\w.-]+\.js)"/g)) visit(m[1])
   }
-  for (const entry of ['main.js', 'processor-worker.js']) visit(entry)
+  for (const entry of ['main.js', 'processor-worker.js', 'sqlite-checkpoint-worker.js']) visit(entry)
   assert.ok(seen.size > 3, `the entries import their chunks (read: ${[...seen].join(', ')})`)
 })
