@@ -37,8 +37,8 @@ export function startRollupPump(
     onTally?: (t: FoldTally) => void
     /** Messages a fold transaction reads (rollup.ts's default when absent). */
     pageSize?: number
-    /** Awaited after each page's transaction, with its duration: the thread's pacing. */
-    afterPage?: (workMs: number) => Promise<void>
+    /** Awaited after each page's transaction, with its duration and the round's age: the thread's pacing. */
+    afterPage?: (workMs: number, lagMs: number) => Promise<void>
   } = {},
 ): RollupPump {
   let stopped = false

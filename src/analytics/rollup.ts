@@ -443,8 +443,11 @@ export async function foldRollups(
     onTally?: (t: FoldTally) => void
     /** Messages a transaction reads: small on the webhook thread, whose intake waits on it (SQLite). */
     pageSize?: number
-    /** Awaited after each page's transaction with its duration (the webhook thread's pacing). */
-    afterPage?: (workMs: number) => Promise<void>
+    /**
+     * Awaited after each page's transaction with its duration and how long ago the round's
+     * `until` was (the webhook thread's pacing: its figures are that much staler).
+     */
+    afterPage?: (workMs: number, lagMs: number) => Promise<void>
   },
 ): Promise<number> {
   const { tables, rowLocks, now = Date.now(), pageSize = defaultPageSize } = options
@@ -466,7 +469,7 @@ export async function foldRollups(
         const tail = peek[peek.length - 1]
         from = { at: Number(tail.updated_at), id: tail.id }
         total += peek.length
-        await options.afterPage?.(performance.now() - started)
+        await options.afterPage?.(performance.now() - started, Date.now() - until)
         continue
       }
     }
@@ -505,6 +508,6 @@ export async function foldRollups(
     for (const f of pageFolded) foldedRows.set(f.id, { at: f.at, row: f.row })
     options.onTally?.(tally)
     if (done) return total
-    await options.afterPage?.(performance.now() - started)
+    await options.afterPage?.(performance.now() - started, Date.now() - until)
   }
 }

@@ -15,6 +15,7 @@ import { createLogger } from '../log.ts'
 import { createWebhookProcessJob } from './process-job.ts'
 import {
   foldPageSize,
+  foldYieldMs,
   type ProcessorInit,
   paceMs,
   processingChunk,
@@ -32,7 +33,8 @@ import { createIntakeCommit } from './sqlite-intake.ts'
 //      proportion to how busy the thread that answers Meta is (its event-loop utilisation, shared
 //      through `init.busy`): processing takes the CPU the intake leaves, never the other way round;
 //   3. folds the analytics rollups (analytics/rollup-pump.ts) in pages of `foldPageSize` messages,
-//      paced like processing (decision 0092).
+//      paced like processing (decision 0092) and, while a job is in progress, pausing longer
+//      the fresher its figures are (foldYieldMs, decision 0124).
 // On SQLite the WAL is checkpointed by a thread of its own (db/sqlite-checkpointer.ts, decision 0123).
 // Log lines and counters go to the main thread, which writes them through its own logger and metrics.
 
@@ -97,9 +99,28 @@ function pace(): Promise<void> {
   return new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)))
 }
 
+// Jobs in progress, and the folds waiting for none to be (yieldToProcessing).
+let jobsInProgress = 0
+let onProcessingIdle: (() => void)[] = []
+
+/** Waits `ms`, or less if no webhook job is in progress any more. */
+function yieldToProcessing(ms: number): Promise<void> {
+  if (jobsInProgress === 0 || ms <= 0) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      onProcessingIdle = onProcessingIdle.filter((f) => f !== done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    onProcessingIdle.push(done)
+  })
+}
+
 /** One job's events in transactions of a few, each followed by its pause (paceMs). */
 const paced: JobHandler<'webhook.process'> = async ({ eventIds }, ctx) => {
   const enqueuedBefore = jobsEnqueuedForOthers()
+  jobsInProgress++
   try {
     for (let i = 0; i < eventIds.length; i += processingChunk) {
       await processEvents({ eventIds: eventIds.slice(i, i + processingChunk) }, ctx)
@@ -107,6 +128,7 @@ const paced: JobHandler<'webhook.process'> = async ({ eventIds }, ctx) => {
     }
     return undefined
   } finally {
+    if (--jobsInProgress === 0) for (const wake of onProcessingIdle.slice()) wake()
     // What processing queued (media downloads, callbacks) is the main thread's work: wake its
     // runner only then. A wake is a claim — a write on the main connection, which on SQLite
     // waits synchronously for this thread's lock — and most jobs queue nothing (a text message,
@@ -122,7 +144,10 @@ const startProcessing = (analytics: boolean) => {
     rollups ??= startRollupPump(handle, log.child({ component: 'analytics' }), {
       onTally: (tally) => send({ type: 'tally', tally }),
       pageSize: foldPageSize,
-      afterPage: () => pace(),
+      afterPage: async (workMs, lagMs) => {
+        await pace()
+        await yieldToProcessing(foldYieldMs(workMs, lagMs))
+      },
     })
   runner ??= createJobRunner({
     handle,

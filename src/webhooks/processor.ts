@@ -44,6 +44,23 @@ export function paceMs(workMs: number, busy: number): number {
   return Math.max(0, Math.round((workMs * (1 - share)) / share))
 }
 
+/** How long the fold's round may run, while processing has work, before it takes half the thread. */
+export const foldHalfShareLagMs = 2000
+
+/**
+ * The analytics fold's extra pause after a page that took `workMs`, while a webhook job is in
+ * progress on the thread, given how long the fold's round has been running (`lagMs`: the figures
+ * are that much staler than they would be). The fold keeps a share lag / (lag + 2 s) of the
+ * thread, a twentieth at least: processing, which makes messages visible, goes first, and a fold
+ * that falls behind takes more and more of the thread until it catches up (decision 0124). A
+ * smooth function of its lag, no threshold to cross.
+ */
+export function foldYieldMs(workMs: number, lagMs: number): number {
+  const lag = Math.max(0, lagMs)
+  const share = Math.max(0.05, lag / (lag + foldHalfShareLagMs))
+  return Math.max(0, Math.round((workMs * (1 - share)) / share))
+}
+
 export type ProcessorInit = {
   connect: ConnectOptions
   /** The SQLite file (the thread commits the intake on it); absent on PostgreSQL. */
