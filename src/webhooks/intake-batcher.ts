@@ -8,6 +8,7 @@ import { enqueueJob } from '../jobs/jobs-repo.ts'
 // the next transaction: one multi-row insert and one `webhook.process` job per batch instead of
 // two inserts and a job per event. Under light load a batch is one event and nothing waits;
 // under heavy load batches grow, which is what lets one SQLite writer keep up (bench/ingest.ts).
+// On SQLite a batch may also join the job of the one before while it is unclaimed (decision 0126).
 
 export type IncomingEvent = { body: Uint8Array; metaAppRowId: string | null; headers: Record<string, string> }
 

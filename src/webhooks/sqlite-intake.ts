@@ -48,7 +48,20 @@ export function packIntakeBatch(batch: readonly (IncomingEvent & { id: string; r
   return { rows: JSON.stringify(rows), bodies }
 }
 
-/** The thread's side: two prepared statements, one transaction per batch with its processing job. */
+/**
+ * Most events one `webhook.process` job gathers from several intake batches (decision 0126): its
+ * payload stays well inside one database page, and it is five processing transactions.
+ */
+export const coalescedJobEvents = 50
+
+/**
+ * The thread's side: one transaction per batch, its events and their processing job. While the
+ * job the previous batch went to has not been claimed yet — processing is behind — the batch
+ * joins it instead of queueing one more (decision 0126): a job's claim and completion are two
+ * commits of their own, and at a steady rate of small batches they cost more than the events. When
+ * processing keeps up, every batch's job is claimed at once and nothing joins it; the more it
+ * falls behind, the fewer, larger jobs it finds. No threshold: each batch looks at one row.
+ */
 export function createIntakeCommit(raw: DatabaseSync) {
   const insertEvent = raw.prepare(
     `insert into webhook_events (id, received_at, body, signature_ok, headers, meta_app_id, outcome, attempts)
@@ -56,24 +69,42 @@ export function createIntakeCommit(raw: DatabaseSync) {
   )
   const insertJob = raw.prepare(
     `insert into jobs (kind, payload, run_at, attempts, max_attempts, created_at)
-     values ('webhook.process', ?, ?, 0, 10, ?)`,
+     values ('webhook.process', ?, ?, 0, 10, ?) returning id`,
   )
+  // Only a job no worker ever claimed: one being processed, or waiting for a retry, is left alone.
+  const joinJob = raw.prepare(
+    `update jobs set payload = ?
+     where id = ? and kind = 'webhook.process' and locked_by is null and attempts = 0 and failed_at is null`,
+  )
+  /** The job the last committed batch went to, and its events in order. */
+  let last: { id: number; eventIds: string[] } | undefined
   return {
     raw,
     commit(packedRows: string, bodies: Uint8Array): void {
       const rows = JSON.parse(packedRows) as IntakeRow[]
+      const ids = rows.map((r) => r.id)
+      let next: { id: number; eventIds: string[] } | undefined
       // IMMEDIATE: take the write lock now (waiting up to busy_timeout for the main connection).
       raw.exec('BEGIN IMMEDIATE')
       try {
         for (const r of rows)
           insertEvent.run(r.id, r.receivedAt, bodies.subarray(r.start, r.end), r.headers, r.metaAppRowId)
-        const now = Date.now()
-        insertJob.run(JSON.stringify({ eventIds: rows.map((r) => r.id) }), now, now)
+        if (last && last.eventIds.length + ids.length <= coalescedJobEvents) {
+          const eventIds = last.eventIds.concat(ids)
+          if (joinJob.run(JSON.stringify({ eventIds }), last.id).changes === 1)
+            next = { id: last.id, eventIds }
+        }
+        if (!next) {
+          const now = Date.now()
+          const job = insertJob.get(JSON.stringify({ eventIds: ids }), now, now) as { id: number }
+          next = { id: Number(job.id), eventIds: ids }
+        }
         raw.exec('COMMIT')
       } catch (err) {
         raw.exec('ROLLBACK')
         throw err
       }
+      last = next
     },
   }
 }
