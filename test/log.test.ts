@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { Writable } from 'node:stream'
 import { describe, test } from 'node:test'
 import { createLogger } from '../src/log.ts'
 import { startWahub } from '../src/wahub.ts'
 import { testConfig } from './helpers/config.ts'
 import { createTestDb, testDbKind } from './helpers/db.ts'
-
-function capture() {
-  const chunks: string[] = []
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(chunk.toString())
-      done()
-    },
-  })
-  return { stream, text: () => chunks.join('') }
-}
+import { captureStream } from './helpers/log-capture.ts'
 
 describe('logging never shows secrets', () => {
   test('token, secret, password, key and authorization fields are redacted at any depth used', () => {
-    const out = capture()
+    const out = captureStream()
     const log = createLogger('trace', out.stream)
     const secret = `EAAG${randomBytes(12).toString('hex')}`
     log.info(
@@ -41,7 +30,7 @@ describe('logging never shows secrets', () => {
 
   test(`a request carrying a token in its header, query and body leaves no trace of it in the log (${testDbKind})`, async () => {
     const db = await createTestDb()
-    const out = capture()
+    const out = captureStream()
     const log = createLogger('trace', out.stream)
     const secret = `EAAG${randomBytes(12).toString('hex')}`
     const wahub = await startWahub(testConfig({ WAHUB_DATA_DIR: db.dataDir }), { log, handle: db })

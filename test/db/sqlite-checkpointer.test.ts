@@ -4,15 +4,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { Writable } from 'node:stream'
 import { after, before, describe, test } from 'node:test'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { startSqliteCheckpointer } from '../../src/db/sqlite-checkpointer.ts'
-import { createLogger } from '../../src/log.ts'
 import { metricsAuth } from '../helpers/config.ts'
 import { testDbKind } from '../helpers/db.ts'
 import { type Harness, startHarness } from '../helpers/harness.ts'
+import { captureLog } from '../helpers/log-capture.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 // On SQLite the WAL is copied back into the database file by a thread of its own (decisions 0107
@@ -63,23 +62,14 @@ describe('SQLite checkpoints on their own thread', { skip: testDbKind !== 'sqlit
   })
 
   test('a checkpoint thread that fails is started again, with a warning', async () => {
-    const lines: string[] = []
-    const log = createLogger(
-      'warn',
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(chunk.toString())
-          done()
-        },
-      }),
-    )
+    const { log, lines } = captureLog('warn')
     // A file in a directory that does not exist: the thread cannot open it and ends.
     const missing = path.join(os.tmpdir(), `wahub-missing-${process.pid}`, 'wahub.db')
     const checkpointer = startSqliteCheckpointer(missing, { log })
     try {
       await waitFor('a restart of the failed checkpoint thread', () => checkpointer.restarts >= 1)
       assert.ok(
-        lines.some((l) => l.includes('SQLite checkpoint thread stopped; starting it again')),
+        lines().some((l) => l.includes('SQLite checkpoint thread stopped; starting it again')),
         'the restart is logged',
       )
     } finally {

@@ -1,12 +1,11 @@
 import net from 'node:net'
-import { Writable } from 'node:stream'
 import { createApiKey } from '../../src/accounts/api-keys.ts'
 import type { LogLevel } from '../../src/config.ts'
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.ts'
-import { createLogger } from '../../src/log.ts'
 import { startWahub, type Wahub } from '../../src/wahub.ts'
 import { testConfig } from './config.ts'
 import { createTestDb, type TestDb } from './db.ts'
+import { captureLog } from './log-capture.ts'
 
 // The whole product on real sockets for a test: a fresh database, the emulator in-process, and
 // Wahub pointed at it (WAHUB_GRAPH_URL) and it at Wahub (its app callback, set through the
@@ -102,16 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       webhookRetry: { baseMs: 20, maxAttempts: 5, timeoutMs: 5000 },
       ...options.emulator,
     })
-    const lines: string[] = []
-    const log = createLogger(
-      options.logLevel ?? 'trace',
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(...chunk.toString().split('\n').filter(Boolean))
-          done()
-        },
-      }),
-    )
+    const { log, lines } = captureLog(options.logLevel ?? 'trace')
     const port = options.env?.PORT ?? String(await freePort())
     const config = testConfig({
       WAHUB_DATA_DIR: db.dataDir,
@@ -144,7 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       wahub,
       url,
       adminKey,
-      logLines: () => [...lines],
+      logLines: lines,
       api: (method, path, opts) => apiCall(url, method, path, opts),
       close() {
         closing ??= cleanup()

@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream'
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.ts'
-import { createLogger } from '../../src/log.ts'
 import { startWahub, type Wahub } from '../../src/wahub.ts'
 import { seedChannel } from './channel-fixture.ts'
 import { testConfig } from './config.ts'
 import { createTestDb, type TestDb } from './db.ts'
+import { captureLog } from './log-capture.ts'
 
 // A Wahub wired to the emulator over real HTTP, with the emulator's app, WABA and first number
 // configured and that number assigned to tenant `acme`. The emulator's other numbers are left
@@ -29,16 +28,7 @@ export async function startReceiving(options: { emulator?: EmulatorOptions } = {
     ...options.emulator,
   })
   const db = await createTestDb()
-  const chunks: string[] = []
-  const log = createLogger(
-    'debug',
-    new Writable({
-      write(chunk, _e, done) {
-        chunks.push(chunk.toString())
-        done()
-      },
-    }),
-  )
+  const { log, text } = captureLog('debug')
   const wahub = await startWahub(testConfig({ WAHUB_DATA_DIR: db.dataDir, WAHUB_GRAPH_URL: emulator.url }), {
     log,
     handle: db,
@@ -62,7 +52,7 @@ export async function startReceiving(options: { emulator?: EmulatorOptions } = {
     tenantId,
     numberRowId,
     wabaRowId,
-    logs: () => chunks.join(''),
+    logs: text,
     addNumber,
     async close() {
       await emulator.close()
