@@ -238,8 +238,9 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
       concurrency: handle.caps.multiProcess ? 4 : 2,
-      // The processor thread claims the batch (webhook.process runs there, never here).
-      onCommitted: () => processor?.nudge(),
+      // The webhook thread claims the batch (webhook.process runs there, never here); on SQLite it
+      // committed the batch itself and wakes its runner without a message from this thread.
+      onCommitted: processor.intakeWriter ? undefined : () => processor?.nudge(),
       writer: processor.intakeWriter,
     })
     app = await buildApp({

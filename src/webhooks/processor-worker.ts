@@ -175,7 +175,10 @@ function commitIntake(message: Extract<ToProcessor, { type: 'intake' }>): void {
     send({ type: 'intake', seq: message.seq, ok: true })
   } catch (err) {
     send({ type: 'intake', seq: message.seq, ok: false, message: (err as Error).message })
+    return
   }
+  // The batch's job is this thread's to claim: wake its runner here, not through the main thread.
+  runner?.nudge()
 }
 
 port.on('message', async (message: ToProcessor) => {
