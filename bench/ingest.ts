@@ -309,9 +309,11 @@ printTable('Figures against SPEC §11', [
   { figure: 'inbound visible p50 at 1,000/s (ms)', value: percentile(visible, 50), target: '-' },
   { figure: 'inbound visible p99 at 1,000/s (ms)', value: percentile(visible, 99), target: '< 250' },
   {
+    // The generator stops at the phase's end with a request in flight on each connection: those
+    // are stored, and answered after it stopped counting.
     figure: 'inbound stored in that phase / answered',
     value: `${visible.length} / ${at1000.ok}`,
-    target: 'equal',
+    target: `answered to answered + ${Math.min(connections, 32)}`,
   },
   {
     figure: 'processing speed, new messages (events/s, no load)',

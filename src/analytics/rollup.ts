@@ -38,8 +38,19 @@ const defaultPageSize = 500
 // before it (decision 0122). So a message this process folded with the same row — same
 // updated_at, status, error and pricing — is skipped when read again. Remembered once the page
 // committed, forgotten once out of the overlap; another instance (or a restart) simply folds it
-// again.
+// again. At most `foldMemoLimit` rows are remembered, the oldest forgotten first: a burst of
+// changes (a seed, a campaign's statuses) would otherwise hold ten seconds of them — 150,000 rows
+// held the webhook thread's heap at ~100 MB (docs/PERFORMANCE.md, session 19). A row forgotten
+// early is only folded again, which changes no figure (analytics_folded).
 const foldedRows = new Map<string, { at: number; row: string }>()
+
+/** Rows the fold remembers at most (~6 MB): ten seconds of 2,500 changes a second. */
+export const foldMemoLimit = 25_000
+
+/** How many folded rows this process remembers now (tests). */
+export function foldMemoSize(): number {
+  return foldedRows.size
+}
 
 function rowOf(m: Changed): string {
   return `${m.updated_at}|${m.status}|${m.error_code}|${m.pricing_model}|${m.pricing_type}|${m.pricing_category}|${m.billable}`
@@ -358,7 +369,7 @@ async function foldPage(
   if (page.length === 0) return { last: undefined, count: 0, changed: 0, folded: [] }
   const read = page
   const folded = read.map((m) => ({ id: m.id, at: Number(m.updated_at), row: rowOf(m) }))
-  page = read.filter((m) => foldedRows.get(m.id)?.row !== rowOf(m))
+  page = read.filter((m, i) => foldedRows.get(m.id)?.row !== folded[i].row)
   const tail = read[read.length - 1]
   const last = { at: Number(tail.updated_at), id: tail.id }
   const result = { last, count: read.length, changed: page.length, folded }
@@ -448,9 +459,17 @@ export async function foldRollups(
      * `until` was (the webhook thread's pacing: its figures are that much staler).
      */
     afterPage?: (workMs: number, lagMs: number) => Promise<void>
+    /** Folded rows remembered at most (foldMemoLimit; tests set fewer). */
+    memoLimit?: number
   },
 ): Promise<number> {
-  const { tables, rowLocks, now = Date.now(), pageSize = defaultPageSize } = options
+  const {
+    tables,
+    rowLocks,
+    now = Date.now(),
+    pageSize = defaultPageSize,
+    memoLimit = foldMemoLimit,
+  } = options
   const until = now
   let from: { at: number; id: string } | undefined
   let windowStart: number | undefined
@@ -505,7 +524,16 @@ export async function foldRollups(
       return false
     })
     // Counted only once the page committed (a rolled-back page is folded again).
-    for (const f of pageFolded) foldedRows.set(f.id, { at: f.at, row: f.row })
+    for (const f of pageFolded) {
+      // Deleted first so that the map's order stays the order rows were last folded in.
+      foldedRows.delete(f.id)
+      foldedRows.set(f.id, { at: f.at, row: f.row })
+    }
+    if (foldedRows.size > memoLimit)
+      for (const id of foldedRows.keys()) {
+        foldedRows.delete(id)
+        if (foldedRows.size <= memoLimit) break
+      }
     options.onTally?.(tally)
     if (done) return total
     await options.afterPage?.(performance.now() - started, Date.now() - until)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { foldRollups } from '../../src/analytics/rollup.ts'
+import { foldMemoSize, foldRollups } from '../../src/analytics/rollup.ts'
 import { seedBareConversation } from '../helpers/channel-fixture.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
@@ -92,5 +92,33 @@ describe(`analytics fold: the overlap re-read changes no figure (${testDbKind})`
       { out: 60, delivered: 25, in: 5 },
       'a round with nothing changed moved a figure',
     )
+  })
+
+  test('the fold remembers a bounded number of rows; those it forgot are folded again and still counted once', async () => {
+    const before = await totals()
+    const at = now + 2000
+    await db.db
+      .insertInto('messages')
+      .values(Array.from({ length: 30 }, (_, i) => message(200 + i, 'out', at + i)))
+      .execute()
+    const limited = (when: number) =>
+      foldRollups(db.db, {
+        tables: [],
+        rowLocks: db.caps.multiProcess,
+        now: when,
+        pageSize: 10,
+        memoLimit: 10,
+      })
+    await limited(at + 500)
+    assert.ok(foldMemoSize() <= 10, `the fold remembers ${foldMemoSize()} rows, more than its limit of 10`)
+    assert.deepEqual(await totals(), { ...before, out: before.out + 30 }, 'each new message is counted once')
+    // Most of those 30 were forgotten: the next round within the overlap folds them again.
+    await limited(at + 1000)
+    assert.deepEqual(
+      await totals(),
+      { ...before, out: before.out + 30 },
+      'a message folded again after the fold forgot it was counted twice',
+    )
+    assert.ok(foldMemoSize() <= 10, `the fold remembers ${foldMemoSize()} rows after a second round`)
   })
 })
