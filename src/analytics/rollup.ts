@@ -40,8 +40,8 @@ const defaultPageSize = 500
 // committed, forgotten once out of the overlap; another instance (or a restart) simply folds it
 // again. At most `foldMemoLimit` rows are remembered, the oldest forgotten first: a burst of
 // changes (a seed, a campaign's statuses) would otherwise hold ten seconds of them — 150,000 rows
-// held the webhook thread's heap at ~100 MB (docs/PERFORMANCE.md, session 19). A row forgotten
-// early is only folded again, which changes no figure (analytics_folded).
+// held the webhook thread's heap at ~100 MB (decision 0127). A row forgotten early is only
+// folded again, which changes no figure (analytics_folded).
 const foldedRows = new Map<string, { at: number; row: string }>()
 
 /** Rows the fold remembers at most (~6 MB): ten seconds of 2,500 changes a second. */
