@@ -72,6 +72,7 @@ export function createIntakeCommit(raw: DatabaseSync) {
      values ('webhook.process', ?, ?, 0, 10, ?) returning id`,
   )
   // Only a job no worker ever claimed: one being processed, or waiting for a retry, is left alone.
+  // Job ids are AUTOINCREMENT on SQLite, never reused: the id remembered is that job or none.
   const joinJob = raw.prepare(
     `update jobs set payload = ?
      where id = ? and kind = 'webhook.process' and locked_by is null and attempts = 0 and failed_at is null`,
