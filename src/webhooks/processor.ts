@@ -102,7 +102,7 @@ export type WebhookProcessor = {
   readonly intakeWriter: IntakeWriter | undefined
   /** Starts processing `webhook.process` jobs (after the main runner released a previous run's locks). */
   startProcessing(): void
-  /** Wakes the thread's runner (after each intake commit). */
+  /** Wakes the thread's runner (after each intake commit on PostgreSQL; on SQLite the thread commits and wakes itself). */
   nudge(): void
   /** Folds the analytics rollups up to now on the thread (tests, reports); needs `analytics`. */
   foldNow(): Promise<void>
