@@ -29,6 +29,8 @@ const cursorName = 'messages'
 /** A change committed this late after its updated_at is still folded. */
 export const foldOverlapMs = 10_000
 const defaultPageSize = 500
+/** The overlap's light re-reading (statesAfter) reads this many pages' worth of rows at a time. */
+const peekPages = 10
 
 // The overlap makes each round re-read the last ten seconds of changes: at 1,000 messages a
 // second every message would be folded ten times or more. A message's contribution depends only
@@ -52,7 +54,20 @@ export function foldMemoSize(): number {
   return foldedRows.size
 }
 
-function rowOf(m: Changed): string {
+/** The columns a folded row is compared on (rowOf): what the overlap's re-reading selects. */
+type RowState = Pick<
+  Changed,
+  | 'id'
+  | 'updated_at'
+  | 'status'
+  | 'error_code'
+  | 'pricing_model'
+  | 'pricing_type'
+  | 'pricing_category'
+  | 'billable'
+>
+
+function rowOf(m: RowState): string {
   return `${m.updated_at}|${m.status}|${m.error_code}|${m.pricing_model}|${m.pricing_type}|${m.pricing_category}|${m.billable}`
 }
 
@@ -345,9 +360,41 @@ async function changedPage(
     .execute()) as Changed[]
 }
 
-/** Whether folding these rows would change nothing: each folded before, unchanged. */
-function allFolded(rows: Changed[]): boolean {
-  return rows.every((m) => foldedRows.get(m.id)?.row === rowOf(m))
+/**
+ * The next rows changed after `from` with only the columns rowOf compares: no join, no content.
+ * The overlap every round re-reads is mostly rows this process folded already (decision 0128).
+ */
+async function statesAfter(
+  db: Db,
+  from: { at: number; id: string },
+  until: number,
+  limit: number,
+): Promise<RowState[]> {
+  return (await db
+    .selectFrom('messages as m')
+    .select([
+      'm.id',
+      'm.updated_at',
+      'm.status',
+      'm.error_code',
+      'm.pricing_model',
+      'm.pricing_type',
+      'm.pricing_category',
+      'm.billable',
+    ])
+    .where((eb) => eb(eb.refTuple('m.updated_at', 'm.id'), '>', eb.tuple(from.at, from.id)))
+    .where('m.updated_at', '<=', until)
+    .orderBy('m.updated_at')
+    .orderBy('m.id')
+    .limit(limit)
+    .execute()) as RowState[]
+}
+
+/** How many of these rows, from the first, this process folded before and are unchanged since. */
+function foldedPrefix(rows: readonly RowState[]): number {
+  let n = 0
+  while (n < rows.length && foldedRows.get(rows[n].id)?.row === rowOf(rows[n])) n++
+  return n
 }
 
 async function foldPage(
@@ -480,14 +527,18 @@ export async function foldRollups(
     const started = performance.now()
     let pageFolded: { id: string; at: number; row: string }[] = []
     if (from && !rowLocks && peekWorthIt) {
-      // SQLite: a full page of outbound messages folded before and unchanged since (most of the
-      // ten-second overlap every round re-reads) needs no write: it is read without taking the
-      // file's write lock, which the send path's group commits would wait for meanwhile.
-      const peek = await changedPage(db, from, until, pageSize)
-      if (peek.length === pageSize && allFolded(peek)) {
-        const tail = peek[peek.length - 1]
+      // SQLite: rows folded before and unchanged since (most of the ten-second overlap every
+      // round re-reads) need no write: they are skipped after a light read, without taking the
+      // file's write lock, which the send path's group commits would wait for meanwhile. The
+      // page's transaction starts at the first row that changes something (decision 0128).
+      const peek = await statesAfter(db, from, until, pageSize * peekPages)
+      const skipped = foldedPrefix(peek)
+      if (skipped > 0) {
+        const tail = peek[skipped - 1]
         from = { at: Number(tail.updated_at), id: tail.id }
-        total += peek.length
+        total += skipped
+      }
+      if (skipped === pageSize * peekPages) {
         await options.afterPage?.(performance.now() - started, Date.now() - until)
         continue
       }
