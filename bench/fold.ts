@@ -41,8 +41,8 @@ for (const rate of rates) {
         direction, type, content, wamid, status, status_at, source, created_at, updated_at)
       select 'in_' || ${batch} || '_' || id, tenant_id, conversation_id, phone_number_id, contact_id,
         'in', type, replace(content, 'Your order', 'About order ' || ${batch}), 'in-' || ${batch} || wamid,
-        'received', status_at, 'api', ${base} + (cast(substr(id, 11) as integer) % 1000),
-        ${base} + (cast(substr(id, 11) as integer) % 1000)
+        'received', status_at, 'api', cast(${base} as bigint) + (cast(substr(id, 11) as integer) % 1000),
+        cast(${base} as bigint) + (cast(substr(id, 11) as integer) % 1000)
       from messages where direction = 'out' and id >= ${from} order by id limit ${rate}`.execute(handle.db)
     batch++
     now += 1000

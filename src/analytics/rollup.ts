@@ -526,11 +526,13 @@ export async function foldRollups(
     const tally: FoldTally = { sent: 0, received: 0, delivered: 0, read: 0, failed: new Map() }
     const started = performance.now()
     let pageFolded: { id: string; at: number; row: string }[] = []
-    if (from && !rowLocks && peekWorthIt) {
-      // SQLite: rows folded before and unchanged since (most of the ten-second overlap every
-      // round re-reads) need no write: they are skipped after a light read, without taking the
-      // file's write lock, which the send path's group commits would wait for meanwhile. The
-      // page's transaction starts at the first row that changes something (decision 0128).
+    if (from && peekWorthIt) {
+      // Rows folded before and unchanged since (most of the ten-second overlap every round
+      // re-reads) need no write: they are skipped after a light read outside any transaction —
+      // on SQLite without the file's write lock, which the send path's group commits would wait
+      // for meanwhile; on PostgreSQL without a transaction and the cursor's row lock per page.
+      // What is skipped depends only on what this process folded. The page's transaction starts
+      // at the first row that changes something (decision 0128).
       const peek = await statesAfter(db, from, until, pageSize * peekPages)
       const skipped = foldedPrefix(peek)
       if (skipped > 0) {
