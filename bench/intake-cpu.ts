@@ -7,8 +7,12 @@ import { benchChannel, bodyOf, foldedUpTo, type Kind, secret, seedOutbound, sign
 
 // CPU per accepted webhook, by thread of the server: saturation for SECONDS with distinct bodies,
 // then the backlog drained with no load. node bench/intake-cpu.ts [inbound|status]
+// With RATE (e.g. RATE=1000): instead, SECONDS at that rate — which processing keeps up with —
+// on the seed bench/ingest.ts uses, and the CPU each thread (by thread id) spent per event until
+// the events were processed and folded into analytics.
 const kind = (process.argv[2] ?? 'inbound') as Kind
 const seconds = Number(process.env.BENCH_SECONDS ?? 8)
+const rate = process.env.RATE ? Number(process.env.RATE) : undefined
 
 function threads(pid: number): Map<string, number> {
   const out = new Map<string, number>()
@@ -18,7 +22,7 @@ function threads(pid: number): Map<string, number> {
       const name = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'))
       const f = s.slice(s.lastIndexOf(') ') + 2).split(' ')
       const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100
-      const key = tid === String(pid) ? 'main' : name
+      const key = tid === String(pid) ? 'main' : rate ? `${name} ${tid}` : name
       out.set(key, (out.get(key) ?? 0) + ms)
     } catch {}
   }
@@ -56,7 +60,7 @@ async function load(url: string, s: number, rate?: number) {
 }
 const prepared = await prepareDataDir(benchChannel)
 const db = await openData(prepared)
-if (kind === 'status') await seedOutbound(db, prepared.channel.tenantId, prepared.channel.numberRowId)
+if (kind === 'status' || rate) await seedOutbound(db, prepared.channel.tenantId, prepared.channel.numberRowId)
 const seededAt = Date.now()
 const pending = async () =>
   Number(
@@ -94,6 +98,22 @@ const srv = await startWahubServe(prepared.env)
 await foldedUpTo(db, seededAt)
 await load(srv.url, 2, 1000)
 await settled()
+const per = (d: Record<string, number>, n: number) =>
+  Object.fromEntries(Object.entries(d).map(([k, v]) => [k, +((v * 1000) / n).toFixed(1)]))
+if (rate) {
+  const before = threads(srv.pid)
+  const x = await load(srv.url, seconds, rate)
+  const ended = Date.now()
+  await settled()
+  await foldedUpTo(db, ended)
+  console.log(
+    `${kind} at ${rate}/s for ${seconds} s: ${x.ok} answered, p99 ${x.p99} ms; µs of CPU an event by thread, until processed and folded:`,
+    JSON.stringify(per(diff(before, threads(srv.pid)), x.ok)),
+  )
+  console.log(`end: ${machine()}`)
+  await srv.stop()
+  process.exit(0)
+}
 const c0 = threads(srv.pid)
 const r = await load(srv.url, seconds)
 const c1 = threads(srv.pid)
@@ -104,8 +124,6 @@ const drainMs = Date.now() - t
 const c2 = threads(srv.pid)
 const d1 = diff(c0, c1)
 const d2 = diff(c1, c2)
-const per = (d: Record<string, number>, n: number) =>
-  Object.fromEntries(Object.entries(d).map(([k, v]) => [k, +((v * 1000) / n).toFixed(1)]))
 const tot = Object.values(d1).reduce((a, x) => a + x, 0)
 console.log(
   `wahub saturation ${kind}: ${r.rps.toFixed(0)} req/s, ok ${r.ok}, errors ${r.errors}, ${((tot * 1000) / r.ok).toFixed(1)} µs CPU/req; by thread µs/req:`,
