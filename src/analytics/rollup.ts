@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type SqlBool, sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import {
   type Counters,
@@ -318,7 +318,15 @@ function firstResponseOf(
   return c.first_responses > 0 ? c.first_response_ms : null
 }
 
-/** The next page of messages changed after `from` (by `(updated_at, id)`) up to `until`. */
+/**
+ * Messages changed after `from` (by `(updated_at, id)`) up to `until`: a row-value cursor on the
+ * (updated_at, id) index, so a page reads its own rows only, however many messages changed in the
+ * same millisecond (migration 0040). Read in that order.
+ */
+function changedAfter(from: { at: number; id: string }, until: number) {
+  return sql<SqlBool>`(m.updated_at, m.id) > (${from.at}, ${from.id}) and m.updated_at <= ${until}`
+}
+/** The next page of messages changed after `from` up to `until` (changedAfter). */
 async function changedPage(
   db: Db,
   from: { at: number; id: string },
@@ -350,10 +358,7 @@ async function changedPage(
       'c.wa_id',
       'p.waba_id',
     ])
-    // A row-value cursor on the (updated_at, id) index: a page reads its own rows only, however
-    // many messages changed in the same millisecond (migration 0040).
-    .where((eb) => eb(eb.refTuple('m.updated_at', 'm.id'), '>', eb.tuple(from.at, from.id)))
-    .where('m.updated_at', '<=', until)
+    .where(changedAfter(from, until))
     .orderBy('m.updated_at')
     .orderBy('m.id')
     .limit(pageSize)
@@ -382,8 +387,7 @@ async function statesAfter(
       'm.pricing_category',
       'm.billable',
     ])
-    .where((eb) => eb(eb.refTuple('m.updated_at', 'm.id'), '>', eb.tuple(from.at, from.id)))
-    .where('m.updated_at', '<=', until)
+    .where(changedAfter(from, until))
     .orderBy('m.updated_at')
     .orderBy('m.id')
     .limit(limit)
