@@ -5,9 +5,9 @@ import { seedBareConversation } from '../helpers/channel-fixture.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 // Each fold round re-reads the last ten seconds of changed messages; a message this process
-// folded before and unchanged since is skipped (on SQLite, a page of only such messages is read
-// without the write lock), inbound and outbound alike (decision 0122). The figures must stay
-// exact: a message that changed is folded again, one that did not is never counted twice.
+// folded before and unchanged since is skipped after a light read outside any transaction,
+// inbound and outbound alike (decisions 0122, 0128). The figures must stay exact: a message that
+// changed, or committed late, is folded; one folded before and unchanged is never counted twice.
 
 describe(`analytics fold: the overlap re-read changes no figure (${testDbKind})`, () => {
   let db: TestDb
