@@ -12,6 +12,7 @@ import { jobsEnqueuedForOthers } from '../jobs/jobs-repo.ts'
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts'
 import type { JobHandler } from '../jobs/types.ts'
 import { createLogger } from '../log.ts'
+import { recoverIntakeJournal } from './intake-journal.ts'
 import { createWebhookProcessJob } from './process-job.ts'
 import {
   foldPageSize,
@@ -28,7 +29,8 @@ import { createIntakeCommit } from './sqlite-intake.ts'
 // own and does three things, the first always before the others:
 //   1. on SQLite, commits the intake's batches of raw events (each `intake` message is handled as
 //      soon as the thread is between two processing transactions: one connection, so the two
-//      never wait on each other's lock);
+//      never wait on each other's lock), and at its start what the intake journal of a previous
+//      run still holds (intake-journal.ts, decision 0129);
 //   2. processes `webhook.process` jobs in transactions of a few events, pausing after each in
 //      proportion to how busy the thread that answers Meta is (its event-loop utilisation, shared
 //      through `init.busy`): processing takes the CPU the intake leaves, never the other way round;
@@ -63,6 +65,9 @@ if (init.sqliteFile) {
   const database = openSqlite(init.sqliteFile, { autocheckpointPages: init.walAutocheckpointPages })
   // Prepared now: a database that cannot take the intake's rows fails the thread at once.
   intake = createIntakeCommit(database.raw)
+  // Batches a previous run answered and did not commit, before any of this run's (decision 0129).
+  const recovered = recoverIntakeJournal(database.raw, init.sqliteFile, init.recoverJournalUpTo ?? 0)
+  if (recovered.segments > 0) log.info(recovered, 'webhook intake journal of the previous run committed')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   handle = {
     db,

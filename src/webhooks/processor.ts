@@ -8,6 +8,12 @@ import { releaseLocks } from '../jobs/jobs-repo.ts'
 import type { Logger } from '../log.ts'
 import { type ThreadHeap, threadHeap } from '../metrics.ts'
 import type { IntakeWriter } from './intake-batcher.ts'
+import {
+  type IntakeJournal,
+  type JournalEntry,
+  journalSegments,
+  openIntakeJournal,
+} from './intake-journal.ts'
 import { packIntakeBatch } from './sqlite-intake.ts'
 
 // Webhook processing runs on a thread of its own (SPEC §5, §11; decision 0078). Answering a
@@ -20,7 +26,9 @@ import { packIntakeBatch } from './sqlite-intake.ts'
 //     proportion to how busy the answering thread is (paceMs): at any rate the intake comes first,
 //     processing takes the CPU left over and catches up at full speed when the load drops;
 //   - on SQLite the same thread commits the intake's batches (one connection: the intake never
-//     waits on a processing transaction's lock, it is committed between two of them).
+//     waits on a processing transaction's lock, it is committed between two of them); the answer
+//     does not wait for that commit, only for the batch's append to the intake journal
+//     (intake-journal.ts, decision 0129), which the thread replays at its start.
 // The analytics fold (analytics/rollup-pump.ts) runs on the same thread, in pages of a few
 // messages paced the same way (decision 0092): on the main thread its SQLite transactions stopped
 // the answering thread and held the write lock that the intake and processing waited on.
@@ -76,6 +84,8 @@ export type ProcessorInit = {
   busy: SharedArrayBuffer
   /** SQLite: the thread's connection checkpoints only past this WAL size (a checkpoint thread runs). */
   walAutocheckpointPages?: number
+  /** SQLite: the intake journal's segments up to this number are a previous run's, committed at start. */
+  recoverJournalUpTo?: number
 }
 
 export type ToProcessor =
@@ -113,6 +123,9 @@ export type WebhookProcessor = {
   /** Past the shutdown deadline: ends the thread now (the caller releases its jobs' locks). */
   terminate(): Promise<void>
 }
+
+/** How long a stop waits for the thread to commit the answered batches (the rest: next start). */
+const stopCommitWaitMs = 10_000
 
 export type ProcessorOptions = {
   /** The database the thread opens a connection of its own to. */
@@ -170,6 +183,9 @@ function shareBusy(): { buffer: SharedArrayBuffer; stop(): void } {
 
 type Waiting = Map<number, { resolve(): void; reject(err: Error): void }>
 
+/** A batch answered from the journal and not yet committed by the thread. */
+type Journaled = { rows: string; bodies: Uint8Array; entry: JournalEntry; events: number; attempts: number }
+
 export function startWebhookProcessor(options: ProcessorOptions): WebhookProcessor {
   const { log } = options
   const sqliteFile = options.connect.databaseUrl
@@ -178,8 +194,15 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
   const busy = shareBusy()
   let workerId = ''
   let worker: Worker | undefined
-  let waiting: Waiting = new Map()
   let seq = 0
+  // SQLite: the previous run's journal segments are the thread's to commit at its start; this
+  // run's appends go to new ones (decision 0129).
+  const recoverJournalUpTo = sqliteFile ? (journalSegments(sqliteFile).at(-1)?.n ?? 0) : 0
+  let journal: IntakeJournal | undefined
+  const journaled = new Map<number, Journaled>()
+  const onAllCommitted: (() => void)[] = []
+  const sendBatch = (to: Worker, id: number, b: Journaled) =>
+    to.postMessage({ type: 'intake', seq: id, rows: b.rows, bodies: b.bodies } satisfies ToProcessor)
   let processing = false
   let stopping: Promise<void> | undefined
   let restartTimer: NodeJS.Timeout | undefined
@@ -200,28 +223,41 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       concurrency: options.concurrency ?? (sqliteFile ? 2 : 4),
       busy: busy.buffer,
       walAutocheckpointPages: sqliteFile ? options.walAutocheckpointPages : undefined,
+      recoverJournalUpTo: sqliteFile ? recoverJournalUpTo : undefined,
     }
     const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
-    const ownWaiting: Waiting = new Map()
     const ownFolds: Waiting = new Map()
     worker = current
-    waiting = ownWaiting
     folds = ownFolds
     const ownId = workerId
-    // A thread that failed or stopped rejects the intake batches it still held (Meta delivers
-    // those again); its processing jobs are released for the next thread.
+    // Answered batches a previous thread did not commit (it died) are this one's, in order.
+    for (const [id, b] of journaled) sendBatch(current, id, b)
+    // A thread that failed or stopped leaves its uncommitted intake batches to the next thread
+    // (they were answered: the journal holds them); its processing jobs are released for it.
     const fail = (err: Error) => {
-      for (const w of ownWaiting.values()) w.reject(err)
-      ownWaiting.clear()
       for (const w of ownFolds.values()) w.reject(err)
       ownFolds.clear()
     }
     current.on('message', (message: ToMain) => {
       if (message.type === 'intake') {
-        const pending = ownWaiting.get(message.seq)
-        ownWaiting.delete(message.seq)
-        if (message.ok) pending?.resolve()
-        else pending?.reject(new Error(`webhook intake commit failed: ${message.message}`))
+        const b = journaled.get(message.seq)
+        if (!b) return
+        if (message.ok) {
+          journaled.delete(message.seq)
+          journal?.committed(b.entry)
+          if (journaled.size === 0) for (const wake of onAllCommitted.splice(0)) wake()
+        } else {
+          // Kept in the journal and sent again: answered events are never dropped (SPEC §5).
+          const delay = Math.min(30_000, 250 * 2 ** b.attempts++)
+          log.error(
+            { events: b.events, retryInMs: delay, reason: message.message },
+            'webhook intake commit failed; the batch stays in the intake journal and is committed again',
+          )
+          const retry = setTimeout(() => {
+            if (worker && journaled.get(message.seq) === b) sendBatch(worker, message.seq, b)
+          }, delay)
+          retry.unref()
+        }
       } else if (message.type === 'log') relog(log, message.line)
       else if (message.type === 'processed') options.onProcessed?.()
       else if (message.type === 'tally') options.analytics?.onTally(message.tally)
@@ -239,12 +275,16 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       fail(err)
       if (worker !== current) return
       worker = undefined
-      if (stopping || !processing) return // the next intake batch starts a thread
+      // Without processing, the next intake batch starts a thread, unless answered ones wait.
+      if (stopping || (!processing && journaled.size === 0)) return
       log.error({ err, workerId: ownId, code }, 'webhook thread stopped; starting another')
       const delay = Math.min(30_000, 250 * 2 ** restarts++)
       restartTimer = setTimeout(async () => {
         if (options.handle) await releaseLocks(options.handle.db, ownId).catch(() => 0)
-        if (!stopping && !worker) spawn().postMessage(processMessage())
+        if (!stopping && !worker) {
+          const next = spawn()
+          if (processing) next.postMessage(processMessage())
+        }
       }, delay)
       restartTimer.unref()
     }
@@ -255,19 +295,28 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
 
   const intakeWriter: IntakeWriter | undefined = sqliteFile
     ? {
+        // Answered once appended to the journal; the thread commits it between two processing
+        // transactions (decision 0129). The bodies are copied to the thread, not transferred:
+        // they are sent again if that thread dies first.
         commit(batch) {
           if (stopping) return Promise.reject(new Error('webhook intake writer stopped (shutting down)'))
-          const fresh = worker === undefined
-          const current = worker ?? spawn()
-          if (processing && fresh) current.postMessage(processMessage())
           const { rows, bodies } = packIntakeBatch(batch)
+          let entry: JournalEntry
+          try {
+            journal ??= openIntakeJournal(sqliteFile)
+            entry = journal.append(rows, bodies)
+          } catch (err) {
+            return Promise.reject(new Error(`webhook intake journal: ${(err as Error).message}`))
+          }
           const id = ++seq
-          return new Promise<void>((resolve, reject) => {
-            waiting.set(id, { resolve, reject })
-            current.postMessage({ type: 'intake', seq: id, rows, bodies } satisfies ToProcessor, [
-              bodies.buffer as ArrayBuffer,
-            ])
-          })
+          const b: Journaled = { rows, bodies, entry, events: batch.length, attempts: 0 }
+          journaled.set(id, b)
+          if (worker) sendBatch(worker, id, b)
+          else {
+            const current = spawn()
+            if (processing) current.postMessage(processMessage())
+          }
+          return Promise.resolve()
         },
         close: () => stop(),
       }
@@ -275,14 +324,25 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
 
   const stop = () => {
     stopping ??= (async () => {
+      // Answered batches committed first, for a while: what is left is committed at the next start.
+      if (journaled.size > 0 && worker) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, stopCommitWaitMs)
+          onAllCommitted.push(() => {
+            clearTimeout(timer)
+            resolve()
+          })
+        })
+      }
       clearTimeout(restartTimer)
       busy.stop()
       const current = worker
-      if (!current) return
-      await new Promise<void>((resolve) => {
-        current.once('exit', () => resolve())
-        current.postMessage({ type: 'stop' } satisfies ToProcessor)
-      })
+      if (current)
+        await new Promise<void>((resolve) => {
+          current.once('exit', () => resolve())
+          current.postMessage({ type: 'stop' } satisfies ToProcessor)
+        })
+      journal?.close()
     })()
     return stopping
   }
@@ -316,6 +376,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       clearTimeout(restartTimer)
       busy.stop()
       await worker?.terminate()
+      journal?.close()
     },
   }
 }

@@ -65,7 +65,7 @@ export const coalescedJobEvents = 50
 export function createIntakeCommit(raw: DatabaseSync) {
   const insertEvent = raw.prepare(
     `insert into webhook_events (id, received_at, body, signature_ok, headers, meta_app_id, outcome, attempts)
-     values (?, ?, ?, 1, ?, ?, 'pending', 0)`,
+     values (?, ?, ?, 1, ?, ?, 'pending', 0) on conflict (id) do nothing`,
   )
   const insertJob = raw.prepare(
     `insert into jobs (kind, payload, run_at, attempts, max_attempts, created_at)
@@ -81,15 +81,32 @@ export function createIntakeCommit(raw: DatabaseSync) {
   let last: { id: number; eventIds: string[] } | undefined
   return {
     raw,
-    commit(packedRows: string, bodies: Uint8Array): void {
+    /**
+     * Commits a packed batch; returns how many of its events were new. An event already stored
+     * (a batch sent again after the thread that committed it died before saying so, or recovered
+     * from the journal, intake-journal.ts) is skipped, and gets no second job.
+     */
+    commit(packedRows: string, bodies: Uint8Array): number {
       const rows = JSON.parse(packedRows) as IntakeRow[]
-      const ids = rows.map((r) => r.id)
+      const ids: string[] = []
       let next: { id: number; eventIds: string[] } | undefined
       // IMMEDIATE: take the write lock now (waiting up to busy_timeout for the main connection).
       raw.exec('BEGIN IMMEDIATE')
       try {
-        for (const r of rows)
-          insertEvent.run(r.id, r.receivedAt, bodies.subarray(r.start, r.end), r.headers, r.metaAppRowId)
+        for (const r of rows) {
+          const inserted = insertEvent.run(
+            r.id,
+            r.receivedAt,
+            bodies.subarray(r.start, r.end),
+            r.headers,
+            r.metaAppRowId,
+          )
+          if (inserted.changes === 1) ids.push(r.id)
+        }
+        if (ids.length === 0) {
+          raw.exec('COMMIT')
+          return 0
+        }
         if (last && last.eventIds.length + ids.length <= coalescedJobEvents) {
           const eventIds = last.eventIds.concat(ids)
           if (joinJob.run(JSON.stringify({ eventIds }), last.id).changes === 1)
@@ -106,6 +123,7 @@ export function createIntakeCommit(raw: DatabaseSync) {
         throw err
       }
       last = next
+      return ids.length
     },
   }
 }

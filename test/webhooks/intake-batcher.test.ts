@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { migrateToLatest } from '../../src/db/migrate.ts'
 import { createLogger } from '../../src/log.ts'
 import { createIntakeBatcher } from '../../src/webhooks/intake-batcher.ts'
+import { journalSegments, readSegment } from '../../src/webhooks/intake-journal.ts'
 import { createSqliteIntakeWriter } from '../../src/webhooks/processor.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const log = createLogger('silent')
 
@@ -44,7 +47,13 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
     await broken.drop()
   })
 
-  test('on SQLite the writer thread stores the same rows and job as the main-connection path, and commits before resolving', {
+  /** The ids of the events the intake journal of `file` holds (decision 0129). */
+  const journaledIds = (file: string) =>
+    journalSegments(file).flatMap((s) =>
+      readSegment(s.file).flatMap((b) => (JSON.parse(b.rows) as { id: string }[]).map((r) => r.id)),
+    )
+
+  test('on SQLite each batch is in the intake journal when its events resolve, and the writer thread then stores the same rows and job as the main-connection path', {
     skip: testDbKind !== 'sqlite',
   }, async () => {
     await db.db.deleteFrom('jobs').execute()
@@ -58,14 +67,22 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
     })
     try {
       const threadIds = await Promise.all(Array.from({ length: 30 }, (_, i) => viaThread.store(signed(i))))
+      const inJournal = new Set(journaledIds(db.location))
+      assert.deepEqual(
+        threadIds.filter((id) => !inJournal.has(id)),
+        [],
+        'an event is answered only once the intake journal holds it (it survives kill -9 from then on)',
+      )
       const mainId = await viaMain.store(signed(99))
       const columns = ['body', 'signature_ok', 'headers', 'meta_app_id', 'outcome', 'attempts'] as const
-      const rows = await db.db
-        .selectFrom('webhook_events')
-        .select(['id', ...columns])
-        .where('id', 'in', [...threadIds, mainId])
-        .execute()
-      assert.equal(rows.length, 31, 'every event the writer thread acknowledged is in the database')
+      const rows = await waitFor('the writer thread to commit the 30 journaled events', async () => {
+        const found = await db.db
+          .selectFrom('webhook_events')
+          .select(['id', ...columns])
+          .where('id', 'in', [...threadIds, mainId])
+          .execute()
+        return found.length === 31 ? found : undefined
+      })
       const byId = new Map(rows.map((r) => [r.id, r]))
       const reference = byId.get(mainId)
       for (const [i, id] of threadIds.entries()) {
@@ -102,20 +119,30 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
     }
   })
 
-  test('on SQLite a writer thread that cannot commit rejects the batch (Meta delivers again) and the intake keeps working', {
+  test('on SQLite an answered batch the writer thread cannot commit stays in the journal and is committed once the database can take it', {
     skip: testDbKind !== 'sqlite',
   }, async () => {
     const other = await createTestDb({ migrate: false })
-    // No tables: every insert fails inside the thread.
-    const writer = createSqliteIntakeWriter(other.location, log)
+    // No tables: every writer thread fails at its start, and another is started after a pause.
+    const lines: string[] = []
+    const writer = createSqliteIntakeWriter(
+      other.location,
+      createLogger('info', { write: (line: string) => void lines.push(line) }),
+    )
     const intake = createIntakeBatcher(other.db, { writer })
     try {
-      await assert.rejects(intake.store(event(1)), /webhook intake writer failed: no such table/)
-      await assert.rejects(
-        intake.store(event(2)),
-        /no such table/,
-        'the next batch starts a new writer thread',
+      const first = await intake.store(event(1))
+      const second = await intake.store(event(2))
+      await waitFor('the writer thread to fail on the missing table', () =>
+        lines.some((l) => l.includes('no such table')),
       )
+      assert.deepEqual(journaledIds(other.location), [first, second], 'both answered events are kept')
+      await migrateToLatest(other)
+      const rows = await waitFor('a later writer thread to commit the journaled events', async () => {
+        const found = await other.db.selectFrom('webhook_events').select('id').execute()
+        return found.length === 2 ? found : undefined
+      })
+      assert.deepEqual(rows.map((r) => r.id).sort(), [first, second].sort())
     } finally {
       await intake.close()
       await other.drop()
