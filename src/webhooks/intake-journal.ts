@@ -63,16 +63,25 @@ export function journalSegments(dbFile: string): { n: number; file: string }[] {
     .sort((a, b) => a.n - b.n)
 }
 
-export function openIntakeJournal(dbFile: string): IntakeJournal {
+/**
+ * Opens the journal of `dbFile` for appends. Its segments are numbered after every existing one
+ * and after `after`: the last number of the previous run's segments, which a restarted webhook
+ * thread recovers again and must never find this run's batches among.
+ */
+export function openIntakeJournal(dbFile: string, after = 0): IntakeJournal {
   ensurePrivateDir(path.dirname(dbFile))
-  let next = (journalSegments(dbFile).at(-1)?.n ?? 0) + 1
+  let next = Math.max(journalSegments(dbFile).at(-1)?.n ?? 0, after) + 1
   let current: Segment | undefined
   const header = Buffer.alloc(headerBytes)
 
+  // A segment that cannot be deleted stays: the next start commits it again, which changes nothing.
   const retire = (segment: Segment) => {
     if (segment === current || segment.pending > 0) return
-    fs.closeSync(segment.fd)
-    fs.rmSync(segment.file, { force: true })
+    try {
+      if (segment.fd >= 0) fs.closeSync(segment.fd)
+      segment.fd = -1
+      fs.rmSync(segment.file, { force: true })
+    } catch {}
   }
   const open = (): Segment => {
     const n = next++
@@ -133,7 +142,10 @@ export function openIntakeJournal(dbFile: string): IntakeJournal {
         const last = current
         current = undefined
         if (last.pending === 0) retire(last)
-        else fs.closeSync(last.fd)
+        else {
+          fs.closeSync(last.fd)
+          last.fd = -1
+        }
       }
     },
   }

@@ -164,7 +164,7 @@ const startProcessing = (analytics: boolean) => {
   runner.start()
 }
 
-/** Commits an intake batch now, or — inside a processing transaction — as soon as it ends. */
+/** Commits the intake's batches in one transaction now, or — inside a processing transaction — as soon as it ends. */
 function commitIntake(message: Extract<ToProcessor, { type: 'intake' }>): void {
   const raw = intake?.raw
   if (!intake || !raw) {
@@ -176,7 +176,7 @@ function commitIntake(message: Extract<ToProcessor, { type: 'intake' }>): void {
     return
   }
   try {
-    intake.commit(message.rows, message.bodies)
+    intake.commitAll(message.batches)
     send({ type: 'intake', seq: message.seq, ok: true })
   } catch (err) {
     send({ type: 'intake', seq: message.seq, ok: false, message: (err as Error).message })

@@ -79,51 +79,57 @@ export function createIntakeCommit(raw: DatabaseSync) {
   )
   /** The job the last committed batch went to, and its events in order. */
   let last: { id: number; eventIds: string[] } | undefined
-  return {
-    raw,
-    /**
-     * Commits a packed batch; returns how many of its events were new. An event already stored
-     * (a batch sent again after the thread that committed it died before saying so, or recovered
-     * from the journal, intake-journal.ts) is skipped, and gets no second job.
-     */
-    commit(packedRows: string, bodies: Uint8Array): number {
-      const rows = JSON.parse(packedRows) as IntakeRow[]
-      const ids: string[] = []
-      let next: { id: number; eventIds: string[] } | undefined
-      // IMMEDIATE: take the write lock now (waiting up to busy_timeout for the main connection).
-      raw.exec('BEGIN IMMEDIATE')
-      try {
-        for (const r of rows) {
+  /**
+   * Commits packed batches in one transaction; returns how many of their events were new. An
+   * event already stored (a batch sent again after the thread that committed it died before
+   * saying so, or recovered from the journal, intake-journal.ts) is skipped and gets no job.
+   */
+  function commitAll(batches: readonly { rows: string; bodies: Uint8Array }[]): number {
+    const ids: string[] = []
+    let next: { id: number; eventIds: string[] } | undefined
+    // IMMEDIATE: take the write lock now (waiting up to busy_timeout for the main connection).
+    raw.exec('BEGIN IMMEDIATE')
+    try {
+      for (const batch of batches) {
+        for (const r of JSON.parse(batch.rows) as IntakeRow[]) {
           const inserted = insertEvent.run(
             r.id,
             r.receivedAt,
-            bodies.subarray(r.start, r.end),
+            batch.bodies.subarray(r.start, r.end),
             r.headers,
             r.metaAppRowId,
           )
           if (inserted.changes === 1) ids.push(r.id)
         }
-        if (ids.length === 0) {
-          raw.exec('COMMIT')
-          return 0
-        }
-        if (last && last.eventIds.length + ids.length <= coalescedJobEvents) {
-          const eventIds = last.eventIds.concat(ids)
-          if (joinJob.run(JSON.stringify({ eventIds }), last.id).changes === 1)
-            next = { id: last.id, eventIds }
-        }
-        if (!next) {
-          const now = Date.now()
-          const job = insertJob.get(JSON.stringify({ eventIds: ids }), now, now) as { id: number }
-          next = { id: Number(job.id), eventIds: ids }
-        }
-        raw.exec('COMMIT')
-      } catch (err) {
-        raw.exec('ROLLBACK')
-        throw err
       }
-      last = next
-      return ids.length
-    },
+      if (ids.length === 0) {
+        raw.exec('COMMIT')
+        return 0
+      }
+      if (last && last.eventIds.length + ids.length <= coalescedJobEvents) {
+        const eventIds = last.eventIds.concat(ids)
+        if (joinJob.run(JSON.stringify({ eventIds }), last.id).changes === 1) next = { id: last.id, eventIds }
+      }
+      if (!next) {
+        // More events than one job takes (a backlog handed over at once): jobs of at most 50.
+        const now = Date.now()
+        for (let i = 0; i < ids.length; i += coalescedJobEvents) {
+          const eventIds = ids.slice(i, i + coalescedJobEvents)
+          const job = insertJob.get(JSON.stringify({ eventIds }), now, now) as { id: number }
+          next = { id: Number(job.id), eventIds }
+        }
+      }
+      raw.exec('COMMIT')
+    } catch (err) {
+      raw.exec('ROLLBACK')
+      throw err
+    }
+    last = next
+    return ids.length
+  }
+  return {
+    raw,
+    commitAll,
+    commit: (packedRows: string, bodies: Uint8Array): number => commitAll([{ rows: packedRows, bodies }]),
   }
 }

@@ -98,30 +98,35 @@ describe('webhook intake journal (sqlite)', { skip: testDbKind !== 'sqlite' }, (
     assert.deepEqual(journalSegments(db.location), [], 'recovered segments are deleted')
   })
 
-  test('only the previous run’s segments are recovered, never the one this run appends to', () => {
+  test('a restarted webhook thread recovers only the previous run’s segments, never the one this run appends to', () => {
     const old = openIntakeJournal(db.location)
     const a = batch(100, 1)
     old.append(a.rows, a.bodies)
     old.close()
+    // The processor starts: what exists now is the previous run's; its thread recovers it.
     const upTo = journalSegments(db.location).at(-1)?.n ?? 0
-    const current = openIntakeJournal(db.location)
-    const b = batch(101, 1)
-    current.append(b.rows, b.bodies)
     const raw = openSqlite(db.location).raw
     try {
       assert.equal(recoverIntakeJournal(raw, db.location, upTo).events, 1)
+      assert.deepEqual(journalSegments(db.location), [], 'the previous run’s segment is gone')
+      const current = openIntakeJournal(db.location, upTo)
+      const b = batch(101, 1)
+      current.append(b.rows, b.bodies)
+      // The thread dies and the next one recovers again, with the same bound.
+      assert.equal(recoverIntakeJournal(raw, db.location, upTo).segments, 0)
+      const left = journalSegments(db.location)
+      assert.equal(left.length, 1, 'this run’s segment is still there')
+      assert.ok(left[0].n > upTo, 'numbered after the previous run’s, though those are deleted')
+      assert.deepEqual(
+        readSegment(left[0].file).map((x) => x.rows),
+        [b.rows],
+        'and still holds its uncommitted batch',
+      )
+      current.close()
+      for (const s of left) fs.rmSync(s.file)
     } finally {
       raw.close()
     }
-    const left = journalSegments(db.location)
-    assert.equal(left.length, 1, 'this run’s segment is still there')
-    assert.deepEqual(
-      readSegment(left[0].file).map((x) => x.rows),
-      [b.rows],
-      'and still holds its uncommitted batch',
-    )
-    current.close()
-    for (const s of left) fs.rmSync(s.file)
   })
 
   test('a full segment is deleted once its batches are committed; one with an uncommitted batch stays for the next start', () => {

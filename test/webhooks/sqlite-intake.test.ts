@@ -115,11 +115,12 @@ describe('SQLite intake: batches join the job processing has not claimed yet', {
     )
   })
 
-  test('a batch larger than a job holds is one job, as before', async () => {
+  test('batches handed over together beyond what a job holds become jobs of at most 50, in order', async () => {
     commit(1)
     const big = commit(coalescedJobEvents + 10)
     const found = await jobs()
-    assert.equal(found.length, 2)
-    assert.deepEqual(found[1].eventIds, big)
+    assert.equal(found.length, 3, 'the first job, then the big batch in two')
+    assert.deepEqual(found[1].eventIds, big.slice(0, coalescedJobEvents))
+    assert.deepEqual(found[2].eventIds, big.slice(coalescedJobEvents))
   })
 })
