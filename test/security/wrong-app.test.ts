@@ -105,8 +105,12 @@ describe(`webhooks are processed only for numbers of the app that signed them ($
       .executeTakeFirst()
     assert.equal(contact, undefined, 'no contact is created for the forged sender')
 
-    const counted = await h.wahub.metrics.registry.getSingleMetricAsString('wahub_webhook_wrong_app_total')
-    assert.match(counted, /wahub_webhook_wrong_app_total 1\b/)
+    // The webhook thread commits the outcome, then tells the main thread, which counts it.
+    await waitFor('wahub_webhook_wrong_app_total to count the event', async () =>
+      /wahub_webhook_wrong_app_total 1\b/.test(
+        await h.wahub.metrics.registry.getSingleMetricAsString('wahub_webhook_wrong_app_total'),
+      ),
+    )
 
     const finding = findCheck(await doctor(h, { sections: ['traffic'] }), 'webhooks.wrong_app')
     assert.equal(finding.status, 'fail')
