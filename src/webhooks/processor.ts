@@ -142,6 +142,11 @@ export type ProcessorOptions = {
   analytics?: { onTally(t: FoldTally): void }
   /** SQLite: the WAL size at which the thread's own commits checkpoint (a checkpoint thread runs). */
   walAutocheckpointPages?: number
+  /**
+   * SQLite: answered events the thread has not committed yet, at most (default 10,000, ~17 MB of
+   * bodies held for it); past it the intake refuses with an error, and Meta delivers again.
+   */
+  maxUncommittedEvents?: number
   /** The worker ids of this instance (PostgreSQL: jobs/liveness.ts, decision 0120). */
   workerIds?: (prefix: string) => string
 }
@@ -204,6 +209,8 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
   const recoverJournalUpTo = sqliteFile ? (journalSegments(sqliteFile).at(-1)?.n ?? 0) : 0
   let journal: IntakeJournal | undefined
   const journaled = new Map<number, Journaled>()
+  let uncommittedEvents = 0
+  const maxUncommitted = options.maxUncommittedEvents ?? 10_000
   const onAllCommitted: (() => void)[] = []
   // Group commit on the thread's side: one message in flight, and every batch answered meanwhile
   // goes in the next one, committed in one transaction (a batch a turn of this thread's event
@@ -276,7 +283,10 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
           for (const id of ids) {
             const b = journaled.get(id)
             journaled.delete(id)
-            if (b) journal?.committed(b.entry)
+            if (b) {
+              uncommittedEvents -= b.events
+              journal?.committed(b.entry)
+            }
           }
           if (journaled.size === 0) for (const wake of onAllCommitted.splice(0)) wake()
         } else {
@@ -336,6 +346,14 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
         // they are sent again if that thread dies first.
         commit(batch) {
           if (stopping) return Promise.reject(new Error('webhook intake writer stopped (shutting down)'))
+          // A thread that cannot commit (a broken database) must not make this one hold every
+          // webhook answered meanwhile: past the bound, Meta is answered an error and delivers again.
+          if (uncommittedEvents > 0 && uncommittedEvents + batch.length > maxUncommitted)
+            return Promise.reject(
+              new Error(
+                `webhook intake: ${uncommittedEvents} answered events are waiting for the webhook thread to commit them`,
+              ),
+            )
           const { rows, bodies } = packIntakeBatch(batch)
           let entry: JournalEntry
           try {
@@ -346,6 +364,7 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
           }
           const id = ++batchSeq
           journaled.set(id, { rows, bodies, entry, events: batch.length })
+          uncommittedEvents += batch.length
           if (worker) {
             unsent.push(id)
             post()
@@ -420,10 +439,15 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
 }
 
 /** A SQLite intake writer on a thread of its own, without processing (tests, tools). */
-export function createSqliteIntakeWriter(file: string, log: Logger): IntakeWriter {
+export function createSqliteIntakeWriter(
+  file: string,
+  log: Logger,
+  options: Pick<ProcessorOptions, 'maxUncommittedEvents'> = {},
+): IntakeWriter {
   const processor = startWebhookProcessor({
     connect: { databaseUrl: undefined, dataDir: path.dirname(file), sqliteFile: path.basename(file) },
     log,
+    ...options,
   })
   return processor.intakeWriter as IntakeWriter
 }

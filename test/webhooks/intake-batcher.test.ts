@@ -119,7 +119,7 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
     }
   })
 
-  test('on SQLite an answered batch the writer thread cannot commit stays in the journal and is committed once the database can take it', {
+  test('on SQLite an answered batch the writer thread cannot commit stays in the journal and is committed once the database can take it; past the bound of waiting events the intake refuses', {
     skip: testDbKind !== 'sqlite',
   }, async () => {
     const other = await createTestDb({ migrate: false })
@@ -128,6 +128,7 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
     const writer = createSqliteIntakeWriter(
       other.location,
       createLogger('info', { write: (line: string) => void lines.push(line) }),
+      { maxUncommittedEvents: 2 },
     )
     const intake = createIntakeBatcher(other.db, { writer })
     try {
@@ -137,12 +138,26 @@ describe(`webhook intake group commit (${testDbKind})`, () => {
         lines.some((l) => l.includes('no such table')),
       )
       assert.deepEqual(journaledIds(other.location), [first, second], 'both answered events are kept')
+      await assert.rejects(
+        intake.store(event(3)),
+        /2 answered events are waiting for the webhook thread to commit them/,
+        'a third is refused (Meta delivers it again) instead of held in memory without end',
+      )
       await migrateToLatest(other)
       const rows = await waitFor('a later writer thread to commit the journaled events', async () => {
         const found = await other.db.selectFrom('webhook_events').select('id').execute()
         return found.length === 2 ? found : undefined
       })
       assert.deepEqual(rows.map((r) => r.id).sort(), [first, second].sort())
+      const fourth = await intake.store(event(4))
+      await waitFor('the intake to take events again once they are committed', async () => {
+        const found = await other.db
+          .selectFrom('webhook_events')
+          .select('id')
+          .where('id', '=', fourth)
+          .execute()
+        return found.length === 1
+      })
     } finally {
       await intake.close()
       await other.drop()
