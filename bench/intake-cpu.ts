@@ -3,11 +3,12 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { machine, openData, prepareDataDir, root, startProcess, startWahubServe } from './lib.ts'
+import { openLoop, sortedPercentile } from './open-loop.ts'
 import { benchChannel, bodyOf, foldedUpTo, type Kind, secret, seedOutbound, sign } from './traffic.ts'
 
 // CPU per accepted webhook, by thread of the server: saturation for SECONDS with distinct bodies,
 // then the backlog drained with no load. node bench/intake-cpu.ts [inbound|status]
-// With RATE (e.g. RATE=1000): instead, SECONDS at that rate — which processing keeps up with —
+// With RATE (e.g. RATE=1000): instead, SECONDS at that rate (Poisson arrivals, bench/open-loop.ts) — which processing keeps up with —
 // on the seed bench/ingest.ts uses, and the CPU each thread (by thread id) spent per event until
 // the events were processed and folded into analytics.
 const kind = (process.argv[2] ?? 'inbound') as Kind
@@ -35,11 +36,30 @@ const diff = (a: Map<string, number>, b: Map<string, number>) => {
 }
 async function load(url: string, s: number, rate?: number) {
   const next = bodyOf[kind]
+  if (rate) {
+    // A rate: Poisson arrivals (bench/open-loop.ts, decision 0130), latency from each arrival.
+    const o = await openLoop({
+      url,
+      path: '/webhooks/whatsapp',
+      rate,
+      seconds: s,
+      connections: 32,
+      next: () => {
+        const body = next()
+        return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) } }
+      },
+    })
+    return {
+      rps: o.rps,
+      ok: o.ok,
+      errors: o.errors,
+      p99: Number(sortedPercentile(o.latencies, 99).toFixed(1)),
+    }
+  }
   const r = await autocannon({
     url: `${url}/webhooks/whatsapp`,
-    connections: rate ? 32 : 64,
+    connections: 64,
     duration: s,
-    overallRate: rate,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     requests: [
