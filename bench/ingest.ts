@@ -209,14 +209,22 @@ async function visibleAfter(options: Load): Promise<{ load: LoadResult; visible:
   const from = Date.now()
   const result = await load(options)
   const to = Date.now()
+  // On SQLite the last answered batches may still be in the intake journal, not yet in the table
+  // (decision 0129): wait for every answered event to be processed, not only for no pending row.
+  const processed = () =>
+    db.db
+      .selectFrom('webhook_events')
+      .select(['received_at', 'processed_at'])
+      .where('received_at', '>=', from)
+      .where('received_at', '<=', to)
+      .where('outcome', '=', 'processed')
+      .execute()
+  let rows = await processed()
+  for (const deadline = Date.now() + 60_000; rows.length < result.ok && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 100))
+    rows = await processed()
+  }
   await settled()
-  const rows = await db.db
-    .selectFrom('webhook_events')
-    .select(['received_at', 'processed_at'])
-    .where('received_at', '>=', from)
-    .where('received_at', '<=', to)
-    .where('outcome', '=', 'processed')
-    .execute()
   return { load: result, visible: rows.map((e) => (e.processed_at ?? 0) - e.received_at) }
 }
 const { load: at1000, visible } = await visibleAfter({ url: wahub.url, kind: 'inbound', seconds, rate: 1000 })
