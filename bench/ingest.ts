@@ -17,13 +17,12 @@ import {
 import { openLoop, sortedPercentile } from './open-loop.ts'
 import {
   benchChannel,
-  bodyOf,
   foldedUpTo,
   type Kind,
   restartTraffic,
   secret,
   seedOutbound,
-  sign,
+  signedWebhook,
 } from './traffic.ts'
 
 // SPEC §11 webhook ingest, with realistic traffic: every inbound webhook is a new message from one
@@ -93,11 +92,7 @@ async function load(options: Load): Promise<LoadResult> {
 }
 
 async function loadOne(options: Load & { url: string }, shares: number): Promise<LoadResult> {
-  const next = bodyOf[options.kind]
-  const request = () => {
-    const body = next()
-    return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) } }
-  }
+  const request = signedWebhook(options.kind)
   if (options.rate && !options.clumped) {
     // A rate: Poisson arrivals on keep-alive connections, latency from each scheduled arrival.
     const result = await openLoop({

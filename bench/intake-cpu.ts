@@ -4,12 +4,12 @@ import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { machine, openData, prepareDataDir, root, startProcess, startWahubServe } from './lib.ts'
 import { openLoop, sortedPercentile } from './open-loop.ts'
-import { benchChannel, bodyOf, foldedUpTo, type Kind, secret, seedOutbound, sign } from './traffic.ts'
+import { benchChannel, foldedUpTo, type Kind, secret, seedOutbound, signedWebhook } from './traffic.ts'
 
 // CPU per accepted webhook, by thread of the server: saturation for SECONDS with distinct bodies,
 // then the backlog drained with no load. node bench/intake-cpu.ts [inbound|status]
-// With RATE (e.g. RATE=1000): instead, SECONDS at that rate (Poisson arrivals, bench/open-loop.ts) — which processing keeps up with —
-// on the seed bench/ingest.ts uses, and the CPU each thread (by thread id) spent per event until
+// With RATE (e.g. RATE=1000): instead, SECONDS at that rate (Poisson arrivals, bench/open-loop.ts)
+// — which processing keeps up with — on the seed bench/ingest.ts uses, and the CPU each thread (by thread id) spent per event until
 // the events were processed and folded into analytics.
 const kind = (process.argv[2] ?? 'inbound') as Kind
 const seconds = Number(process.env.BENCH_SECONDS ?? 8)
@@ -35,7 +35,7 @@ const diff = (a: Map<string, number>, b: Map<string, number>) => {
   return d
 }
 async function load(url: string, s: number, rate?: number) {
-  const next = bodyOf[kind]
+  const request = signedWebhook(kind)
   if (rate) {
     // A rate: Poisson arrivals (bench/open-loop.ts, decision 0130), latency from each arrival.
     const o = await openLoop({
@@ -44,10 +44,7 @@ async function load(url: string, s: number, rate?: number) {
       rate,
       seconds: s,
       connections: 32,
-      next: () => {
-        const body = next()
-        return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) } }
-      },
+      next: request,
     })
     return {
       rps: o.rps,
@@ -65,8 +62,8 @@ async function load(url: string, s: number, rate?: number) {
     requests: [
       {
         setupRequest: (req) => {
-          const body = next()
-          return { ...req, body, headers: { ...req.headers, 'x-hub-signature-256': sign(body) } }
+          const { body, headers } = request()
+          return { ...req, body, headers: { ...req.headers, ...headers } }
         },
       },
     ],

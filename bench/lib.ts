@@ -10,6 +10,7 @@ import { connectDb, type DbHandle } from '../src/db/connect.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { type ChannelSeed, seedChannel } from '../test/helpers/channel-fixture.ts'
 import { adminQuery, adminUrl } from '../test/helpers/db.ts'
+import { sortedPercentile } from './open-loop.ts'
 
 // Shared pieces of the benchmarks: a prepared data dir, `wahub serve` as a real child process,
 // percentiles and the table every bench prints. Benchmarks compare figures measured in the same
@@ -159,9 +160,10 @@ export function startWahubServe(env: Record<string, string>, port = 0): Promise<
 }
 
 export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+  return sortedPercentile(
+    [...values].sort((a, b) => a - b),
+    p,
+  )
 }
 
 export function printTable(title: string, rows: Record<string, string | number>[]): void {

@@ -144,7 +144,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     }
   }
   const connect = (): Promise<void> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const conn: Connection = {
         socket: net.connect({ host: target.hostname, port, noDelay: true }),
         inFlight: -1,
@@ -168,18 +168,29 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         idle.push(conn)
         dispatch()
       })
-      conn.socket.on('error', () => {})
+      let failure: Error | undefined
+      conn.socket.on('error', (err) => {
+        failure = err
+      })
       conn.socket.on('close', () => {
         all.delete(conn)
+        // A connection that never opened: the server is not there, say so instead of retrying.
+        if (!conn.ready)
+          return reject(new Error(`open loop: cannot connect to ${options.url} (${failure?.message})`))
         const i = idle.indexOf(conn)
         if (i >= 0) idle.splice(i, 1)
         if (conn.inFlight >= 0) settle(conn, 0)
-        if (!conn.ready) resolve()
-        if (answered < total && !closing) void connect()
+        if (answered < total && !closing) void connect().catch(() => {})
       })
     })
   let closing = false
-  await Promise.all(Array.from({ length: Math.max(1, options.connections) }, connect))
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.connections) }, connect))
+  } catch (err) {
+    closing = true
+    for (const conn of all) conn.socket.destroy()
+    throw err
+  }
 
   start = performance.now()
   const tick = () => {

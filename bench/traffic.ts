@@ -111,6 +111,15 @@ export function statusBody(): string {
 export type Kind = 'inbound' | 'status'
 export const bodyOf: Record<Kind, () => string> = { inbound: inboundBody, status: statusBody }
 
+/** The next webhook of `kind` as a load generator sends it: a fresh body, its JSON type and signature. */
+export function signedWebhook(kind: Kind): () => { body: string; headers: Record<string, string> } {
+  const next = bodyOf[kind]
+  return () => {
+    const body = next()
+    return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) } }
+  }
+}
+
 /** The outbound messages the status webhooks are about, with their customers and conversations. */
 export async function seedOutbound(handle: DbHandle, tenantId: string, numberRowId: string): Promise<void> {
   const now = Date.now()

@@ -39,6 +39,26 @@ test('a rate or duration that is not positive is refused with what to fix', () =
   assert.throws(() => poissonArrivals(100, -1), /rate and seconds must be > 0/)
 })
 
+test('a server that is not there is an error naming its address, not a run of failed requests', async () => {
+  // A port that was just free: nothing listens on it.
+  const probe = http.createServer()
+  probe.listen(0, '127.0.0.1')
+  await new Promise((resolve) => probe.once('listening', resolve))
+  const port = (probe.address() as AddressInfo).port
+  await new Promise((resolve) => probe.close(resolve))
+  await assert.rejects(
+    openLoop({
+      url: `http://127.0.0.1:${port}`,
+      path: '/',
+      rate: 100,
+      seconds: 1,
+      connections: 2,
+      next: () => ({ body: '{}', headers: {} }),
+    }),
+    new RegExp(`cannot connect to http://127.0.0.1:${port}`),
+  )
+})
+
 test('every request is sent once with its own body, and answers are counted by status', async () => {
   const bodies: string[] = []
   const server = http.createServer((req, res) => {
