@@ -36,8 +36,17 @@ import type { Welcome } from './sandbox/welcome.ts'
 import { type MediaStore, openMediaStore } from './storage/media-store.ts'
 import { scheduleTemplatesSync, templatesSyncJob } from './templates/sync-job.ts'
 import { webhookBacklog } from './webhooks/events-repo.ts'
-import { createIntakeBatcher, type IntakeBatcher } from './webhooks/intake-batcher.ts'
-import { startWebhookProcessor, type WebhookProcessor } from './webhooks/processor.ts'
+import {
+  createIntakeBatcher,
+  createJoiningIntakeWriter,
+  type IntakeBatcher,
+} from './webhooks/intake-batcher.ts'
+import {
+  intakeLingerMs,
+  nudgeWhenDue,
+  startWebhookProcessor,
+  type WebhookProcessor,
+} from './webhooks/processor.ts'
 import { createRejectionRecorder, type RejectionRecorder } from './webhooks/rejections.ts'
 import { createWebhookReplayJob } from './webhooks/replay-job.ts'
 import { createSecretsCache, type SecretsCache } from './webhooks/secrets-cache.ts'
@@ -238,10 +247,15 @@ export async function startWahub(config: Config, options: StartOptions): Promise
     const intake = createIntakeBatcher(db, {
       // SQLite: one batch committing on the writer thread while the next one is handed over.
       concurrency: handle.caps.multiProcess ? 4 : 2,
-      // The webhook thread claims the batch (webhook.process runs there, never here); on SQLite it
-      // committed the batch itself and wakes its runner without a message from this thread.
-      onCommitted: processor.intakeWriter ? undefined : () => processor?.nudge(),
-      writer: processor.intakeWriter,
+      // The webhook thread claims the batch (webhook.process runs there, never here) once its job
+      // is due (decision 0131); on SQLite it committed the batch itself and wakes its runner
+      // without a message from this thread.
+      writer:
+        processor.intakeWriter ??
+        createJoiningIntakeWriter(db, {
+          lingerMs: intakeLingerMs,
+          onJobQueued: nudgeWhenDue(() => processor?.nudge()),
+        }),
     })
     app = await buildApp({
       config,

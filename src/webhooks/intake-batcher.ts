@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts'
 import { newId } from '../ids.ts'
 import { enqueueJob } from '../jobs/jobs-repo.ts'
+import { coalescedJobEvents } from './sqlite-intake.ts'
 
 // Group commit for the webhook intake (SPEC §5, §11). Each POST waits for a transaction that
 // holds its raw event, and is answered 200 only after that transaction committed — the
@@ -55,25 +56,87 @@ export async function insertEventBatch(
   batch: readonly (IncomingEvent & { id: string; receivedAt: number })[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('webhook_events')
-      .values(
-        batch.map((e) => ({
-          id: e.id,
-          received_at: e.receivedAt,
-          body: e.body,
-          signature_ok: 1,
-          headers: JSON.stringify(e.headers),
-          meta_app_id: e.metaAppRowId,
-          outcome: 'pending',
-          outcome_reason: null,
-          phone_number_ids: null,
-          processed_at: null,
-        })),
-      )
-      .execute()
+    await insertEvents(trx, batch)
     await enqueueJob(trx, 'webhook.process', { eventIds: batch.map((e) => e.id) }, { maxAttempts: 10 })
   })
+}
+
+async function insertEvents(db: Db, batch: readonly (IncomingEvent & { id: string; receivedAt: number })[]) {
+  await db
+    .insertInto('webhook_events')
+    .values(
+      batch.map((e) => ({
+        id: e.id,
+        received_at: e.receivedAt,
+        body: e.body,
+        signature_ok: 1,
+        headers: JSON.stringify(e.headers),
+        meta_app_id: e.metaAppRowId,
+        outcome: 'pending',
+        outcome_reason: null,
+        phone_number_ids: null,
+        processed_at: null,
+      })),
+    )
+    .execute()
+}
+
+/**
+ * The intake's writer through Kysely (PostgreSQL), whose batches join the job of the batch before
+ * while no worker has claimed it, as the SQLite intake's do (sqlite-intake.ts, decision 0126), and
+ * whose new jobs are due `lingerMs` after their first batch (decision 0131). Only this writer's own
+ * last job is ever joined, by one of its commits at a time, with its id and payload remembered here;
+ * the update's condition, checked under the row's lock, leaves a job a worker claimed meanwhile
+ * alone, and the batch then gets a job of its own. Another instance never touches it.
+ */
+export function createJoiningIntakeWriter(
+  db: Db,
+  options: { lingerMs: number; onJobQueued?: (dueAt: number) => void },
+): IntakeWriter {
+  /** The last job and its events, unless a commit is joining it right now. */
+  let last: { id: number; eventIds: string[] } | undefined
+  return {
+    async commit(batch) {
+      const joinable = last
+      last = undefined
+      const ids = batch.map((e) => e.id)
+      let next: { id: number; eventIds: string[] } | undefined
+      let dueAt: number | undefined
+      // On failure `last` stays unset: the joined job, if any, is as it was, and the next batch
+      // starts a job of its own.
+      await db.transaction().execute(async (trx) => {
+        next = undefined
+        dueAt = undefined
+        await insertEvents(trx, batch)
+        if (joinable && joinable.eventIds.length + ids.length <= coalescedJobEvents) {
+          const eventIds = joinable.eventIds.concat(ids)
+          const joined = await trx
+            .updateTable('jobs')
+            .set({ payload: JSON.stringify({ eventIds }) })
+            .where('id', '=', joinable.id)
+            .where('kind', '=', 'webhook.process')
+            .where('locked_by', 'is', null)
+            .where('attempts', '=', 0)
+            .where('failed_at', 'is', null)
+            .executeTakeFirst()
+          if (Number(joined.numUpdatedRows) === 1) next = { id: joinable.id, eventIds }
+        }
+        if (!next) {
+          dueAt = Date.now() + options.lingerMs
+          const id = await enqueueJob(
+            trx,
+            'webhook.process',
+            { eventIds: ids },
+            { maxAttempts: 10, runAt: dueAt },
+          )
+          next = { id, eventIds: ids }
+        }
+      })
+      last = next
+      if (dueAt !== undefined) options.onJobQueued?.(dueAt)
+    },
+    close: async () => undefined,
+  }
 }
 
 export function createIntakeBatcher(db: Db, options: BatcherOptions = {}): IntakeBatcher {

@@ -17,6 +17,8 @@ import { createWebhookProcessJob } from './process-job.ts'
 import {
   foldPageSize,
   foldYieldMs,
+  intakeLingerMs,
+  nudgeWhenDue,
   type ProcessorInit,
   paceMs,
   processingChunk,
@@ -31,7 +33,8 @@ import { createIntakeCommit } from './sqlite-intake.ts'
 //      soon as the thread is between two processing transactions: one connection, so the two
 //      never wait on each other's lock), and at its start what the intake journal of a previous
 //      run still holds (intake-journal.ts, decision 0129);
-//   2. processes `webhook.process` jobs in transactions of a few events, pausing after each in
+//   2. processes `webhook.process` jobs (due `intakeLingerMs` after the intake queued them, so that
+//      each gathers several batches, decision 0131) in transactions of ten events, pausing after each in
 //      proportion to how busy the thread that answers Meta is (its event-loop utilisation, shared
 //      through `init.busy`): processing takes the CPU the intake leaves, never the other way round;
 //   3. folds the analytics rollups (analytics/rollup-pump.ts) in pages of `foldPageSize` messages,
@@ -64,7 +67,10 @@ if (init.sqliteFile) {
   // With the checkpoint thread on, this connection's commits checkpoint only as a fallback.
   const database = openSqlite(init.sqliteFile, { autocheckpointPages: init.walAutocheckpointPages })
   // Prepared now: a database that cannot take the intake's rows fails the thread at once.
-  intake = createIntakeCommit(database.raw)
+  // The intake's jobs are this thread's to claim: its runner is woken when each is due, not
+  // through the main thread.
+  const onJobQueued = nudgeWhenDue(() => runner?.nudge())
+  intake = createIntakeCommit(database.raw, { lingerMs: intakeLingerMs, onJobQueued })
   // Batches a previous run answered and did not commit, before any of this run's (decision 0129).
   const recovered = recoverIntakeJournal(database.raw, init.sqliteFile, init.recoverJournalUpTo ?? 0)
   if (recovered.segments > 0) log.info(recovered, 'webhook intake journal of the previous run committed')
@@ -182,8 +188,6 @@ function commitIntake(message: Extract<ToProcessor, { type: 'intake' }>): void {
     send({ type: 'intake', seq: message.seq, ok: false, message: (err as Error).message })
     return
   }
-  // The batch's job is this thread's to claim: wake its runner here, not through the main thread.
-  runner?.nudge()
 }
 
 port.on('message', async (message: ToProcessor) => {

@@ -41,6 +41,32 @@ import { packIntakeBatch } from './sqlite-intake.ts'
  */
 export const processingChunk = 10
 
+/**
+ * How long a `webhook.process` job the SQLite intake queues waits before it is due: the batches
+ * committed meanwhile join it (decision 0126), so processing runs in transactions of several
+ * events even at a steady moderate rate, where each batch is a few events (decision 0131).
+ */
+export const intakeLingerMs = 20
+
+/**
+ * Wakes a job runner when each job the intake queued is due (`intakeLingerMs` after its first
+ * batch). One timer per due time; a timer already set for that moment or later serves too.
+ */
+export function nudgeWhenDue(nudge: () => void): (dueAt: number) => void {
+  let nudgeDue: number | undefined
+  return (dueAt) => {
+    if (nudgeDue !== undefined && nudgeDue >= dueAt) return
+    nudgeDue = dueAt
+    setTimeout(
+      () => {
+        if (nudgeDue === dueAt) nudgeDue = undefined
+        nudge()
+      },
+      Math.max(0, dueAt - Date.now()) + 1,
+    ).unref()
+  }
+}
+
 /** Messages per analytics fold transaction on the thread: as short as a processing transaction. */
 export const foldPageSize = 50
 

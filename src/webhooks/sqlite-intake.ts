@@ -58,11 +58,21 @@ export const coalescedJobEvents = 50
  * The thread's side: one transaction per batch, its events and their processing job. While the
  * job the previous batch went to has not been claimed yet — processing is behind — the batch
  * joins it instead of queueing one more (decision 0126): a job's claim and completion are two
- * commits of their own, and at a steady rate of small batches they cost more than the events. When
- * processing keeps up, every batch's job is claimed at once and nothing joins it; the more it
- * falls behind, the fewer, larger jobs it finds. No threshold: each batch looks at one row.
+ * commits of their own, and at a steady rate of small batches they cost more than the events. A
+ * new job is due `lingerMs` after its first batch (decision 0131): at a steady rate it gathers the
+ * batches of that time, and the more processing falls behind, the fewer, larger jobs it finds. No
+ * threshold: each batch looks at one row.
  */
-export function createIntakeCommit(raw: DatabaseSync) {
+export function createIntakeCommit(
+  raw: DatabaseSync,
+  options: {
+    /** A new job is due this long after its first batch (intakeLingerMs, decision 0131). */
+    lingerMs?: number
+    /** Called after a commit that queued a new job, with when it is due. */
+    onJobQueued?: (dueAt: number) => void
+  } = {},
+) {
+  const lingerMs = options.lingerMs ?? 0
   const insertEvent = raw.prepare(
     `insert into webhook_events (id, received_at, body, signature_ok, headers, meta_app_id, outcome, attempts)
      values (?, ?, ?, 1, ?, ?, 'pending', 0) on conflict (id) do nothing`,
@@ -87,6 +97,7 @@ export function createIntakeCommit(raw: DatabaseSync) {
   function commitAll(batches: readonly { rows: string; bodies: Uint8Array }[]): number {
     const ids: string[] = []
     let next: { id: number; eventIds: string[] } | undefined
+    let dueAt: number | undefined
     // IMMEDIATE: take the write lock now (waiting up to busy_timeout for the main connection).
     raw.exec('BEGIN IMMEDIATE')
     try {
@@ -113,9 +124,10 @@ export function createIntakeCommit(raw: DatabaseSync) {
       if (!next) {
         // More events than one job takes (a backlog handed over at once): jobs of at most 50.
         const now = Date.now()
+        dueAt = now + lingerMs
         for (let i = 0; i < ids.length; i += coalescedJobEvents) {
           const eventIds = ids.slice(i, i + coalescedJobEvents)
-          const job = insertJob.get(JSON.stringify({ eventIds }), now, now) as { id: number }
+          const job = insertJob.get(JSON.stringify({ eventIds }), dueAt, now) as { id: number }
           next = { id: Number(job.id), eventIds }
         }
       }
@@ -125,6 +137,7 @@ export function createIntakeCommit(raw: DatabaseSync) {
       throw err
     }
     last = next
+    if (dueAt !== undefined) options.onJobQueued?.(dueAt)
     return ids.length
   }
   return {

@@ -115,6 +115,31 @@ describe('SQLite intake: batches join the job processing has not claimed yet', {
     )
   })
 
+  test('with a linger, a new job is due that long after its first batch, and later batches join it meanwhile', async () => {
+    const lingerMs = 60_000
+    const due: number[] = []
+    intake = createIntakeCommit(raw, { lingerMs, onJobQueued: (dueAt) => due.push(dueAt) })
+    const before = Date.now()
+    const ids = [...commit(2), ...commit(3)]
+    assert.equal(due.length, 1, `two batches in one job should report one new job, reported ${due.length}`)
+    assert.ok(
+      due[0] >= before + lingerMs && due[0] <= Date.now() + lingerMs,
+      `the job should be due ${lingerMs} ms after its first batch, is due at ${due[0] - before} ms`,
+    )
+    const [row] = await db.db
+      .selectFrom('jobs')
+      .select(['run_at', 'payload'])
+      .where('kind', '=', 'webhook.process')
+      .execute()
+    assert.equal(Number(row.run_at), due[0], 'the reported due time is the run_at of the job row')
+    assert.deepEqual(
+      (JSON.parse(row.payload) as { eventIds: string[] }).eventIds,
+      ids,
+      'the second batch joined the lingering job',
+    )
+    assert.deepEqual(await claim('w_early'), [], 'no worker claims the job before it is due')
+  })
+
   test('batches handed over together beyond what a job holds become jobs of at most 50, in order', async () => {
     commit(1)
     const big = commit(coalescedJobEvents + 10)
