@@ -9,9 +9,10 @@ import { coalescedJobEvents } from './sqlite-intake.ts'
 // the next transaction: one multi-row insert and one `webhook.process` job per batch instead of
 // two inserts and a job per event. Under light load a batch is one event and nothing waits;
 // under heavy load batches grow, which is what lets one SQLite writer keep up (bench/ingest.ts).
-// On SQLite a batch may also join the job of the one before while it is unclaimed (decision 0126),
-// and the writer resolves once the batch is in the intake journal, before the webhook thread
-// commits it (webhooks/intake-journal.ts, decision 0129).
+// A batch may also join the job of the one before while it is unclaimed (decision 0126), and a new
+// job is due 20 ms after its first batch (decision 0131): createJoiningIntakeWriter on PostgreSQL,
+// sqlite-intake.ts on SQLite, whose writer resolves once the batch is in the intake journal,
+// before the webhook thread commits it (webhooks/intake-journal.ts, decision 0129).
 
 export type IncomingEvent = { body: Uint8Array; metaAppRowId: string | null; headers: Record<string, string> }
 
