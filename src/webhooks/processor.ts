@@ -42,7 +42,7 @@ import { packIntakeBatch } from './sqlite-intake.ts'
 export const processingChunk = 10
 
 /**
- * How long a `webhook.process` job the SQLite intake queues waits before it is due: the batches
+ * How long a `webhook.process` job the intake queues waits before it is due: the batches
  * committed meanwhile join it (decision 0126), so processing runs in transactions of several
  * events even at a steady moderate rate, where each batch is a few events (decision 0131).
  */
