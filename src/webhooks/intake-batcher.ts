@@ -106,8 +106,6 @@ export function createJoiningIntakeWriter(
       // On failure `last` stays unset: the joined job, if any, is as it was, and the next batch
       // starts a job of its own.
       await db.transaction().execute(async (trx) => {
-        next = undefined
-        dueAt = undefined
         await insertEvents(trx, batch)
         if (joinable && joinable.eventIds.length + ids.length <= coalescedJobEvents) {
           const eventIds = joinable.eventIds.concat(ids)

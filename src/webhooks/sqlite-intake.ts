@@ -56,8 +56,8 @@ export const coalescedJobEvents = 50
 
 /**
  * The thread's side: one transaction per batch, its events and their processing job. While the
- * job the previous batch went to has not been claimed yet — processing is behind — the batch
- * joins it instead of queueing one more (decision 0126): a job's claim and completion are two
+ * job the previous batch went to has not been claimed yet — it is not due, or processing is
+ * behind — the batch joins it instead of queueing one more (decision 0126): a job's claim and completion are two
  * commits of their own, and at a steady rate of small batches they cost more than the events. A
  * new job is due `lingerMs` after its first batch (decision 0131): at a steady rate it gathers the
  * batches of that time, and the more processing falls behind, the fewer, larger jobs it finds. No
