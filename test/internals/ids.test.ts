@@ -27,6 +27,9 @@ test('a later millisecond sorts after, and an id for an earlier time carries tha
     'an id made for an earlier time keeps that time in its first ten characters',
   )
   assert.ok(earlier.slice(4, 14) < now.slice(4, 14), 'an earlier time sorts before')
-  const after = newId('msg', at)
-  assert.ok(after > now, 'an earlier-time id in between does not break the order of the newest millisecond')
+  const after = newId('msg', at + 1)
+  assert.ok(
+    after > later,
+    `an id made for an earlier time in between broke the order of the newest millisecond: ${after} sorts before ${later}`,
+  )
 })
