@@ -47,7 +47,12 @@ if (!params.get('config_id')) {
 }
 document.getElementById('c').addEventListener('click', () => {
   post({ type: 'WA_EMBEDDED_SIGNUP', event: 'CANCEL', data: { current_step: 'PHONE_NUMBER_SETUP' } })
-  window.close()
+  s.textContent = 'Cancelled: this window closes.'
+  // Closed in a later task, once the click has been handled: a window that closes inside its own
+  // click handler can go before the browser acknowledges the click, and a driver that clicked it
+  // (Playwright, an assistive tool) then sees its target vanish mid-click. Finish closes after its
+  // fetch, so it is always a later task too.
+  setTimeout(() => window.close(), 0)
 })
 document.getElementById('f').addEventListener('submit', async (e) => {
   e.preventDefault()
