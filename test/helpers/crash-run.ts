@@ -53,8 +53,11 @@ async function crash(events: number, killAt: number): Promise<CrashResult> {
     graphUrl: emulator.url,
     phoneNumberIds: seed.phoneNumberIds,
     displayNumbers: seed.displayNumbers,
+  }).catch(async (err) => {
+    await emulator.close()
+    throw err
   })
-  let wahub = await startWahubServe({ ...prepared.env, WAHUB_GRAPH_URL: emulator.url }, port)
+  let wahub: Awaited<ReturnType<typeof startWahubServe>> | undefined
   // A reader connection is opened per query and closed at once: a connection held across the
   // SIGKILL would wait on the restarted server's WAL recovery (and it on us).
   const withDb = async <T>(
@@ -74,6 +77,9 @@ async function crash(events: number, killAt: number): Promise<CrashResult> {
       return Number((await query.executeTakeFirstOrThrow()).n)
     })
   try {
+    // Inside the try: a server that fails to start still closes the emulator, whose listening
+    // socket would otherwise keep the test process alive after the failure (a hung CI run).
+    wahub = await startWahubServe({ ...prepared.env, WAHUB_GRAPH_URL: emulator.url }, port)
     const customers = seed.customers.filter((c) => c.wa_id !== '')
     const wamids: string[] = []
     for (let i = 0; i < events; i++) {
@@ -92,8 +98,7 @@ async function crash(events: number, killAt: number): Promise<CrashResult> {
       timeoutMs: 60_000,
       intervalMs: 50,
     })
-    wahub.child.kill('SIGKILL')
-    await new Promise((resolve) => wahub.child.once('exit', resolve))
+    await wahub.stop('SIGKILL')
     const storedBeforeKill = await count()
     wahub = await startWahubServe({ ...prepared.env, WAHUB_GRAPH_URL: emulator.url }, port)
 
@@ -137,7 +142,7 @@ async function crash(events: number, killAt: number): Promise<CrashResult> {
       totalMs: Date.now() - started,
     }
   } finally {
-    await wahub.stop('SIGKILL')
+    await wahub?.stop('SIGKILL')
     await emulator.close()
     await prepared.remove()
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import net from 'node:net'
 import { createApiKey } from '../../src/accounts/api-keys.ts'
 import type { LogLevel } from '../../src/config.ts'
@@ -48,15 +49,50 @@ export type Harness = {
 
 export type ApiAnswer = { status: number; body: unknown; text: string; headers: Headers }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
+/**
+ * A TCP port free on 127.0.0.1 right now, for a server that binds it a moment later.
+ *
+ * Chosen below the kernel's ephemeral range (`ip_local_port_range`), which is where port 0 binds
+ * and every outgoing connection's local port come from: a port handed out from that range could be
+ * taken by a test's connection to PostgreSQL before the server bound it (the clean-clone CI on
+ * 8e3411d: `wahub serve: listen EADDRINUSE` in crash.test.ts). Below it only another `freePort`
+ * can pick the same port, one chance in ~12,000 per pair, and a port seen bound is skipped.
+ */
+export async function freePort(): Promise<number> {
+  const low = 20_000
+  const high = ephemeralLow() - 1
+  for (let attempt = 0; attempt < 50 && high > low; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1))
+    if (await canListen(port)) return port
+  }
+  return listenOn(0)
+}
+
+function ephemeralLow(): number {
+  try {
+    return (
+      Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 0
+    )
+  } catch {
+    return 0 // not Linux: port 0 below
+  }
+}
+
+const canListen = (port: number) =>
+  listenOn(port).then(
+    () => true,
+    () => false,
+  )
+
+/** Binds `port` on 127.0.0.1, then closes it; the port it was given. */
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
+      const bound = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(bound))
     })
   })
 }
