@@ -79,14 +79,7 @@ if (screenshots) {
   // One file at a time: each runs a Wahub, the emulator and a Chromium on a 2-core machine.
   child = spawn(
     findNode(),
-    [
-      '--test',
-      '--test-concurrency=1',
-      '--test-timeout=180000',
-      '--test-force-exit', // as in run-tests.cjs: a leaked handle fails its file, never hangs the run
-      '--test-reporter=spec',
-      ...targets,
-    ],
+    ['--test', '--test-concurrency=1', '--test-timeout=180000', '--test-reporter=spec', ...targets],
     { cwd: root, stdio: 'inherit', env },
   )
 }
