@@ -1,4 +1,6 @@
+import { readlinkSync } from 'node:fs'
 import { flushCompileCache } from 'node:module'
+import { getPriority, setPriority } from 'node:os'
 import { Writable } from 'node:stream'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Kysely, SqliteDialect } from 'kysely'
@@ -24,6 +26,7 @@ import {
   processingChunk,
   type ToMain,
   type ToProcessor,
+  webhookThreadNice,
 } from './processor.ts'
 import { createIntakeCommit } from './sqlite-intake.ts'
 
@@ -60,6 +63,9 @@ const log = createLogger(
     },
   }),
 )
+
+// When both want a core, the thread that answers Meta gets it first (decision 0133).
+lowerThreadPriority(webhookThreadNice)
 
 let handle: DbHandle
 let intake: ReturnType<typeof createIntakeCommit> | undefined
@@ -211,3 +217,22 @@ port.on('message', async (message: ToProcessor) => {
   }
 })
 send({ type: 'ready' })
+
+/**
+ * Lowers this thread's scheduling priority `by` nice steps below the process's (at most 19). On
+ * Linux a thread is a task with a nice value of its own (`/proc/thread-self` names its id);
+ * elsewhere there is none to lower and the thread keeps the process's priority. Lowering needs no
+ * privilege; a failure is logged and changes nothing else.
+ */
+function lowerThreadPriority(by: number): void {
+  if (process.platform !== 'linux' || by <= 0) return
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1))
+    setPriority(tid, Math.min(19, getPriority(tid) + by))
+  } catch (err) {
+    log.warn(
+      { err },
+      'the webhook thread could not lower its scheduling priority; it runs at the process priority',
+    )
+  }
+}

@@ -49,6 +49,13 @@ export const processingChunk = 10
 export const intakeLingerMs = 20
 
 /**
+ * Nice steps the webhook thread runs below the process (decision 0133): on a busy machine the
+ * thread that answers Meta takes a core first, and processing, the fold and SQLite's intake
+ * commits use what it leaves. Their pacing (paceMs) still shares the time when both can run.
+ */
+export const webhookThreadNice = 10
+
+/**
  * Wakes a job runner when each job the intake queued is due (`intakeLingerMs` after its first
  * batch). One timer per due time; a timer already set for that moment or later serves too.
  */
@@ -284,7 +291,11 @@ export function startWebhookProcessor(options: ProcessorOptions): WebhookProcess
       walAutocheckpointPages: sqliteFile ? options.walAutocheckpointPages : undefined,
       recoverJournalUpTo: sqliteFile ? recoverJournalUpTo : undefined,
     }
-    const current = new Worker(new URL('./processor-worker.ts', import.meta.url), { workerData: init })
+    const current = new Worker(new URL('./processor-worker.ts', import.meta.url), {
+      workerData: init,
+      // The thread's name in `top -H`, `ps -L` and /proc/<pid>/task/*/comm.
+      name: 'wahub-webhooks',
+    })
     const ownFolds: Waiting = new Map()
     worker = current
     folds = ownFolds
