@@ -12,7 +12,8 @@ const killAt = Number(process.env.BENCH_KILL_AT ?? Math.floor(events / 2))
 const result = await runCrash(events, killAt)
 printTable('kill -9 during a webhook burst (SQLite)', [
   { figure: 'webhooks sent by simulated customers (one message each)', value: result.events, target: '-' },
-  { figure: 'events stored when wahub was killed', value: result.storedBeforeKill, target: '-' },
+  { figure: 'deliveries answered 200 when wahub was killed', value: result.answeredBeforeKill, target: '-' },
+  { figure: 'events in webhook_events right after the kill', value: result.storedBeforeKill, target: '-' },
   { figure: 'delivery attempts answered 200', value: result.answered200, target: '-' },
   { figure: 'answered 200 but missing from the database', value: result.answered200Missing, target: '0' },
   {
