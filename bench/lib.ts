@@ -188,6 +188,14 @@ export function rssMb(pid: number): number {
   }
 }
 
+/** CPU time a process has used so far, user + system, in ms (Linux: /proc/<pid>/stat). */
+export function processCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+}
+
 /** Peak RSS of a process, sampled every 200 ms until stop() (sampling a gauge, not timing a test). */
 export function watchRss(pid: number): { stop(): number } {
   let peak = 0

@@ -64,6 +64,14 @@ export function restartTraffic(): void {
   inboundSeq = 0
   statusSeq = 0
 }
+/** Where both sequences are, to go on from there after a detour (`continueTraffic`). */
+export function trafficPosition(): { inbound: number; status: number } {
+  return { inbound: inboundSeq, status: statusSeq }
+}
+export function continueTraffic(position: { inbound: number; status: number }): void {
+  inboundSeq = position.inbound
+  statusSeq = position.status
+}
 /** A new message from one of 5,000 customers, its text varied (~500 bytes, like Meta's). */
 export function inboundBody(): string {
   const n = inboundSeq++
