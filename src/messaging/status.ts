@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { explainMetaError } from '../cloud-api/error-catalogue.ts'
 import { metaTimeMs } from '../cloud-api/meta-time.ts'
 import type { MessageStatusUpdate } from '../cloud-api/webhook-types.ts'
@@ -50,8 +51,9 @@ export type StatusInput = {
 /**
  * applyStatus for a batch of status webhooks (one processing job), in their order: their
  * messages read in one statement, the statuses stored in one multi-row statement per 500, then
- * one update per message that moved (each message's statuses applied in order, as one by one
- * would). A status repeated within the batch is stored once, like a redelivery.
+ * the messages that moved updated in one statement per set of columns written (each message's
+ * statuses applied in order, as one by one would). A status repeated within the batch is stored
+ * once, like a redelivery.
  */
 export async function applyStatuses(db: Db, list: readonly StatusInput[]): Promise<StatusResult[]> {
   if (list.length === 0) return []
@@ -99,6 +101,8 @@ export async function applyStatuses(db: Db, list: readonly StatusInput[]): Promi
     for (const r of rows) stored.add(keyOf(r.phone_number_id, r.wamid, r.status))
   }
   const current = new Map([...messages.values()].map((m) => [m.id, m.status]))
+  /** message id → the columns its statuses write, later statuses' values over earlier ones'. */
+  const patches = new Map<string, MessagePatch>()
   const results: StatusResult[] = []
   for (const input of list) {
     const s = input.status
@@ -115,28 +119,78 @@ export async function applyStatuses(db: Db, list: readonly StatusInput[]): Promi
       continue
     }
     const at = metaTimeMs(s.timestamp) ?? now
-    const changed = await applyToMessage(db, message.id, current.get(message.id) as string, s, at)
-    if (changed) current.set(message.id, s.status)
-    results.push({ stored: true, messageId: message.id, tenantId: message.tenant_id, changed })
+    const { moves, patch } = statusPatch(current.get(message.id) as string, s, at)
+    if (patch) patches.set(message.id, { ...patches.get(message.id), ...patch })
+    if (moves) current.set(message.id, s.status)
+    results.push({ stored: true, messageId: message.id, tenantId: message.tenant_id, changed: moves })
   }
+  await updateMessages(db, patches)
   return results
 }
 
-async function applyToMessage(
-  db: Db,
-  messageId: string,
+type MessagePatch = Partial<Record<keyof typeof patchColumnTypes, string | number | null>>
+
+/** The SQL type of each column a status writes (the values list of updateMessages casts to it). */
+const patchColumnTypes = {
+  status: 'text',
+  status_at: 'bigint',
+  pricing_model: 'text',
+  pricing_category: 'text',
+  pricing_type: 'text',
+  billable: 'integer',
+  error_code: 'integer',
+  error_title: 'text',
+  error_details: 'text',
+  error_explanation: 'text',
+} as const
+
+/**
+ * The patches of many messages: one statement for all the messages whose patches write the same
+ * columns (a status storm: one or two statements a batch instead of one a status).
+ */
+async function updateMessages(db: Db, patches: ReadonlyMap<string, MessagePatch>): Promise<void> {
+  const groups = new Map<string, { columns: (keyof MessagePatch)[]; rows: [string, MessagePatch][] }>()
+  for (const [id, patch] of patches) {
+    const columns = (Object.keys(patch) as (keyof MessagePatch)[]).sort()
+    const key = columns.join(',')
+    const group = groups.get(key) ?? { columns, rows: [] }
+    groups.set(key, group)
+    group.rows.push([id, patch])
+  }
+  const updatedAt = Date.now()
+  for (const { columns, rows } of groups.values()) {
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = sql.join(
+        rows
+          .slice(i, i + 500)
+          .map(
+            ([id, patch]) =>
+              sql`(${id}, ${sql.join(columns.map((c) => sql`cast(${patch[c] ?? null} as ${sql.raw(patchColumnTypes[c])})`))})`,
+          ),
+      )
+      const names = sql.join(columns.map((c) => sql.ref(c)))
+      const sets = sql.join(columns.map((c) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`))
+      await sql`with v(id, ${names}) as (values ${values})
+        update messages set ${sets}, updated_at = ${updatedAt}
+        from v where messages.id = v.id`.execute(db)
+    }
+  }
+}
+
+/** What one status writes on its message (nothing when it neither moves it nor prices it). */
+function statusPatch(
   current: string,
   s: MessageStatusUpdate,
   at: number,
-): Promise<boolean> {
+): { moves: boolean; patch: MessagePatch | undefined } {
   const pricing = s.pricing
   const error = s.status === 'failed' ? s.errors?.[0] : undefined
   const info = error ? explainMetaError(error.code) : undefined
   const moves = statusMoves(current, s.status)
-  if (!moves && !pricing) return false
-  await db
-    .updateTable('messages')
-    .set({
+  if (!moves && !pricing) return { moves, patch: undefined }
+  return {
+    moves,
+    patch: {
       ...(moves ? { status: s.status, status_at: at } : {}),
       ...(pricing
         ? {
@@ -154,11 +208,8 @@ async function applyToMessage(
             error_explanation: info ? `${info.meaning} ${info.fix}` : null,
           }
         : {}),
-      updated_at: Date.now(),
-    })
-    .where('id', '=', messageId)
-    .execute()
-  return moves
+    },
+  }
 }
 
 /** A status a message moved to, with Meta's error code when it is `failed`. */
@@ -195,6 +246,7 @@ export async function applyEarlierStatuses(
     )
     .execute()
   const moves: StatusMove[] = []
+  let patch: MessagePatch = {}
   let { status: current } = await db
     .selectFrom('messages')
     .select('status')
@@ -208,12 +260,15 @@ export async function applyEarlierStatuses(
       errors: e.errors ? JSON.parse(e.errors) : undefined,
       pricing: e.pricing ? JSON.parse(e.pricing) : undefined,
     } as MessageStatusUpdate
-    if (await applyToMessage(db, messageId, current, status, e.meta_timestamp ?? Date.now())) {
+    const applied = statusPatch(current, status, e.meta_timestamp ?? Date.now())
+    if (applied.patch) patch = { ...patch, ...applied.patch }
+    if (applied.moves) {
       current = e.status
       const code = e.status === 'failed' ? status.errors?.[0]?.code : undefined
       moves.push({ status: e.status, errorCode: code === undefined ? null : (wireInteger(code) ?? null) })
     }
   }
+  if (Object.keys(patch).length > 0) await updateMessages(db, new Map([[messageId, patch]]))
   return moves
 }
 
