@@ -175,9 +175,9 @@ const bareMax: Record<Kind, LoadResult> = {
 }
 restartTraffic()
 // The bare server stays up, idle, and is measured again right after wahub's saturation of each
-// kind (once its backlog is processed and folded): the ratio is against the mean of the two, so a machine
-// whose speed drifts between the first measurement and wahub's (a shared VM: this one's bare
-// server ran anywhere from 12,700 to 28,400 req/s) moves both sides instead of only one.
+// kind (once wahub is quiet): the ratio is to the mean of the two, so a machine whose speed drifts
+// between the first measurement and wahub's (a shared VM: on one the bare server alone ran at
+// 15,800–33,700 req/s from run to run) moves both sides of the ratio instead of one.
 async function bareAgain(kind: Kind): Promise<LoadResult> {
   // Processed is not idle: the analytics fold catches up after processing (decision 0124), the
   // WAL is checkpointed; in one run wahub took 60% of a core while the bare server ran again,
