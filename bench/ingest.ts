@@ -178,7 +178,9 @@ restartTraffic()
 // kind (once wahub is quiet): the ratio is to the mean of the two, so a machine whose speed drifts
 // between the first measurement and wahub's (a shared VM: on one the bare server alone ran at
 // 15,800–33,700 req/s from run to run) moves both sides of the ratio instead of one.
-async function bareAgain(kind: Kind): Promise<LoadResult> {
+/** The bare server's measurement after wahub, with how long wahub took to be quiet and its CPU meanwhile. */
+type BareAgain = LoadResult & { waitedMs: number; wahubCpuMs: number }
+async function bareAgain(kind: Kind): Promise<BareAgain> {
   // Processed is not idle: the analytics fold catches up after processing (decision 0124), the
   // WAL is checkpointed; in one run wahub took 60% of a core while the bare server ran again,
   // which slowed it by a third. Wait until the fold is current and wahub uses under a tenth of a
@@ -192,18 +194,16 @@ async function bareAgain(kind: Kind): Promise<LoadResult> {
     if (used < 100 * servers.length || Date.now() - quietFrom > 60_000) break
     cpu = now
   }
-  bareAgainWaitMs[kind] = Date.now() - quietFrom
+  const waitedMs = Date.now() - quietFrom
   const position = trafficPosition()
   restartTraffic() // the bodies the first measurement sent: the same sizes
   const cpuBefore = servers.map((s) => processCpuMs(s.pid))
   const result = await load({ url: bare.url, kind, seconds })
   // What wahub did meanwhile (background work after its backlog: it would slow the bare server).
-  bareAgainWahubCpu[kind] = servers.reduce((sum, s, i) => sum + processCpuMs(s.pid) - cpuBefore[i], 0)
+  const wahubCpuMs = servers.reduce((sum, s, i) => sum + processCpuMs(s.pid) - cpuBefore[i], 0)
   continueTraffic(position)
-  return result
+  return { ...result, waitedMs, wahubCpuMs }
 }
-const bareAgainWahubCpu: Record<Kind, number> = { inbound: 0, status: 0 }
-const bareAgainWaitMs: Record<Kind, number> = { inbound: 0, status: 0 }
 
 const servers: Server[] = []
 for (let i = 0; i < instances; i++) servers.push(await startWahubServe(prepared.env))
@@ -288,13 +288,12 @@ async function saturate(kind: Kind): Promise<Saturation> {
     rss: phaseRss(),
   }
 }
+// In this order: each kind's second bare measurement right after wahub's saturation of it.
 const saturationInbound = await saturate('inbound')
-const bareAfter: Record<Kind, LoadResult> = { inbound: await bareAgain('inbound'), status: bareMax.status }
-const saturation: Record<Kind, Saturation> = {
-  inbound: saturationInbound,
-  status: await saturate('status'),
-}
-bareAfter.status = await bareAgain('status')
+const bareAfterInbound = await bareAgain('inbound')
+const saturationStatus = await saturate('status')
+const bareAfter: Record<Kind, BareAgain> = { inbound: bareAfterInbound, status: await bareAgain('status') }
+const saturation: Record<Kind, Saturation> = { inbound: saturationInbound, status: saturationStatus }
 await bare.stop()
 /** wahub's saturation rate over the mean of the bare server's before and after it. */
 const ratio = (kind: Kind) =>
@@ -358,35 +357,27 @@ await prepared.remove()
 console.log(`machine at end: ${machine()}`)
 const on = instances > 1 ? `${instances} instances, ` : ''
 printTable(`Webhook ingest at saturation (${benchDb}, ${on}signed POSTs, ${connections} connections)`, [
-  ...(['inbound', 'status'] as Kind[]).flatMap((kind) => [
-    {
-      traffic: kind === 'inbound' ? 'new messages, 5,000 customers' : 'statuses of 150,000 messages',
-      server: 'bare Node (HMAC + 200)',
-      'req/s': Math.round(bareMax[kind].rps),
-      'p50 ms': bareMax[kind].p50,
-      'p99 ms': bareMax[kind].p99,
-      'non-2xx/errors': bareMax[kind].errors,
-      'wahub / bare': '-',
-    },
-    {
-      traffic: '',
-      server: 'bare Node, again after wahub',
-      'req/s': Math.round(bareAfter[kind].rps),
-      'p50 ms': bareAfter[kind].p50,
-      'p99 ms': bareAfter[kind].p99,
-      'non-2xx/errors': bareAfter[kind].errors,
-      'wahub / bare': '-',
-    },
-    {
-      traffic: '',
-      server: instances > 1 ? `${instances} × wahub serve` : 'wahub serve',
-      'req/s': Math.round(saturation[kind].rps),
-      'p50 ms': saturation[kind].p50,
-      'p99 ms': saturation[kind].p99,
-      'non-2xx/errors': saturation[kind].errors,
-      'wahub / bare': ratio(kind),
-    },
-  ]),
+  ...(['inbound', 'status'] as Kind[]).flatMap((kind) => {
+    const row = (traffic: string, server: string, r: LoadResult, ratioText: string) => ({
+      traffic,
+      server,
+      'req/s': Math.round(r.rps),
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      'non-2xx/errors': r.errors,
+      'wahub / bare': ratioText,
+    })
+    return [
+      row(
+        kind === 'inbound' ? 'new messages, 5,000 customers' : 'statuses of 150,000 messages',
+        'bare Node (HMAC + 200)',
+        bareMax[kind],
+        '-',
+      ),
+      row('', 'bare Node, again after wahub', bareAfter[kind], '-'),
+      row('', instances > 1 ? `${instances} × wahub serve` : 'wahub serve', saturation[kind], ratio(kind)),
+    ]
+  }),
 ])
 printTable('Figures against SPEC §11', [
   {
@@ -436,12 +427,12 @@ printTable('Figures against SPEC §11', [
   },
   {
     figure: `wahub's CPU while the bare server ran again, new messages / statuses (ms of ${seconds * 1000})`,
-    value: `${bareAgainWahubCpu.inbound} / ${bareAgainWahubCpu.status}`,
+    value: `${bareAfter.inbound.wahubCpuMs} / ${bareAfter.status.wahubCpuMs}`,
     target: '-',
   },
   {
     figure: 'waited for wahub to be quiet before that, new messages / statuses (ms)',
-    value: `${bareAgainWaitMs.inbound} / ${bareAgainWaitMs.status}`,
+    value: `${bareAfter.inbound.waitedMs} / ${bareAfter.status.waitedMs}`,
     target: '-',
   },
   { figure: 'messages in the database at the end', value: messages, target: '-' },

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { foldRollups } from '../../src/analytics/rollup.ts'
 import type { DbHandle } from '../../src/db/connect.ts'
-import { seedBareConversation } from '../helpers/channel-fixture.ts'
+import { bareConversationMessage, seedBareConversation } from '../helpers/channel-fixture.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -30,21 +30,7 @@ describe(`analytics fold beside a send storing its wamid (${testDbKind})`, {
   test("a fold page holding a message whose send is committing does not wait for that send's transaction", async () => {
     await db.db
       .insertInto('messages')
-      .values({
-        id: 'm001',
-        tenant_id: 't1',
-        conversation_id: 'v1',
-        phone_number_id: 'p1',
-        contact_id: 'c1',
-        direction: 'out',
-        type: 'text',
-        content: '{"body":"hi"}',
-        wamid: null,
-        status: 'sending',
-        status_at: now,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(bareConversationMessage('m001', now, { wamid: null, status: 'sending' }))
       .execute()
     // The send's group commit, held open after storing the wamid (as sendOnce's commit is when
     // the machine is busy): the row is locked FOR UPDATE until it commits.

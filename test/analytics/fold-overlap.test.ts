@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { foldMemoSize, foldRollups } from '../../src/analytics/rollup.ts'
-import { seedBareConversation } from '../helpers/channel-fixture.ts'
+import { bareConversationMessage, seedBareConversation } from '../helpers/channel-fixture.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 // Each fold round re-reads the last ten seconds of changed messages; a message this process
@@ -20,21 +20,12 @@ describe(`analytics fold: the overlap re-read changes no figure (${testDbKind})`
     await db.drop()
   })
 
-  const message = (n: number, direction: 'in' | 'out', at: number) => ({
-    id: `m${String(n).padStart(3, '0')}`,
-    tenant_id: 't1',
-    conversation_id: 'v1',
-    phone_number_id: 'p1',
-    contact_id: 'c1',
-    direction,
-    type: 'text',
-    content: '{"body":"hi"}',
-    wamid: `wamid.${n}`,
-    status: direction === 'in' ? 'received' : 'sent',
-    status_at: at,
-    created_at: at,
-    updated_at: at,
-  })
+  const message = (n: number, direction: 'in' | 'out', at: number) =>
+    bareConversationMessage(`m${String(n).padStart(3, '0')}`, at, {
+      direction,
+      wamid: `wamid.${n}`,
+      status: direction === 'in' ? 'received' : 'sent',
+    })
 
   const fold = (at: number) =>
     foldRollups(db.db, { tables: [], rowLocks: db.caps.multiProcess, now: at, pageSize: 10 })

@@ -1,5 +1,7 @@
+import type { Insertable } from 'kysely'
 import type { Vault } from '../../src/channels/vault.ts'
 import type { Db } from '../../src/db/connect.ts'
+import type { MessagesTable } from '../../src/db/schema.ts'
 import { newId } from '../../src/ids.ts'
 
 // Rows for one Meta app, its WABA and first number, assigned to tenant `acme`: the minimum the
@@ -121,4 +123,31 @@ export async function seedBareConversation(db: Db, now = Date.now()): Promise<vo
       updated_at: now,
     })
     .execute()
+}
+
+/**
+ * A text message row in seedBareConversation's conversation `v1`, written or changed at `at`:
+ * outbound and `sent` unless `fields` says otherwise.
+ */
+export function bareConversationMessage(
+  id: string,
+  at: number,
+  fields: Partial<Insertable<MessagesTable>> = {},
+): Insertable<MessagesTable> {
+  return {
+    id,
+    tenant_id: 't1',
+    conversation_id: 'v1',
+    phone_number_id: 'p1',
+    contact_id: 'c1',
+    direction: 'out',
+    type: 'text',
+    content: '{"body":"hi"}',
+    wamid: `wamid.${id}`,
+    status: 'sent',
+    status_at: at,
+    created_at: at,
+    updated_at: at,
+    ...fields,
+  }
 }

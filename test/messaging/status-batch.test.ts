@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { MessageStatusUpdate } from '../../src/cloud-api/webhook-types.ts'
 import { applyStatus, applyStatuses, type StatusInput } from '../../src/messaging/status.ts'
-import { seedBareConversation } from '../helpers/channel-fixture.ts'
+import { bareConversationMessage, seedBareConversation } from '../helpers/channel-fixture.ts'
 import { createTestDb, type TestDb, testDbKind } from '../helpers/db.ts'
 
 // A processing transaction applies its status webhooks together: the messages that moved are
@@ -51,23 +51,7 @@ describe(`status webhooks applied as a batch (${testDbKind})`, () => {
     const ids = script('x').map((_, i) => `${prefix}${i}`)
     await db.db
       .insertInto('messages')
-      .values(
-        ids.map((id) => ({
-          id,
-          tenant_id: 't1',
-          conversation_id: 'v1',
-          phone_number_id: 'p1',
-          contact_id: 'c1',
-          direction: 'out',
-          type: 'text',
-          content: '{"body":"hi"}',
-          wamid: `wamid.${id}`,
-          status: 'sent',
-          status_at: now,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
+      .values(ids.map((id) => bareConversationMessage(id, now)))
       .execute()
     return ids
   }
